@@ -1,0 +1,200 @@
+"""Frozen run configuration: data, model and training settings, their bounds, and JSON round trips."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+
+ARCHS = ("rnn", "lstm", "gru")
+TASKS = (
+    "sine", "adding", "copy", "text", "digits",  # synthetic and built-in
+    "seattle", "co2", "airline", "sunspots", "msft",  # real series shipped with the package
+    "stock", "csv",  # a ticker through yfinance, a user's CSV file
+)
+TICKER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.^=\-]{0,14}$")
+
+
+def _range(lo, hi, default, doc=""):
+    """A field whose value must lie in [lo, hi]."""
+    return field(default=default, metadata={"range": (lo, hi), "doc": doc})
+
+
+def _choice(options, default, doc=""):
+    """A field whose value must be one of `options`."""
+    return field(default=default, metadata={"choices": tuple(options), "doc": doc})
+
+
+def bounds(cls, name: str) -> tuple:
+    """(lo, hi) of a numeric field, for widgets and error messages."""
+    return cls.__dataclass_fields__[name].metadata["range"]
+
+
+def choices(cls, name: str) -> tuple:
+    """The allowed values of a choice field."""
+    return cls.__dataclass_fields__[name].metadata["choices"]
+
+
+class _Checked:
+    """Mixin: type coercion and bounds checks in __post_init__, with errors that name the field."""
+
+    def __post_init__(self):
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):
+            value = _coerce(type(self).__name__, f.name, getattr(self, f.name), hints[f.name])
+            object.__setattr__(self, f.name, value)
+            where = f"{type(self).__name__}.{f.name}"
+            if "range" in f.metadata and value is not None:
+                lo, hi = f.metadata["range"]
+                if not lo <= value <= hi:
+                    raise ValueError(f"{where} must be between {lo} and {hi}, got {value!r}")
+            if "choices" in f.metadata and value not in f.metadata["choices"]:
+                allowed = ", ".join(map(str, f.metadata["choices"]))
+                raise ValueError(f"{where} must be one of {allowed}; got {value!r}")
+        self._check()
+
+    def _check(self):
+        """Checks that involve several fields; subclasses override."""
+
+
+def _coerce(owner: str, name: str, value, hint):
+    """Return `value` as the type `hint` asks for, or raise ValueError naming the field."""
+    where = f"{owner}.{name}"
+    optional = isinstance(hint, types.UnionType) and type(None) in hint.__args__
+    if optional:
+        if value is None:
+            return None
+        hint = next(a for a in hint.__args__ if a is not type(None))
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"{where} must be true or false, got {value!r}")
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            raise ValueError(f"{where} must be a whole number, got {value!r}")
+        return int(value)
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise ValueError(f"{where} must be a number, got {value!r}")
+        return float(value)
+    if hint is str and not isinstance(value, str):
+        raise ValueError(f"{where} must be text, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class DataConfig(_Checked):
+    task: str = _choice(TASKS, "sine", "which data set (see seqlab.data.TASKS)")
+    length: int = _range(2, 1000, 50, "window length for series; sequence length T for synthetic tasks")
+    horizon: int = _range(1, 50, 1, "steps ahead the model predicts (forecasting)")
+    n_samples: int = _range(64, 50_000, 2000, "sequences (adding, copy) or points (sine) to generate")
+    max_rows: int = _range(50, 200_000, 20_000, "real series: keep at most this many most recent rows")
+    column: str = ""  # which column of a real series or CSV; "" picks the data set's default
+    reading: str = _choice(("rows", "pixels"), "rows", "digits: 8 steps of 8 pixels, or 64 steps of 1")
+    ticker: str = "MSFT"  # stock task: a Yahoo Finance symbol
+    start: str = "2010-01-01"  # stock task: first date, YYYY-MM-DD
+    end: str = ""  # stock task: last date, YYYY-MM-DD; "" means today
+    val_fraction: float = _range(0.05, 0.4, 0.15, "share of the data kept for validation")
+    test_fraction: float = _range(0.05, 0.4, 0.15, "share of the data kept for the final test")
+    noise: float = _range(0.0, 2.0, 0.1, "sine: standard deviation of the added noise")
+    seed: int = _range(0, 2**31 - 1, 0, "seed of the data generator")
+
+    def _check(self):
+        if not TICKER_PATTERN.fullmatch(self.ticker):
+            raise ValueError(
+                "DataConfig.ticker must be 1 to 15 letters, digits or . ^ = - (like MSFT, BRK-B, ^GSPC); "
+                f"got {self.ticker!r}"
+            )
+        for name in ("start", "end"):
+            text = getattr(self, name)
+            if text or name == "start":
+                try:
+                    dt.date.fromisoformat(text)
+                except ValueError:
+                    raise ValueError(f"DataConfig.{name} must be a date as YYYY-MM-DD, got {text!r}") from None
+        if self.end and self.end <= self.start:
+            raise ValueError(f"DataConfig.end ({self.end}) must come after DataConfig.start ({self.start})")
+        if len(self.column) > 200:
+            raise ValueError("DataConfig.column must be at most 200 characters")
+
+
+@dataclass(frozen=True)
+class ModelConfig(_Checked):
+    arch: str = _choice(ARCHS, "lstm", "recurrent cell: vanilla tanh RNN, LSTM or GRU")
+    hidden_size: int = _range(1, 512, 64, "units in each recurrent layer")
+    num_layers: int = _range(1, 4, 1, "stacked recurrent layers")
+    dropout: float = _range(0.0, 0.9, 0.0, "dropout between stacked layers (needs num_layers > 1)")
+    bidirectional: bool = False  # read the sequence both ways; classification tasks only
+    forget_bias: float | None = _range(-5.0, 5.0, None, "LSTM forget-gate bias at init; None keeps PyTorch's")
+    embedding_dim: int = _range(2, 256, 32, "size of the token embedding (text and copy tasks)")
+
+
+@dataclass(frozen=True)
+class TrainConfig(_Checked):
+    epochs: int = _range(1, 500, 20, "passes over the training data")
+    batch_size: int = _range(1, 1024, 64, "sequences per gradient step")
+    lr: float = _range(1e-5, 10.0, 1e-2, "learning rate")
+    optimizer: str = _choice(("adam", "sgd"), "adam", "Adam or plain SGD")
+    clip: float = _range(0.0, 100.0, 1.0, "clip the global gradient norm to this; 0 turns clipping off")
+    seed: int = _range(0, 2**31 - 1, 0, "seed of weights, shuffling and dropout")
+    max_seconds: float = _range(1.0, 3600.0, 300.0, "wall-time budget of one architecture's training")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def __post_init__(self):
+        for name, cls in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig)):
+            if not isinstance(getattr(self, name), cls):
+                raise ValueError(f"RunConfig.{name} must be a {cls.__name__}")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunConfig:
+        """Build from a dict such as `to_dict()` gives; unknown or mistyped keys raise ValueError."""
+        if not isinstance(d, dict):
+            raise ValueError(f"a run configuration must be a JSON object, got {type(d).__name__}")
+        parts = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
+        unknown = set(d) - set(parts)
+        if unknown:
+            raise ValueError(f"unknown section(s) in run configuration: {', '.join(sorted(map(str, unknown)))}")
+        built = {}
+        for name, part in parts.items():
+            sub = d.get(name, {})
+            if not isinstance(sub, dict):
+                raise ValueError(f"RunConfig.{name} must be a JSON object")
+            names = {f.name for f in dataclasses.fields(part)}
+            extra = set(sub) - names
+            if extra:
+                raise ValueError(f"unknown field(s) in {part.__name__}: {', '.join(sorted(map(str, extra)))}")
+            built[name] = part(**sub)
+        return cls(**built)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunConfig:
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"not valid JSON: {e}") from None
+        return cls.from_dict(d)
+
+    def key(self) -> str:
+        """A stable 10-character label: the same settings always give the same key."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:10]
+
+    def replace(self, **parts) -> RunConfig:
+        """A copy with some of `data`, `model`, `train` swapped, e.g. `run.replace(model=m)`."""
+        return dataclasses.replace(self, **parts)

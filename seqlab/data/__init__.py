@@ -1,0 +1,82 @@
+"""The task registry: every data set, synthetic or real, comes out as a `Task`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from seqlab.config import TASKS, DataConfig
+from seqlab.data.task import DataError, Scaler, SeriesData, Task
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    title: str
+    kind: str
+    group: str  # "synthetic", "real series", "your data"
+    description: str
+
+
+REGISTRY: dict[str, TaskInfo] = {
+    "sine": TaskInfo("Noisy sine mixture", "regression", "synthetic",
+                     "Three sines plus noise; forecast the next value from a window."),
+    "adding": TaskInfo("Adding problem", "regression", "synthetic",
+                       "Add the two marked numbers of a long sequence: a test of long memory."),
+    "copy": TaskInfo("Copy memory", "next-token", "synthetic",
+                     "Recall 10 symbols after T blank steps."),
+    "text": TaskInfo("Text (characters)", "next-token", "synthetic",
+                     "Predict the next character of Python's documentation."),
+    "digits": TaskInfo("Handwritten digits", "classification", "real series",
+                       "Read an 8x8 digit row by row or pixel by pixel, then name it."),
+    "seattle": TaskInfo("Seattle daily weather", "regression", "real series",
+                        "Daily temperature, rain and wind, 2012-2015."),
+    "co2": TaskInfo("Mauna Loa CO2", "regression", "real series",
+                    "Weekly atmospheric CO2, 1958-2001, with real gaps filled."),
+    "airline": TaskInfo("Airline passengers", "regression", "real series",
+                        "Monthly international passengers, 1949-1960."),
+    "sunspots": TaskInfo("Sunspots", "regression", "real series", "Yearly mean sunspot number, 1700-2008."),
+    "msft": TaskInfo("Microsoft stock (shipped)", "regression", "real series",
+                     "Daily MSFT prices 1986-2017, shipped for offline use."),
+    "stock": TaskInfo("Stock ticker (online)", "regression", "your data",
+                      "Daily prices for any ticker from Yahoo Finance; falls back to MSFT offline."),
+    "csv": TaskInfo("Your CSV file", "regression", "your data", "A numeric column of your own file."),
+}
+assert set(REGISTRY) == set(TASKS), "config.TASKS and the registry must name the same tasks"
+
+
+def load_series(cfg: DataConfig, upload: bytes | None = None) -> tuple[SeriesData, int | None]:
+    """The raw series behind a forecasting task, and its seasonal period in steps (if any)."""
+    from seqlab.data import series, stocks, synthetic
+    from seqlab.data import upload as uploads
+
+    if cfg.task == "sine":
+        return synthetic.sine_series(cfg.n_samples, cfg.noise, cfg.seed), round(synthetic.SINE_PERIODS[0])
+    if cfg.task == "stock":
+        data, notice = stocks.fetch_prices(cfg.ticker, cfg.start, cfg.end)
+        if notice:
+            data = dataclasses.replace(data, notes=(notice, *data.notes))
+        return data, None
+    if cfg.task == "csv":
+        if upload is None:
+            raise DataError("choose a CSV file to upload first")
+        return uploads.read_csv_series(upload), None
+    return series.load_shipped(cfg.task), series.shipped_info(cfg.task).seasonal_period
+
+
+def make_task(cfg: DataConfig, upload: bytes | None = None) -> Task:
+    """Build the task a data config describes; `upload` holds a CSV file's bytes for task "csv"."""
+    from seqlab.data import digits, synthetic, text, windows
+
+    if cfg.task == "adding":
+        return synthetic.adding_task(cfg)
+    if cfg.task == "copy":
+        return synthetic.copy_task(cfg)
+    if cfg.task == "text":
+        return text.text_task(cfg)
+    if cfg.task == "digits":
+        return digits.digits_task(cfg)
+    data, period = load_series(cfg, upload)
+    return windows.forecast_task(data, cfg, cfg.task, seasonal_period=period)
+
+
+__all__ = ["REGISTRY", "DataError", "Scaler", "SeriesData", "Task", "TaskInfo", "load_series", "make_task"]

@@ -1,0 +1,101 @@
+"""The objects every data source produces: a raw series, a scaler, and a ready-to-train Task."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+
+KINDS = ("regression", "classification", "next-token")
+
+
+class DataError(ValueError):
+    """Data that cannot be used, with a message a person can act on."""
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    """A table of one or more numeric series over time, before windowing.
+
+    `frame` has a time column (dates or integers such as years) sorted ascending, no duplicated
+    times, and numeric value columns with no NaN or inf left in them.
+    """
+
+    name: str  # shown to people: "Seattle daily weather"
+    frame: pd.DataFrame
+    time_column: str  # the column that orders the rows
+    value_columns: tuple[str, ...]  # numeric columns a person may forecast
+    default_column: str
+    units: dict[str, str] = field(default_factory=dict)  # column -> unit, e.g. {"temp_max": "°C"}
+    notes: tuple[str, ...] = ()  # what was done to the data or where it came from, said to the user
+    source: str = ""  # attribution
+
+
+@dataclass(frozen=True)
+class Scaler:
+    """Standardisation fitted on the training part only: z = (x - mean) / std."""
+
+    mean: float
+    std: float
+
+    @classmethod
+    def fit(cls, values: np.ndarray) -> Scaler:
+        std = float(np.std(values))
+        if not np.isfinite(std) or std < 1e-12:
+            raise DataError("the training part of the series is constant: there is nothing to learn")
+        return cls(float(np.mean(values)), std)
+
+    def transform(self, x):
+        return (x - self.mean) / self.std
+
+    def inverse(self, z):
+        return z * self.std + self.mean
+
+
+@dataclass
+class Task:
+    """Train / validation / test tensors and what they mean.
+
+    Shapes by kind (N sequences, T steps, F features per step, H horizon, C classes, V vocabulary):
+      regression:     x (N, T, F) float, y (N, H) float (scaled; `scaler` undoes it)
+      classification: x (N, T, F) float, y (N,) long
+      next-token:     x (N, T) long token ids, y (N, T) long, one target per step
+    """
+
+    name: str  # registry name, e.g. "adding"
+    title: str  # for people: "Adding problem (T=50)"
+    kind: str  # one of KINDS
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    input_size: int  # features per step; for token inputs the vocabulary size
+    output_size: int  # horizon (regression), classes (classification) or vocabulary (next-token)
+    step_meaning: str  # what one input step is
+    target_meaning: str  # what one target is
+    scaler: Scaler | None = None  # regression on a real series: undo to show original units
+    unit: str = ""  # unit of the target in original units, e.g. "°C"
+    vocab: tuple[str, ...] | None = None  # token id -> symbol, for token inputs
+    classes: tuple[str, ...] | None = None  # class id -> label
+    baseline_loss: float | None = None  # loss of the trivial strategy, e.g. 0.167 for adding
+    baseline_name: str = ""  # what that strategy is
+    seasonal_period: int | None = None  # steps in one season, for the seasonal-naive baseline
+    series: pd.DataFrame | None = None  # forecasting: time, value, split ("train"/"validation"/"test")
+    split_index: tuple[int, int] | None = None  # forecasting: first validation row, first test row
+    notes: tuple[str, ...] = ()  # e.g. a fallback notice, gaps interpolated
+    source: str = ""  # attribution
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Task.kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
+
+    @property
+    def token_input(self) -> bool:
+        return self.x_train.dtype == torch.long
+
+    def sizes(self) -> dict[str, int]:
+        return {"train": len(self.x_train), "validation": len(self.x_val), "test": len(self.x_test)}

@@ -1,0 +1,254 @@
+"""A user's CSV file, bytes in: checked and cleaned into SeriesData, or a DataError saying what to fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from seqlab.data.task import DataError, SeriesData
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 200_000  # the most DataConfig.max_rows can keep anyway
+MAX_COLUMNS = 500
+_SEPARATORS = (",", ";", "\t", "|")
+_TIME_WORDS = {"date", "time", "timestamp", "datetime", "year", "month", "week", "day", "period"}
+_RESAVE = "re-save it as 'CSV UTF-8' (File > Save As in Excel or LibreOffice) and upload again"
+
+
+def read_csv_series(
+    data: bytes, name: str = "upload.csv", max_bytes: int = MAX_UPLOAD_BYTES, min_rows: int = 10
+) -> SeriesData:
+    """Read a comma, semicolon or tab separated file into a sorted, gap-free series table."""
+    notes: list[str] = []
+    table = _parse(_decode(data, max_bytes), notes)
+    _check_rows(len(table), min_rows)
+    time_name, times = _find_time_column(table)
+    values = _numeric_columns(table, time_name, notes)
+    if time_name is None:
+        time_name = "row"
+        while time_name in values.columns:  # a value column may already be called "row"
+            time_name = "_" + time_name
+        times = pd.Series(np.arange(len(values)), index=values.index)
+        notes.append("no date column found, so the row order is used as time")
+    frame = _order_by_time(values, time_name, times, notes)
+    _check_rows(len(frame), min_rows)
+    kept = _usable_columns(frame, list(values.columns), notes)
+    frame = _interpolate(frame[[time_name, *kept]], time_name, kept, notes)
+    return SeriesData(
+        name=str(name)[:100], frame=frame, time_column=time_name, value_columns=tuple(kept),
+        default_column=kept[0], notes=tuple(notes), source=f"your file {str(name)[:100]}",
+    )
+
+
+def _decode(data, max_bytes: int) -> str:
+    """The file's text, refusing what is too big, binary or not UTF-8."""
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise DataError(f"expected the file's bytes, got {type(data).__name__}: pass the uploaded content")
+    if len(data) > max_bytes:
+        raise DataError(f"the file is {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit: "
+                        "keep fewer rows or columns and upload again")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError(f"the file is UTF-16 text: {_RESAVE}")
+    if b"\x00" in data:
+        raise DataError("this looks like a binary file (a spreadsheet, zip or image?), not CSV text: "
+                        "export it as CSV and upload again")
+    try:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError as e:
+        raise DataError(f"the file is not UTF-8 text (unreadable byte at {e.start}): {_RESAVE}") from None
+    if not text.strip():
+        raise DataError("the file is empty: choose a CSV file with a header row and rows of values")
+    sample = text[:65536]  # enough to tell text from binary without scanning 5 MB character by character
+    if sum(not (c.isprintable() or c in "\t\r\n") for c in sample) > 0.1 * len(sample):
+        raise DataError("this looks like a binary file, not CSV text: export it as CSV and upload again")
+    return text
+
+
+def _separator(text: str) -> str:
+    """The separator that splits the header into the most fields and the next lines into as many."""
+    lines = [line for line in text[:65536].split("\n")[:50] if line.strip()]
+
+    def score(sep):
+        n = lines[0].count(sep)
+        return n > 0, sum(line.count(sep) == n for line in lines), n
+
+    return max(_SEPARATORS, key=score)
+
+
+def _parse(text: str, notes: list[str]) -> pd.DataFrame:
+    """All cells as text, one column per header field."""
+    sep = _separator(text)
+    if text.lstrip().split("\n", 1)[0].count(sep) >= MAX_COLUMNS:
+        raise DataError(f"the file has more than {MAX_COLUMNS} columns: keep only the columns you need")
+    table = _read(text, sep, notes, header=0)
+    if all(_is_number(c) for c in table.columns):  # no header row: the first row is data
+        table = _read(text, sep, notes, header=None)
+        table.columns = [f"column_{i + 1}" for i in range(table.shape[1])]
+        notes.append("the first row holds numbers, so it was read as data; columns are named column_1, ...")
+    if not table.columns.is_unique:
+        raise DataError("some column names repeat: give every column its own name")
+    if len(table) > MAX_ROWS:
+        raise DataError(f"the file has {len(table):,} rows, over the limit of {MAX_ROWS:,}: "
+                        "keep the most recent rows and upload again")
+    return table.dropna(how="all").reset_index(drop=True)
+
+
+def _read(text: str, sep: str, notes: list[str], header) -> pd.DataFrame:
+    """pandas.read_csv with its failures turned into advice."""
+    shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[sep]
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = pd.read_csv(io.StringIO(text), sep=sep, header=header, dtype=str, index_col=False,
+                                skipinitialspace=True, skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        raise DataError("the file has no header row: its first line should name the columns") from None
+    except (pd.errors.ParserError, csv.Error, ValueError, OverflowError) as e:
+        line = re.search(r"line (\d+)", str(e))
+        where = f"line {line.group(1)} has" if line else "some rows have"
+        if "EOF inside string" in str(e):
+            where = "a quote (\") is opened and never closed, so the file"
+        raise DataError(f"could not read the file as a {shown}-separated table: {where} a different number "
+                        "of fields than the header. Make every row use the same separator, and quote "
+                        "text that contains it") from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        notes.append("some rows had more fields than the header; the extra fields were ignored")
+    table.columns = [str(c) for c in table.columns]
+    return table
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return bool(np.isfinite(float(text)))
+    except ValueError:
+        return False
+
+
+def _check_rows(n: int, min_rows: int) -> None:
+    if n == 0:
+        raise DataError(f"the file has a header but no rows of data: add at least {min_rows} rows of values")
+    if n < min_rows:
+        raise DataError(f"the file has only {n} usable rows of data; at least {min_rows} are needed "
+                        "to train and test a model: add more rows")
+
+
+def _find_time_column(table: pd.DataFrame) -> tuple[str | None, pd.Series | None]:
+    """A column named like a date or time that parses, else the first text column that reads as dates."""
+    named = [c for c in table.columns if _TIME_WORDS & set(re.split(r"[^a-z]+", c.lower()))]
+    others = [c for c in table.columns if c not in named and not _is_numeric(table[c])]
+    for column in named + others:
+        times = _as_times(table[column], allow_numbers=column in named)
+        if times is not None:
+            return column, times
+    return None, None
+
+
+def _as_times(column: pd.Series, allow_numbers: bool) -> pd.Series | None:
+    """Whole numbers (years, day counts) or dates, if at least 90% of the filled cells read so."""
+    filled = int(column.notna().sum())
+    if not filled:
+        return None
+    if allow_numbers:
+        numbers = pd.to_numeric(column, errors="coerce").astype("float64")
+        whole = (numbers % 1 == 0) & (numbers.abs() < 1e15)  # bounded so they fit in int64
+        if whole.sum() >= 0.9 * filled:
+            return numbers.where(whole)
+    # try a sample first: a text column that is not dates can make pandas parse value by value, slowly
+    if _dates(column.dropna().head(200)).notna().mean() < 0.9:
+        return None
+    dates = _dates(column)
+    return dates if dates.notna().sum() >= 0.9 * filled else None
+
+
+def _dates(column: pd.Series) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "could not infer format": we only count what parses
+        try:
+            return pd.to_datetime(column, errors="coerce", utc=True).dt.tz_localize(None)
+        except (ValueError, TypeError, OverflowError):
+            return pd.Series(pd.NaT, index=column.index)
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    """At least half of the non-empty cells read as numbers."""
+    filled = int(column.notna().sum())
+    return filled > 0 and pd.to_numeric(column, errors="coerce").notna().sum() >= 0.5 * filled
+
+
+def _numeric_columns(table: pd.DataFrame, time_name: str | None, notes: list[str]) -> pd.DataFrame:
+    """The numeric columns other than time, as floats, with unreadable cells and inf as NaN."""
+    numeric = [c for c in table.columns if c != time_name and _is_numeric(table[c])]
+    if not numeric:
+        found = ", ".join(repr(c[:40]) for c in table.columns[:10]) + (" ..." if table.shape[1] > 10 else "")
+        raise DataError(f"no numeric column found (columns: {found}); the series to forecast must be a "
+                        "column of numbers written with '.' as the decimal point")
+    text = [c for c in table.columns if c not in numeric and c != time_name]
+    if text:
+        notes.append(f"text column(s) left out: {', '.join(text[:10])}")
+    values = table[numeric].apply(pd.to_numeric, errors="coerce").astype("float64")
+    for column in numeric:
+        infinite = int(np.isinf(values[column]).sum())
+        if infinite:
+            values[column] = values[column].where(np.isfinite(values[column]))
+            notes.append(f"{infinite} infinite values in {column!r} treated as missing")
+    return values
+
+
+def _order_by_time(values: pd.DataFrame, time_name: str, times: pd.Series, notes: list[str]) -> pd.DataFrame:
+    """Rows sorted by time; rows without a time dropped, rows sharing one averaged."""
+    frame = values.copy()
+    frame.insert(0, time_name, times)
+    unreadable = int(frame[time_name].isna().sum())
+    if unreadable:
+        frame = frame[frame[time_name].notna()]
+        notes.append(f"{unreadable} rows whose {time_name!r} could not be read were dropped")
+    if frame[time_name].dtype.kind == "f":
+        frame[time_name] = frame[time_name].astype("int64")
+    repeated = int(frame[time_name].duplicated(keep=False).sum())
+    if repeated:
+        shared = frame[time_name][frame[time_name].duplicated()].nunique()
+        with np.errstate(over="ignore"):  # huge values overflow to inf here; _interpolate refuses them
+            frame = frame.groupby(time_name, sort=False, as_index=False).mean()
+        notes.append(f"{shared} repeated {time_name!r} values: their {repeated} rows were averaged")
+    return frame.sort_values(time_name, kind="stable").reset_index(drop=True)
+
+
+def _usable_columns(frame: pd.DataFrame, columns: list[str], notes: list[str]) -> list[str]:
+    """Columns with numbers that change and at most half missing; the others are left out, with a reason."""
+    kept, problems = [], []
+    for column in columns:
+        series = frame[column]
+        if series.notna().sum() == 0:
+            problems.append(f"{column!r} has no numbers")
+        elif series.isna().mean() > 0.5:
+            problems.append(f"{column!r} is {series.isna().mean():.0%} missing (more than half)")
+        elif series.nunique() < 2:
+            problems.append(f"{column!r} is constant (always {series.dropna().iloc[0]:g}): nothing to learn")
+        else:
+            kept.append(column)
+    if not kept:
+        raise DataError("no column can be used: " + "; ".join(problems[:5]) +
+                        ". A value column needs numbers that change over time, with at most half missing")
+    if problems:
+        notes.append("left out: " + "; ".join(problems))
+    return kept
+
+
+def _interpolate(frame: pd.DataFrame, time_name: str, columns: list[str], notes: list[str]) -> pd.DataFrame:
+    """Fill gaps linearly in time; the edges take the nearest value."""
+    frame = frame.set_index(time_name)
+    for column in columns:
+        missing = int(frame[column].isna().sum())
+        if missing:
+            frame[column] = frame[column].interpolate(method="index").ffill().bfill()
+            notes.append(f"{missing} missing values in {column!r} filled by linear interpolation")
+    if not np.isfinite(frame[columns].to_numpy()).all():  # interpolating between ±1e308 can overflow
+        raise DataError("some values are too large to compute with: rescale the column (e.g. to thousands)")
+    return frame.reset_index()

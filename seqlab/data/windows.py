@@ -1,0 +1,88 @@
+"""Forecasting windows: chronological train/validation/test split and a scaler fitted on train only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from numpy.lib.stride_tricks import sliding_window_view
+
+from seqlab.config import DataConfig
+from seqlab.data.task import DataError, Scaler, SeriesData, Task
+
+MIN_TRAIN_WINDOWS = 8
+
+
+def split_points(n: int, cfg: DataConfig) -> tuple[int, int]:
+    """Row indices where validation and test begin: train | validation | test, in time order."""
+    n_val, n_test = round(n * cfg.val_fraction), round(n * cfg.test_fraction)
+    return n - n_val - n_test, n - n_test
+
+
+def _check_length(n: int, n_train: int, n_val: int, n_test: int, cfg: DataConfig) -> None:
+    window, horizon = cfg.length, cfg.horizon
+    if n_train - window - horizon + 1 >= MIN_TRAIN_WINDOWS and min(n_val, n_test) >= horizon:
+        return
+    longest = n_train - horizon + 1 - MIN_TRAIN_WINDOWS
+    hint = (f"lower the window length to at most {longest}" if longest >= 2
+            else "use a longer series or larger validation/test shares")
+    raise DataError(
+        f"the series has {n} rows ({n_train} for training): too few for a window of {window} steps "
+        f"and a horizon of {horizon}; {hint}"
+    )
+
+
+def windows(z: np.ndarray, first: int, last: int, window: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs z[j-window:j] and targets z[j:j+horizon] for every target start j in [first, last]."""
+    starts = np.arange(first, last + 1)
+    x = sliding_window_view(z, window)[starts - window]  # (N, window)
+    y = sliding_window_view(z, horizon)[starts]  # (N, horizon)
+    return x, y
+
+
+def forecast_task(series: SeriesData, cfg: DataConfig, name: str, seasonal_period: int | None = None) -> Task:
+    """Window a series for one-step (or `horizon`-step) forecasting, with no look-ahead.
+
+    Training windows hold training rows only (inputs and targets); validation and test windows
+    may look back into earlier parts, as a forecaster would, but never forward.
+    """
+    column = cfg.column or series.default_column
+    if column not in series.value_columns:
+        raise DataError(f"no column {column!r} in {series.name}; choose one of: {', '.join(series.value_columns)}")
+    frame = series.frame.tail(cfg.max_rows).reset_index(drop=True)
+    values = frame[column].to_numpy(dtype=np.float64)
+    if not np.isfinite(values).all():
+        raise DataError(f"column {column!r} still holds missing or infinite values")  # loaders must fill them
+    n = len(values)
+    a, b = split_points(n, cfg)
+    _check_length(n, a, b - a, n - b, cfg)
+    scaler = Scaler.fit(values[:a])
+    z = scaler.transform(values).astype(np.float32)
+    L, H = cfg.length, cfg.horizon
+    parts = {
+        "train": windows(z, L, a - H, L, H),
+        "val": windows(z, a, b - H, L, H),
+        "test": windows(z, b, n - H, L, H),
+    }
+    tensors = {}
+    for part, (x, y) in parts.items():
+        tensors[f"x_{part}"] = torch.from_numpy(np.ascontiguousarray(x)).unsqueeze(-1)  # (N, L, 1)
+        tensors[f"y_{part}"] = torch.from_numpy(np.ascontiguousarray(y))  # (N, H)
+    split = np.where(np.arange(n) < a, "train", np.where(np.arange(n) < b, "validation", "test"))
+    preview = pd.DataFrame({"time": frame[series.time_column].to_numpy(), "value": values, "split": split})
+    unit = series.units.get(column, "")
+    return Task(
+        name=name, title=f"{series.name}: {column}", kind="regression", **tensors,
+        input_size=1, output_size=H,
+        step_meaning=f"one {series.time_column} of {column}" + (f" ({unit})" if unit else ""),
+        target_meaning=f"the next {H} value(s) of {column}",
+        scaler=scaler, unit=unit, seasonal_period=seasonal_period,
+        series=preview, split_index=(a, b), notes=tuple(series.notes), source=series.source,
+    )
+
+
+def target_times(task: Task, part: str = "test") -> np.ndarray:
+    """The time of the first target of every window of a forecasting task's `part`."""
+    a, b = task.split_index
+    first = {"val": a, "test": b}[part]
+    return task.series["time"].to_numpy()[first: first + len(getattr(task, f"x_{part}"))]

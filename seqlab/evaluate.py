@@ -1,0 +1,162 @@
+"""Scoring trained models: losses and metrics on a split, predictions, baselines, and the results table."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import torch
+
+from seqlab import baselines, metrics
+from seqlab.data.task import Task
+from seqlab.data.windows import target_times
+from seqlab.models import task_loss
+
+EVAL_BATCH = 512
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, x: torch.Tensor, batch_size: int = EVAL_BATCH) -> torch.Tensor:
+    """Model outputs for every sequence in `x`, in eval mode (no dropout), batch by batch."""
+    was_training = model.training
+    model.eval()
+    try:
+        return torch.cat([model(x[i:i + batch_size])[0] for i in range(0, len(x), batch_size)])
+    finally:
+        model.train(was_training)
+
+
+def to_units(task: Task, values) -> np.ndarray:
+    """Undo the scaling of regression outputs or targets, for display and metrics."""
+    values = np.asarray(values, dtype=np.float64)
+    return task.scaler.inverse(values) if task.scaler is not None else values
+
+
+def train_values(task: Task) -> np.ndarray | None:
+    """A forecasting task's training rows in original units (the MASE scale), else None."""
+    if task.series is None:
+        return None
+    return task.series["value"].to_numpy()[: task.split_index[0]]
+
+
+@torch.no_grad()
+def evaluate(model: torch.nn.Module, task: Task, part: str = "val") -> dict:
+    """Mean loss (the training objective) and the task's metrics, in display units, on one split."""
+    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
+    if len(x) == 0:
+        return {"loss": float("nan")}
+    out = predict(model, x)
+    loss = float(task_loss(out, y, task.kind))
+    if task.kind == "regression":
+        return {"loss": loss, **metrics.forecast_metrics(to_units(task, y), to_units(task, out), train_values(task))}
+    accuracy = float((out.argmax(-1) == y).double().mean())
+    if task.kind == "classification":
+        return {"loss": loss, "cross_entropy": loss, "accuracy": accuracy}
+    return {"loss": loss, **metrics.token_metrics(loss, accuracy)}
+
+
+def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
+    """Metrics of the honest baselines on one split, keyed by baseline name."""
+    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
+    if task.kind == "regression" and task.series is not None:
+        win = lambda t: t.squeeze(-1).numpy()  # noqa: E731  (N, L, 1) -> (N, L)
+        preds = baselines.forecast_baselines(win(task.x_train), task.y_train.numpy(), win(x),
+                                             task.output_size, task.seasonal_period)
+        truth = to_units(task, y)
+        return {name: metrics.forecast_metrics(truth, to_units(task, p), train_values(task))
+                for name, p in preds.items()}
+    if task.kind == "regression":
+        mean = task.y_train.mean(0, keepdim=True).expand_as(y)
+        return {"training mean": metrics.forecast_metrics(to_units(task, y), to_units(task, mean))}
+    counts = torch.bincount(task.y_train.flatten(), minlength=task.output_size).double()
+    log_p = (counts + 0.5).log() - (counts + 0.5).sum().log()  # smoothed so unseen targets stay finite
+    ce = float(-log_p[y.flatten()].mean())
+    acc = float((y.flatten() == counts.argmax()).double().mean())
+    name = "class frequencies" if task.kind == "classification" else "symbol frequencies"
+    scores = {name: {"cross_entropy": ce, "accuracy": acc}}
+    if task.baseline_loss is not None and task.baseline_name:  # the task's own trivial strategy
+        scores[task.baseline_name] = {"cross_entropy": task.baseline_loss, "accuracy": math.nan}
+    if task.kind == "next-token":
+        scores = {k: metrics.token_metrics(v["cross_entropy"], v["accuracy"]) for k, v in scores.items()}
+    return scores
+
+
+def reference_baseline(task: Task, scores: dict[str, dict]) -> str:
+    """Persistence for forecasts (the honest bar); otherwise the strongest trivial baseline."""
+    if "persistence" in scores:
+        return "persistence"
+    key = headline_metric(task)
+    finite = {k: v for k, v in scores.items() if math.isfinite(v[key])}
+    best = min if metrics.LOWER_IS_BETTER[key] else max
+    return best(finite, key=lambda k: finite[k][key])
+
+
+def headline_metric(task: Task) -> str:
+    """The metric a person reads first, used to say whether a model beats the baseline."""
+    return {"regression": "mse", "classification": "accuracy", "next-token": "cross_entropy"}[task.kind]
+
+
+def one_step_predictions(runs, task: Task, part: str = "test") -> pd.DataFrame:
+    """Truth, persistence and every run's one-step-ahead forecast on a forecasting task's split."""
+    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
+    times = target_times(task, part)
+    frames = [("truth", to_units(task, y[:, 0])),
+              ("persistence", to_units(task, x[:, -1, 0]))]
+    frames += [(r.label, to_units(task, predict(r.model, x)[:, 0])) for r in runs]
+    return pd.concat([pd.DataFrame({"time": times, "series": name, "value": v, "mode": "one-step"})
+                      for name, v in frames], ignore_index=True)
+
+
+@torch.no_grad()
+def recursive_forecast(model: torch.nn.Module, window: torch.Tensor, steps: int) -> torch.Tensor:
+    """Forecast `steps` ahead from one window (L, 1), feeding each prediction back as input."""
+    model.eval()
+    window, out = window.clone(), []
+    for _ in range(steps):
+        nxt = model(window.unsqueeze(0))[0][0, :1]  # (1,)
+        out.append(nxt)
+        window = torch.cat([window[1:], nxt.view(1, 1)])
+    return torch.cat(out)
+
+
+def multi_step_predictions(runs, task: Task, steps: int = 50) -> pd.DataFrame:
+    """Truth, persistence and every run's recursive forecast from the start of the test part."""
+    y = task.y_test[:, 0]
+    steps = min(steps, len(y))
+    times = target_times(task, "test")[:steps]
+    start = task.x_test[0]  # the last `length` values before the test part
+    frames = [("truth", to_units(task, y[:steps])),
+              ("persistence", to_units(task, start[-1, 0].repeat(steps)))]
+    frames += [(r.label, to_units(task, recursive_forecast(r.model, start, steps))) for r in runs]
+    return pd.concat([pd.DataFrame({"time": times, "series": name, "value": v, "mode": "multi-step"})
+                      for name, v in frames], ignore_index=True)
+
+
+def results_table(runs, task: Task) -> pd.DataFrame:
+    """One row per trained run and per baseline: size, speed, final losses, test metrics, verdict."""
+    scores = baseline_scores(task)
+    reference_name = reference_baseline(task, scores)
+    key = headline_metric(task)
+    rows = []
+    for r in runs:
+        last = r.history[-1] if r.history else {}
+        trained = [h for h in r.history if h["epoch"] > 0]
+        test = evaluate(r.model, task, "test")
+        test.pop("loss")
+        rows.append({
+            "label": r.label, "kind": "model", "arch": r.run.model.arch, "params": r.params,
+            "hidden_size": r.run.model.hidden_size, "epochs": len(trained),
+            "sec_per_epoch": float(np.mean([h["seconds"] for h in trained])) if trained else math.nan,
+            "train_loss": last.get("train_loss", math.nan), "val_loss": last.get("val_loss", math.nan),
+            "status": r.status, **test,
+            "beats_baseline": bool(metrics.better(key, test[key], scores[reference_name][key])),
+        })
+    rows += [{"label": name, "kind": "baseline", **s} for name, s in scores.items()]
+    table = pd.DataFrame(rows)
+    table["beats_baseline"] = table.get("beats_baseline", pd.Series(dtype=object)).astype("boolean")
+    for col in ("params", "hidden_size", "epochs"):
+        if col in table:
+            table[col] = table[col].astype("Int64")  # baseline rows have none; keep the models' whole numbers
+    table.attrs.update(baseline=reference_name, headline=key)
+    return table

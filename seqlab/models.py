@@ -1,0 +1,121 @@
+"""One recurrent model for every architecture (RNN, LSTM, GRU) and head, plus parameter budgets."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from seqlab.config import ARCHS, ModelConfig, bounds
+
+RECURRENT = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+BUDGET_REFERENCE = "gru"  # equal budgets give every architecture the parameters of a GRU of the chosen size
+
+
+class SequenceModel(nn.Module):
+    """Embedding (token inputs only) -> fused recurrent layers -> linear head.
+
+    Heads by task kind: `regression` and `classification` read the final hidden state of the
+    last layer (both directions if bidirectional); `next-token` reads every step.
+    forward(x, targets=None) -> (output, loss), the same contract for every architecture.
+    """
+
+    def __init__(self, cfg: ModelConfig, input_size: int, output_size: int, kind: str, token_input: bool = False):
+        super().__init__()
+        if cfg.bidirectional and kind != "classification":
+            raise ValueError("ModelConfig.bidirectional is for classification tasks only: a forecaster or a "
+                             "next-token model must not read the future")
+        self.cfg, self.kind = cfg, kind
+        self.embed = nn.Embedding(input_size, cfg.embedding_dim) if token_input else None
+        kwargs = {"nonlinearity": "tanh"} if cfg.arch == "rnn" else {}
+        self.rnn = RECURRENT[cfg.arch](
+            cfg.embedding_dim if token_input else input_size, cfg.hidden_size, cfg.num_layers,
+            batch_first=True, dropout=cfg.dropout if cfg.num_layers > 1 else 0.0,
+            bidirectional=cfg.bidirectional, **kwargs,
+        )
+        self.directions = 2 if cfg.bidirectional else 1
+        self.head = nn.Linear(cfg.hidden_size * self.directions, output_size)
+        if cfg.arch == "lstm" and cfg.forget_bias is not None:
+            set_forget_bias(self.rnn, cfg.forget_bias)
+
+    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
+        if self.embed is not None:
+            x = self.embed(x)  # (B, T) ids -> (B, T, E)
+        out, state = self.rnn(x)  # out: (B, T, D*H)
+        if self.kind == "next-token":
+            output = self.head(out)  # (B, T, V)
+        else:
+            h_n = state[0] if isinstance(state, tuple) else state  # (layers*D, B, H)
+            last = h_n[-self.directions:].transpose(0, 1).reshape(x.shape[0], -1)  # (B, D*H)
+            output = self.head(last)  # (B, H) or (B, C)
+        loss = None if targets is None else task_loss(output, targets, self.kind)
+        return output, loss
+
+
+def task_loss(output: torch.Tensor, targets: torch.Tensor, kind: str) -> torch.Tensor:
+    """MSE for regression; cross-entropy (nats) for classes and tokens."""
+    if kind == "regression":
+        return F.mse_loss(output, targets)
+    return F.cross_entropy(output.reshape(-1, output.shape[-1]), targets.reshape(-1))
+
+
+@torch.no_grad()
+def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
+    """Start every forget gate at sigmoid(value) (Gers et al. 2000; Jozefowicz et al. 2015 use 1.0).
+
+    PyTorch keeps two bias vectors per layer, gates ordered (input, forget, cell, output); their
+    sum is the gate's bias, so the forget slice of one is set to `value` and of the other to 0.
+    """
+    h = lstm.hidden_size
+    for name, bias in lstm.named_parameters():
+        if name.startswith("bias_ih"):
+            bias[h:2 * h] = value
+        elif name.startswith("bias_hh"):
+            bias[h:2 * h] = 0.0
+
+
+def build_model(cfg: ModelConfig, task) -> SequenceModel:
+    """The model that fits a task's input, output and kind."""
+    return SequenceModel(cfg, task.input_size, task.output_size, task.kind, task.token_input)
+
+
+def param_count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def count_params(cfg: ModelConfig, task) -> int:
+    """Parameters of the model `cfg` would build for `task`, without allocating its weights."""
+    with torch.device("meta"):
+        return param_count(build_model(cfg, task))
+
+
+def hidden_for_budget(cfg: ModelConfig, task, budget: int) -> int:
+    """The hidden size whose parameter count is closest to `budget` (counts grow with size)."""
+    lo, hi = bounds(ModelConfig, "hidden_size")
+
+    def params(h):
+        return count_params(dataclasses.replace(cfg, hidden_size=h), task)
+
+    while lo < hi:  # smallest h with params(h) >= budget
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if params(mid) < budget else (lo, mid)
+    if lo > 1 and budget - params(lo - 1) < params(lo) - budget:
+        return lo - 1
+    return lo
+
+
+def equal_budget(configs: list[ModelConfig], task) -> list[ModelConfig]:
+    """Resize each config so all have about the parameters of a GRU of the first config's size.
+
+    This is the fair comparison of Chung et al. (2014): equal parameter counts, not equal units.
+    """
+    reference = dataclasses.replace(configs[0], arch=BUDGET_REFERENCE)
+    budget = count_params(reference, task)
+    return [dataclasses.replace(c, hidden_size=hidden_for_budget(c, task, budget)) for c in configs]
+
+
+__all__ = ["ARCHS", "LABELS", "SequenceModel", "build_model", "count_params", "equal_budget",
+           "hidden_for_budget", "param_count", "set_forget_bias", "task_loss"]

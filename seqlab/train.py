@@ -1,0 +1,197 @@
+"""Training as an iterator of per-epoch records, for one architecture or several interleaved.
+
+A record is a flat dict (see `record_fields`); a run's history is a list of them and
+`pandas.DataFrame(history)` is its table. The trainer knows nothing of which architecture
+it trains: it builds the model its config names and calls `model(x, y) -> (output, loss)`.
+A consumer stops training by stopping iteration; the model and history stay on the run.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Sequence
+
+import torch
+
+from seqlab.config import RunConfig
+from seqlab.data.task import Task
+from seqlab.evaluate import evaluate
+from seqlab.models import LABELS, build_model, param_count
+
+EXPLOSION_FACTOR = 1e4  # a validation loss this many times its starting value counts as diverged
+INIT_TRAIN_PROBE = 1024  # sequences scored for the training loss at initialisation
+DIVERGED_HINT = "lower the learning rate or clip gradients (e.g. clip 1.0)"
+
+
+class TrainingRun:
+    """One architecture's training on one task; iterate it to train an epoch per record.
+
+    The first record (epoch 0) scores the untrained model, so curves start at initialisation.
+    """
+
+    def __init__(self, run: RunConfig, task: Task, label: str | None = None):
+        self.run, self.task = run, task
+        self.label = label or LABELS[run.model.arch]
+        self.key = run.key()
+        with torch.random.fork_rng(devices=[]):  # leave the caller's random state alone
+            torch.manual_seed(run.train.seed)
+            self.model = build_model(run.model, task)
+            self._rng_state = torch.get_rng_state()  # dropout draws from here, epoch after epoch
+        self.params = param_count(self.model)
+        self.optimizer = _optimizer(self.model, run)
+        self.shuffle = torch.Generator().manual_seed(run.train.seed)
+        self.history: list[dict] = []
+        self.epoch, self.elapsed = 0, 0.0
+        self.status, self.reason = "running", ""
+        self._initial_val: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "running"
+
+    def __iter__(self) -> Iterator[dict]:
+        return self
+
+    def __next__(self) -> dict:
+        if self.finished:
+            raise StopIteration
+        record = self._initial_record() if self.epoch == 0 else self._train_epoch()
+        self.history.append(record)
+        self.epoch += 1
+        return record
+
+    def stop(self, reason: str = "stopped before the last epoch") -> None:
+        """Mark an unfinished run as stopped; what it learned so far stays."""
+        if not self.finished:
+            self.status, self.reason = "stopped", reason
+            if self.history:
+                self.history[-1].update(status=self.status, reason=reason)
+
+    def _initial_record(self) -> dict:
+        probe = Task(**{**self.task.__dict__, "x_train": self.task.x_train[:INIT_TRAIN_PROBE],
+                        "y_train": self.task.y_train[:INIT_TRAIN_PROBE]})
+        train_loss = evaluate(self.model, probe, "train")["loss"]
+        return self._record(train_loss, [], 0, 0.0)
+
+    def _train_epoch(self) -> dict:
+        model, opt, cfg = self.model, self.optimizer, self.run.train
+        x, y = self.task.x_train, self.task.y_train
+        params = [p for p in model.parameters() if p.requires_grad]
+        model.train()
+        torch.set_rng_state(self._rng_state)
+        start = time.perf_counter()
+        loss_sum, seen, norms, clipped = 0.0, 0, [], 0
+        for idx in torch.randperm(len(x), generator=self.shuffle).split(cfg.batch_size):
+            opt.zero_grad(set_to_none=True)
+            _, loss = model(x[idx], y[idx])
+            loss.backward()
+            if cfg.clip > 0:
+                norm = torch.nn.utils.clip_grad_norm_(params, cfg.clip).item()  # the norm before clipping
+                clipped += norm > cfg.clip
+            else:
+                norm = torch.nn.utils.get_total_norm([p.grad for p in params]).item()
+            loss_value = loss.item()
+            if not (math.isfinite(loss_value) and math.isfinite(norm)):
+                what = "loss" if not math.isfinite(loss_value) else "gradient norm"
+                self._end("diverged", f"the {what} became {loss_value if what == 'loss' else norm} "
+                                      f"in epoch {self.epoch}; {DIVERGED_HINT}")
+                break
+            opt.step()
+            loss_sum, seen = loss_sum + loss_value * len(idx), seen + len(idx)
+            norms.append(norm)
+            if self.elapsed + time.perf_counter() - start > cfg.max_seconds:
+                self._end("out of time", f"the wall-time budget of {cfg.max_seconds:g} s ran out in epoch "
+                                         f"{self.epoch}")
+                break
+        self._rng_state = torch.get_rng_state()
+        seconds = time.perf_counter() - start
+        self.elapsed += seconds
+        train_loss = loss_sum / seen if seen else float("nan")
+        return self._record(train_loss, norms, clipped, seconds)
+
+    def _record(self, train_loss: float, norms: list[float], clipped: int, seconds: float) -> dict:
+        scores = evaluate(self.model, self.task, "val")
+        val_loss = scores.pop("loss")
+        self._check_divergence(val_loss)
+        if self.status == "running" and self.epoch == self.run.train.epochs:
+            self._end("done", "")
+        return {
+            "run": self.key, "label": self.label, "arch": self.run.model.arch,
+            "hidden_size": self.run.model.hidden_size, "params": self.params, "epoch": self.epoch,
+            "train_loss": train_loss, "val_loss": val_loss, **{f"val_{k}": v for k, v in scores.items()},
+            "grad_norm": sum(norms) / len(norms) if norms else float("nan"),
+            "grad_norm_max": max(norms) if norms else float("nan"),
+            "clip_rate": clipped / len(norms) if norms else 0.0,
+            "lr": self.optimizer.param_groups[0]["lr"], "steps": len(norms),
+            "seconds": seconds, "elapsed": self.elapsed, "status": self.status, "reason": self.reason,
+        }
+
+    def _check_divergence(self, val_loss: float) -> None:
+        if self._initial_val is None:
+            self._initial_val = val_loss
+        if self.status != "running":
+            return
+        if not math.isfinite(val_loss):
+            self._end("diverged", f"the validation loss became {val_loss} in epoch {self.epoch}; {DIVERGED_HINT}")
+        elif val_loss > EXPLOSION_FACTOR * max(self._initial_val, 1e-8):
+            self._end("diverged", f"the validation loss exploded to {val_loss:.3g} in epoch {self.epoch} "
+                                  f"(it started at {self._initial_val:.3g}); {DIVERGED_HINT}")
+
+    def _end(self, status: str, reason: str) -> None:
+        self.status, self.reason = status, reason
+
+
+def _optimizer(model: torch.nn.Module, run: RunConfig) -> torch.optim.Optimizer:
+    if run.train.optimizer == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=run.train.lr)
+    return torch.optim.Adam(model.parameters(), lr=run.train.lr)
+
+
+def train(run: RunConfig, task: Task, label: str | None = None) -> TrainingRun:
+    """Train one architecture: `for record in train(run, task): ...`."""
+    return TrainingRun(run, task, label)
+
+
+def run_labels(runs: Sequence[RunConfig]) -> list[str]:
+    """"LSTM", or "LSTM h=64" when one architecture appears more than once."""
+    archs = [r.model.arch for r in runs]
+    labels = []
+    for r in runs:
+        label = LABELS[r.model.arch]
+        if archs.count(r.model.arch) > 1:
+            label += f" h={r.model.hidden_size}" + (f" #{len(labels) + 1}" if runs.count(r) > 1 else "")
+        labels.append(label)
+    return labels
+
+
+class Interleaved:
+    """Several runs on the same task, trained an epoch each in turn so their curves grow together."""
+
+    def __init__(self, runs: Sequence[RunConfig], task: Task):
+        if not runs:
+            raise ValueError("choose at least one architecture to train")
+        self.runs = [TrainingRun(r, task, label) for r, label in zip(runs, run_labels(runs), strict=True)]
+
+    @property
+    def history(self) -> list[dict]:
+        return [rec for r in self.runs for rec in r.history]
+
+    @property
+    def finished(self) -> bool:
+        return all(r.finished for r in self.runs)
+
+    def __iter__(self) -> Iterator[dict]:
+        while not self.finished:
+            for r in self.runs:
+                if not r.finished:
+                    yield next(r)
+
+    def stop(self, reason: str = "stopped before the last epoch") -> None:
+        for r in self.runs:
+            r.stop(reason)
+
+
+def train_interleaved(runs: Sequence[RunConfig], task: Task) -> Interleaved:
+    """Train several architectures on the same data and seed, epoch by epoch in turn."""
+    return Interleaved(runs, task)

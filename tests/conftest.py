@@ -1,0 +1,28 @@
+"""Shared fixtures: tiny configs and tasks so the unit suite runs in seconds."""
+
+import pytest
+import torch
+
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.data import make_task
+
+
+@pytest.fixture(autouse=True)
+def seed():
+    torch.manual_seed(0)
+
+
+def tiny_run(task="sine", arch="lstm", **train) -> RunConfig:
+    data = DataConfig(task=task, length=12, n_samples=300)
+    return RunConfig(data=data, model=ModelConfig(arch=arch, hidden_size=8),
+                     train=TrainConfig(**{"epochs": 2, "batch_size": 32, **train}))
+
+
+@pytest.fixture(scope="session")
+def sine_task():
+    return make_task(tiny_run().data)
+
+
+@pytest.fixture(scope="session")
+def adding_task():
+    return make_task(tiny_run("adding").data)

@@ -1,0 +1,71 @@
+import numpy as np
+import torch
+from conftest import tiny_run
+
+from seqlab.evaluate import (
+    baseline_scores,
+    multi_step_predictions,
+    one_step_predictions,
+    recursive_forecast,
+    results_table,
+)
+from seqlab.export import results_dict
+from seqlab.train import train_interleaved
+
+
+def trained(task, archs=("rnn", "gru"), epochs=2):
+    session = train_interleaved([tiny_run(arch=a, epochs=epochs) for a in archs], task)
+    list(session)
+    return session.runs
+
+
+def test_results_table_has_models_and_baselines_with_a_verdict(sine_task):
+    table = results_table(trained(sine_task), sine_task)
+    models = table[table.kind == "model"]
+    assert list(models.label) == ["RNN", "GRU"] and models.beats_baseline.dtype == "boolean"
+    assert {"persistence", "linear", "window mean"} <= set(table[table.kind == "baseline"].label)
+    assert table.attrs["baseline"] == "persistence"
+    assert {"mse", "mae", "rmse", "mase", "params", "sec_per_epoch"} <= set(table.columns)
+
+
+def test_persistence_metrics_are_in_original_units(sine_task):
+    truth = sine_task.scaler.inverse(sine_task.y_test[:, 0].double().numpy())
+    last = sine_task.scaler.inverse(sine_task.x_test[:, -1, 0].double().numpy())
+    assert np.isclose(baseline_scores(sine_task)["persistence"]["mae"], np.mean(np.abs(truth - last)))
+
+
+def test_one_step_predictions_line_up_truth_with_the_series(sine_task):
+    frame = one_step_predictions(trained(sine_task, ("lstm",), 1), sine_task)
+    truth = frame[frame.series == "truth"]
+    series = sine_task.series.set_index("time")["value"]
+    assert np.allclose(truth.value.to_numpy(), series.loc[truth.time].to_numpy(), atol=1e-5)
+    assert set(frame.series) == {"truth", "persistence", "LSTM"}
+
+
+def test_recursive_forecast_feeds_predictions_back():
+    class Last(torch.nn.Module):  # predicts "last value + 1"
+        def forward(self, x):
+            return x[:, -1, :] + 1, None
+    assert torch.equal(recursive_forecast(Last(), torch.zeros(4, 1), 3), torch.tensor([1.0, 2.0, 3.0]))
+
+
+def test_multi_step_predictions_have_the_asked_length(sine_task):
+    frame = multi_step_predictions(trained(sine_task, ("gru",), 1), sine_task, steps=10)
+    assert (frame.groupby("series").size() == 10).all() and set(frame["mode"]) == {"multi-step"}
+
+
+def test_copy_task_is_judged_against_predicting_blanks():
+    from seqlab.config import DataConfig
+    from seqlab.data import make_task
+    task = make_task(DataConfig(task="copy", length=10, n_samples=200))
+    scores = baseline_scores(task)
+    assert task.baseline_name in scores
+    table = results_table([], task)
+    assert table.attrs["baseline"] == task.baseline_name  # the stronger of the two trivial baselines
+
+
+def test_results_json_has_no_nan(sine_task):
+    import json
+    runs = trained(sine_task, ("rnn",), 1)
+    text = json.dumps(results_dict(runs, sine_task, results_table(runs, sine_task)), allow_nan=False)
+    assert '"config"' in text

@@ -1,0 +1,37 @@
+import math
+
+import numpy as np
+import pytest
+
+from seqlab import baselines, metrics
+
+
+def test_mase_by_hand():
+    train = np.array([1.0, 3.0, 2.0, 5.0])  # naive errors 2, 1, 3: scale 2
+    assert metrics.mase([4.0, 6.0], [5.0, 5.0], train) == pytest.approx(0.5)
+    assert metrics.rmse([0, 0], [3, 4]) == pytest.approx(math.sqrt(12.5))
+
+
+def test_bits_per_character_is_cross_entropy_over_ln2():
+    m = metrics.token_metrics(1.7, 0.4)
+    assert m["bits_per_char"] == pytest.approx(1.7 / math.log(2)) and m["perplexity"] == pytest.approx(math.exp(1.7))
+
+
+def test_persistence_and_seasonal_naive_repeat_the_right_values():
+    x = np.arange(12.0).reshape(2, 6)
+    assert np.array_equal(baselines.persistence(x, 2), [[5, 5], [11, 11]])
+    assert np.array_equal(baselines.seasonal_naive(x, 3, season=4), [[2, 3, 4], [8, 9, 10]])
+    with pytest.raises(ValueError, match="window"):
+        baselines.seasonal_naive(x, 1, season=7)
+
+
+def test_linear_baseline_recovers_a_linear_rule_exactly():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(50, 4))
+    y = (x @ np.array([1.0, -2.0, 0.5, 3.0]) + 0.7)[:, None]
+    assert np.allclose(baselines.linear(x, baselines.fit_linear(x, y)), y)
+
+
+def test_better_respects_the_direction_of_each_metric():
+    assert metrics.better("mse", 1.0, 2.0) and metrics.better("accuracy", 0.9, 0.8)
+    assert not metrics.better("mse", float("nan"), 2.0)
