@@ -16,7 +16,9 @@ LABEL_COLOURS = {
     "seasonal naive": "#b0b0b0",
     "linear": "#6b6b6b",
 }
-BASELINE_LABELS = {"persistence", "seasonal naive", "seasonal-naive", "linear", "baseline", "mean"}
+# Every baseline name seqlab.evaluate produces; any label ending in "baseline" counts too.
+BASELINE_LABELS = {"persistence", "seasonal naive", "linear", "window mean", "training mean", "class frequencies",
+                   "symbol frequencies", "baseline"}
 BASELINE_GREY = "#9e9e9e"
 # The rest of Vega's default tableau10 scheme, for labels without a fixed colour ("LSTM h=64").
 SPARE_COLOURS = ["#f58518", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"]
@@ -32,7 +34,8 @@ _FONT = {"labelFontSize": 13, "titleFontSize": 14}
 
 def is_baseline(label: str) -> bool:
     """True for reference forecasts (persistence, seasonal naive, ...), drawn grey and dashed."""
-    return str(label).lower() in BASELINE_LABELS
+    text = str(label).lower()
+    return text in BASELINE_LABELS or text.endswith("baseline")
 
 
 def _ordered(labels) -> list[str]:
@@ -160,7 +163,8 @@ def predictions_chart(pred: pd.DataFrame, title: str = "Predictions on the test 
     if not two_modes:
         return chart.properties(title=_title(title), width="container", height=HEIGHT)
     row = alt.Row("mode:N", sort=list(MODE_TITLES.values()), header=alt.Header(title=None, labelFontSize=15))
-    return chart.properties(width=640, height=220).facet(row=row, title=_title(title))
+    # each mode spans its own stretch of time (the recursive forecast is short): independent x axes
+    return chart.properties(width=640, height=220).facet(row=row, title=_title(title)).resolve_scale(x="independent")
 
 
 def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Chart:
