@@ -103,10 +103,11 @@ def _tidy_losses(history: pd.DataFrame, log_scale: bool) -> pd.DataFrame:
 
 
 def _baseline_rule(value: float, label: str) -> alt.LayerChart:
-    frame = pd.DataFrame({"loss": [value], "text": [f"{label} ({value:.3g})"]})
+    frame = pd.DataFrame({"loss": [value], "text": [f"{label}: {value:.3g}"]})
     rule = alt.Chart(frame).mark_rule(strokeDash=DASHED, color="#555555", strokeWidth=2).encode(
         y="loss:Q", tooltip=[alt.Tooltip("text:N", title="baseline")])
-    text = rule.mark_text(align="left", baseline="bottom", dx=4, dy=-3, fontSize=13, color="#555555")
+    # under the rule at the left: early in training the curves are above the baseline, so this is free
+    text = rule.mark_text(align="left", baseline="top", dx=6, dy=4, fontSize=13, color="#555555")
     return rule + text.encode(x=alt.value(0), text="text:N")
 
 
@@ -118,7 +119,7 @@ def loss_chart(history: pd.DataFrame, log_scale: bool = False, baseline: float |
     y_title = "loss (log scale)" if log_scale else "loss"
     base = alt.Chart(losses).encode(
         x=alt.X("epoch:Q", axis=_axis("epoch (0 = before training)", format="d", tickMinStep=1)),
-        y=alt.Y("loss:Q", axis=_axis(y_title), scale=alt.Scale(type="log" if log_scale else "linear")),
+        y=alt.Y("loss:Q", axis=_axis(y_title), scale=alt.Scale(type="log", nice=False) if log_scale else alt.Scale()),
         color=alt.Color("label:N", scale=label_scale(losses["label"]), legend=_legend("run")),
         opacity=opacity,
         tooltip=["label:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g"), "status:N"],
@@ -176,7 +177,7 @@ def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Cha
     picked, opacity = _isolate("label")
     base = alt.Chart().encode(
         y=alt.Y("label:N", sort=colours.domain, axis=_axis(None)),
-        x=alt.X("value:Q", axis=_axis("metric value", format=".3g")),
+        x=alt.X("value:Q", axis=_axis("metric value", format=".3~g")),
         tooltip=["label:N", "metric:N", alt.Tooltip("value:Q", format=".4g")],
     )
     bars = base.mark_bar(height={"band": 0.7}).encode(

@@ -92,6 +92,26 @@ def reference_baseline(task: Task, scores: dict[str, dict]) -> str:
     return best(finite, key=lambda k: finite[k][key])
 
 
+def loss_baseline(task: Task) -> tuple[float, str] | None:
+    """(loss, name) of the trivial strategy in the units of the training loss, for the loss chart.
+
+    Forecasts: persistence's MSE on the scaled validation windows. Other tasks: the task's own
+    trivial strategy (predict 1 for the adding problem, predict blanks for copy memory, ...).
+    """
+    if task.kind == "regression" and task.series is not None:
+        last = task.x_val[:, -1, :].expand_as(task.y_val)  # the window's last value for every step ahead
+        return float(((task.y_val - last) ** 2).mean()), "persistence"
+    if task.baseline_loss is None:
+        return None
+    return task.baseline_loss, task.baseline_name
+
+
+def metrics_long(table: pd.DataFrame, names: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The results table's metric columns as tidy (label, metric, value) rows, for a bar chart."""
+    names = names or tuple(m for m in metrics.LOWER_IS_BETTER if m in table.columns)
+    return table.melt(id_vars=["label"], value_vars=list(names), var_name="metric").dropna(subset=["value"])
+
+
 def headline_metric(task: Task) -> str:
     """The metric a person reads first, used to say whether a model beats the baseline."""
     return {"regression": "mse", "classification": "accuracy", "next-token": "cross_entropy"}[task.kind]

@@ -81,6 +81,7 @@ class Task:
     unit: str = ""  # unit of the target in original units, e.g. "°C"
     vocab: tuple[str, ...] | None = None  # token id -> symbol, for token inputs
     classes: tuple[str, ...] | None = None  # class id -> label
+    channel_names: tuple[str, ...] | None = None  # name of each input feature, e.g. ("value", "marker")
     baseline_loss: float | None = None  # loss of the trivial strategy, e.g. 0.167 for adding
     baseline_name: str = ""  # what that strategy is
     seasonal_period: int | None = None  # steps in one season, for the seasonal-naive baseline

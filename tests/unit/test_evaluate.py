@@ -69,3 +69,23 @@ def test_results_json_has_no_nan(sine_task):
     runs = trained(sine_task, ("rnn",), 1)
     text = json.dumps(results_dict(runs, sine_task, results_table(runs, sine_task)), allow_nan=False)
     assert '"config"' in text
+
+
+def test_loss_baseline_is_persistence_in_training_loss_units(sine_task):
+    from seqlab.evaluate import loss_baseline
+    value, name = loss_baseline(sine_task)
+    scaled_persistence = float(((sine_task.y_val[:, 0] - sine_task.x_val[:, -1, 0]) ** 2).mean())
+    assert name == "persistence" and np.isclose(value, scaled_persistence)
+
+
+def test_loss_baseline_of_the_adding_problem_is_predicting_one(adding_task):
+    from seqlab.evaluate import loss_baseline
+    assert loss_baseline(adding_task) == (1 / 6, adding_task.baseline_name)
+
+
+def test_metrics_long_has_one_row_per_label_and_metric(sine_task):
+    from seqlab.evaluate import metrics_long
+    table = results_table(trained(sine_task, ("rnn",), 1), sine_task)
+    long = metrics_long(table)
+    assert set(long.columns) == {"label", "metric", "value"}
+    assert len(long[long.label == "RNN"]) == 4 and set(long.metric) == {"mse", "mae", "rmse", "mase"}

@@ -1,0 +1,44 @@
+"""What a person sees of a task before training: a few example sequences, and the steps that matter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import torch
+
+from seqlab.data.synthetic import COPY_SYMBOLS
+from seqlab.data.task import Task
+
+
+def key_steps(task: Task, x: torch.Tensor) -> torch.Tensor:
+    """(N, T) booleans: the input steps a model must remember to succeed, where the task has them.
+
+    The two marked values of the adding problem; the symbols to recall in the copy task.
+    """
+    if task.name == "adding":
+        return x[..., 1] == 1
+    if task.name == "copy":
+        steps = torch.zeros(x.shape, dtype=torch.bool)
+        steps[:, :COPY_SYMBOLS] = True
+        return steps
+    return torch.zeros(x.shape[:2], dtype=torch.bool)
+
+
+def example_sequences(task: Task, n: int = 3, part: str = "train") -> pd.DataFrame:
+    """Tidy rows (sequence, step, channel, value, marked) of the first `n` sequences of a split.
+
+    Token inputs appear as their ids in one channel "symbol"; a "marker" input channel is not drawn
+    as a line, it is what `marked` says.
+    """
+    x = getattr(task, f"x_{part}")[:n]
+    marked = key_steps(task, x)
+    if task.token_input:
+        channels = {"symbol": x.float()}
+    else:
+        names = task.channel_names or tuple(f"x{i + 1}" for i in range(x.shape[-1]))
+        channels = {name: x[..., i] for i, name in enumerate(names) if name != "marker"}
+    steps = torch.arange(x.shape[1]).expand(len(x), -1)
+    rows = [pd.DataFrame({"sequence": torch.arange(len(x)).repeat_interleave(x.shape[1]).numpy(),
+                          "step": steps.reshape(-1).numpy(), "channel": name,
+                          "value": values.reshape(-1).double().numpy(), "marked": marked.reshape(-1).numpy()})
+            for name, values in channels.items()]
+    return pd.concat(rows, ignore_index=True)
