@@ -8,6 +8,7 @@ A consumer stops training by stopping iteration; the model and history stay on t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Iterator, Sequence
@@ -69,8 +70,8 @@ class TrainingRun:
                 self.history[-1].update(status=self.status, reason=reason)
 
     def _initial_record(self) -> dict:
-        probe = Task(**{**self.task.__dict__, "x_train": self.task.x_train[:INIT_TRAIN_PROBE],
-                        "y_train": self.task.y_train[:INIT_TRAIN_PROBE]})
+        probe = dataclasses.replace(self.task, x_train=self.task.x_train[:INIT_TRAIN_PROBE],
+                                    y_train=self.task.y_train[:INIT_TRAIN_PROBE])
         train_loss = evaluate(self.model, probe, "train")["loss"]
         return self._record(train_loss, [], 0, 0.0)
 
