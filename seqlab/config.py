@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 import types
 import typing
@@ -75,7 +76,8 @@ def _coerce(owner: str, name: str, value, hint):
             return value
         raise ValueError(f"{where} must be true or false, got {value!r}")
     if hint is int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or value != int(value):
             raise ValueError(f"{where} must be a whole number, got {value!r}")
         return int(value)
     if hint is float:

@@ -96,3 +96,9 @@ def test_any_tampered_value_gives_a_config_or_a_value_error(section, field, valu
     except ValueError:
         return
     assert RunConfig.from_json(run.to_json()) == run
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_whole_numbers_are_refused_with_the_field_name(value):
+    with pytest.raises(ValueError, match="DataConfig.length"):
+        DataConfig(length=value)
