@@ -60,8 +60,8 @@ def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
     """Metrics of the honest baselines on one split, keyed by baseline name."""
     x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
     if task.kind == "regression" and task.series is not None:
-        windows_of = {"train": task.x_train.squeeze(-1).numpy(), part: x.squeeze(-1).numpy()}  # (N, L)
-        preds = baselines.forecast_baselines(windows_of["train"], task.y_train.numpy(), windows_of[part],
+        train_windows, windows = task.x_train.squeeze(-1).numpy(), x.squeeze(-1).numpy()  # (N, L)
+        preds = baselines.forecast_baselines(train_windows, task.y_train.numpy(), windows,
                                              task.output_size, task.seasonal_period)
         truth = to_units(task, y)
         return {name: metrics.forecast_metrics(truth, to_units(task, p), train_values(task))

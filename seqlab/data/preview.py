@@ -5,22 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import torch
 
-from seqlab.data.synthetic import COPY_SYMBOLS
 from seqlab.data.task import Task
+
+MARKER = "marker"  # an input channel of 0/1 flags, such as the adding problem's second channel
 
 
 def key_steps(task: Task, x: torch.Tensor) -> torch.Tensor:
     """(N, T) booleans: the input steps a model must remember to succeed, where the task has them.
 
-    The two marked values of the adding problem; the symbols to recall in the copy task.
+    Steps flagged by a marker channel (the adding problem's two values), or the task's leading
+    `key_prefix` steps (the symbols to recall in the copy task).
     """
-    if task.name == "adding":
-        return x[..., 1] == 1
-    if task.name == "copy":
-        steps = torch.zeros(x.shape, dtype=torch.bool)
-        steps[:, :COPY_SYMBOLS] = True
-        return steps
-    return torch.zeros(x.shape[:2], dtype=torch.bool)
+    steps = torch.zeros(x.shape[:2], dtype=torch.bool)
+    if task.channel_names and MARKER in task.channel_names:
+        steps |= x[..., task.channel_names.index(MARKER)] == 1
+    steps[:, :task.key_prefix] = True
+    return steps
 
 
 def example_sequences(task: Task, n: int = 3, part: str = "train") -> pd.DataFrame:
@@ -35,7 +35,7 @@ def example_sequences(task: Task, n: int = 3, part: str = "train") -> pd.DataFra
         channels = {"symbol": x.float()}
     else:
         names = task.channel_names or tuple(f"x{i + 1}" for i in range(x.shape[-1]))
-        channels = {name: x[..., i] for i, name in enumerate(names) if name != "marker"}
+        channels = {name: x[..., i] for i, name in enumerate(names) if name != MARKER}
     steps = torch.arange(x.shape[1]).expand(len(x), -1)
     rows = [pd.DataFrame({"sequence": torch.arange(len(x)).repeat_interleave(x.shape[1]).numpy(),
                           "step": steps.reshape(-1).numpy(), "channel": name,

@@ -81,7 +81,8 @@ class Task:
     unit: str = ""  # unit of the target in original units, e.g. "°C"
     vocab: tuple[str, ...] | None = None  # token id -> symbol, for token inputs
     classes: tuple[str, ...] | None = None  # class id -> label
-    channel_names: tuple[str, ...] | None = None  # name of each input feature, e.g. ("value", "marker")
+    channel_names: tuple[str, ...] | None = None  # name of each input feature; a "marker" channel flags key steps
+    key_prefix: int = 0  # leading input steps a model must remember (copy: the 10 symbols to recall)
     baseline_loss: float | None = None  # loss of the trivial strategy, e.g. 0.167 for adding
     baseline_name: str = ""  # what that strategy is
     seasonal_period: int | None = None  # steps in one season, for the seasonal-naive baseline
