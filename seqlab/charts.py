@@ -106,9 +106,9 @@ def _baseline_rule(value: float, label: str) -> alt.LayerChart:
     frame = pd.DataFrame({"loss": [value], "text": [f"{label}: {value:.3g}"]})
     rule = alt.Chart(frame).mark_rule(strokeDash=DASHED, color="#555555", strokeWidth=2).encode(
         y="loss:Q", tooltip=[alt.Tooltip("text:N", title="baseline")])
-    # under the rule at the left: early in training the curves are above the baseline, so this is free
-    text = rule.mark_text(align="left", baseline="top", dx=6, dy=4, fontSize=13, color="#555555")
-    return rule + text.encode(x=alt.value(0), text="text:N")
+    # above the rule at the right end: by then the curves that learned anything are below it
+    text = rule.mark_text(align="right", baseline="bottom", dx=-4, dy=-4, fontSize=13, color="#555555")
+    return rule + text.encode(x=alt.value({"expr": "width"}), text="text:N")
 
 
 def loss_chart(history: pd.DataFrame, log_scale: bool = False, baseline: float | None = None,
@@ -238,3 +238,21 @@ def sequences_chart(examples: pd.DataFrame, title: str = "Example sequences") ->
     row = alt.Row("sequence:O", header=alt.Header(title="sequence", labelFontSize=13, titleFontSize=13))
     panels = alt.layer(*layers, data=frame).properties(width=640, height=100)
     return panels.facet(row=row, title=_title(title))
+
+
+def truth_scatter(frame: pd.DataFrame, title: str = "Predictions on the test part", unit: str = "") -> alt.Chart:
+    """Predicted against true value per test sequence, one colour per run; the diagonal is a perfect model."""
+    frame = frame.reindex(columns=["label", "truth", "predicted"]).astype({"label": str})
+    lo, hi = float(frame[["truth", "predicted"]].min().min()), float(frame[["truth", "predicted"]].max().max())
+    picked, opacity = _isolate("label")
+    suffix = f" ({unit})" if unit else ""
+    points = alt.Chart(frame).mark_circle(size=40).encode(
+        x=alt.X("truth:Q", axis=_axis(f"true value{suffix}"), scale=alt.Scale(domain=[lo, hi])),
+        y=alt.Y("predicted:Q", axis=_axis(f"predicted value{suffix}"), scale=alt.Scale(domain=[lo, hi])),
+        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=_legend("run")), opacity=opacity,
+        tooltip=["label:N", alt.Tooltip("truth:Q", format=".3g"), alt.Tooltip("predicted:Q", format=".3g")],
+    ).add_params(picked)
+    diagonal = alt.Chart(pd.DataFrame({"truth": [lo, hi], "predicted": [lo, hi]})).mark_line(
+        color="black", strokeDash=DASHED).encode(x="truth:Q", y="predicted:Q")
+    return alt.layer(diagonal, points).properties(title=_title(title, "on the dashed diagonal = exactly right"),
+                                                  width="container", height=HEIGHT)

@@ -14,6 +14,11 @@ LOWER_IS_BETTER = {
     "cross_entropy": True, "bits_per_char": True, "perplexity": True, "accuracy": False,
 }
 
+METRIC_NAMES = {
+    "mse": "MSE", "mae": "MAE", "rmse": "RMSE", "mase": "MASE", "cross_entropy": "cross-entropy",
+    "bits_per_char": "bits per character", "perplexity": "perplexity", "accuracy": "accuracy",
+}
+
 
 def mse(truth: np.ndarray, pred: np.ndarray) -> float:
     return float(np.mean((np.asarray(truth) - np.asarray(pred)) ** 2))

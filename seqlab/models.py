@@ -117,5 +117,11 @@ def equal_budget(configs: list[ModelConfig], task) -> list[ModelConfig]:
     return [dataclasses.replace(c, hidden_size=hidden_for_budget(c, task, budget)) for c in configs]
 
 
-__all__ = ["ARCHS", "LABELS", "SequenceModel", "build_model", "count_params", "equal_budget",
+def equalise(runs: list, task) -> list:
+    """The same RunConfigs with each hidden size resized to the equal parameter budget of `equal_budget`."""
+    sized = equal_budget([r.model for r in runs], task)
+    return [r.replace(model=m) for r, m in zip(runs, sized, strict=True)]
+
+
+__all__ = ["ARCHS", "LABELS", "SequenceModel", "build_model", "count_params", "equal_budget", "equalise",
            "hidden_for_budget", "param_count", "set_forget_bias", "task_loss"]

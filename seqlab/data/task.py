@@ -31,6 +31,7 @@ class SeriesData:
     units: dict[str, str] = field(default_factory=dict)  # column -> unit, e.g. {"temp_max": "°C"}
     notes: tuple[str, ...] = ()  # what was done to the data or where it came from, said to the user
     source: str = ""  # attribution
+    warnings: tuple[str, ...] = ()  # what a person must not miss, e.g. "showing MSFT instead"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Task:
 
     Shapes by kind (N sequences, T steps, F features per step, H horizon, C classes, V vocabulary):
       regression:     x (N, T, F) float, y (N, H) float (scaled; `scaler` undoes it)
-      classification: x (N, T, F) float, y (N,) long
+      classification: x (N, T, F) float, or (N, T) long token ids (texts), y (N,) long
       next-token:     x (N, T) long token ids, y (N, T) long, one target per step
     """
 
@@ -88,8 +89,9 @@ class Task:
     seasonal_period: int | None = None  # steps in one season, for the seasonal-naive baseline
     series: pd.DataFrame | None = None  # forecasting: time, value, split ("train"/"validation"/"test")
     split_index: tuple[int, int] | None = None  # forecasting: first validation row, first test row
-    notes: tuple[str, ...] = ()  # e.g. a fallback notice, gaps interpolated
+    notes: tuple[str, ...] = ()  # e.g. gaps interpolated, prices adjusted
     source: str = ""  # attribution
+    warnings: tuple[str, ...] = ()  # what a person must not miss, e.g. a fallback to other data
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -78,6 +78,7 @@ def forecast_task(series: SeriesData, cfg: DataConfig, name: str, seasonal_perio
         target_meaning=f"the next {H} value(s) of {column}",
         scaler=scaler, unit=unit, seasonal_period=seasonal_period,
         series=preview, split_index=(a, b), notes=tuple(series.notes), source=series.source,
+        warnings=tuple(series.warnings),
     )
 
 

@@ -32,3 +32,17 @@ def test_quick_benchmark_gives_a_finite_row_per_config_and_arch(tmp_path, capsys
         assert all(math.isfinite(r[k]) and r[k] > 0 for k in ("plain_ms", "seqlab_ms", "ratio"))
     assert json.loads(out.read_text()) == rows
     assert "worst ratio" in capsys.readouterr().out
+
+
+def test_quick_live_benchmark_times_the_page_and_headless_runs(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("bench_live", BENCH.with_name("bench_live.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    threads = torch.get_num_threads()
+    try:
+        row = bench.main(["--quick", "--repeats", "1", "--json", str(tmp_path / "live.json")])
+    finally:
+        torch.set_num_threads(threads)
+    assert row["page_s"] > 0 and row["headless_s"] > 0 and math.isfinite(row["ratio"])
+    assert json.loads((tmp_path / "live.json").read_text()) == row
+    assert "target: ratio <= 1.1" in capsys.readouterr().out

@@ -1,0 +1,117 @@
+"""The data widgets of a page: pick a data set, load it (cached), and preview it with its split."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from seqlab import charts
+from seqlab.config import DataConfig
+from seqlab.data import REGISTRY, DataError, Task, load_series, make_task
+from seqlab.data.preview import example_sequences
+from seqlab.data.upload import MAX_UPLOAD_BYTES
+from seqlab.data.windows import forecast_task
+
+LENGTHS = (5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500)
+SAMPLES = (500, 1000, 2000, 5000, 10_000)
+SERIES_TASKS = {name for name, info in REGISTRY.items() if info.kind == "regression" and name != "adding"}
+STOCK_TTL = 120  # seconds a fetched (or fallen-back) ticker is reused before Yahoo is asked again
+
+
+def pick_steps(label: str, options, default, key: str, help: str | None = None):
+    """A select-slider over round values that always includes `default`."""
+    options = sorted({*options, default})
+    return st.select_slider(label, options, value=default, key=key, help=help)
+
+
+@dataclass
+class DataChoice:
+    """What the data widgets chose: DataConfig fields (checked by `load_task`), an upload, and where the
+    column picker goes once the series is loaded."""
+
+    fields: dict
+    upload: bytes | None
+    column_slot: DeltaGenerator
+
+
+def pick_data(key: str = "lab") -> DataChoice:
+    """Widgets for the data set, to be called in the sidebar."""
+    name = st.selectbox("Data set", list(REGISTRY), key=f"{key}_task",
+                        format_func=lambda n: f"{REGISTRY[n].title}  ·  {REGISTRY[n].group}")
+    st.caption(REGISTRY[name].description)
+    fields, upload = {"task": name}, None
+    if name == "stock":
+        fields["ticker"] = st.text_input("Ticker", "MSFT", max_chars=15, key=f"{key}_ticker",
+                                         help="A Yahoo Finance symbol such as MSFT, BRK-B or ^GSPC").strip().upper()
+        start = st.date_input("From", dt.date(2010, 1, 1), key=f"{key}_start", min_value=dt.date(1970, 1, 1))
+        end = st.date_input("To", dt.date.today(), key=f"{key}_end", min_value=dt.date(1970, 1, 2))
+        fields.update(start=start.isoformat(), end=end.isoformat())
+    if name == "csv":
+        file = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key=f"{key}_csv",
+                                help=f"A time column (optional) and numeric columns; at most "
+                                     f"{MAX_UPLOAD_BYTES // 2**20} MB")
+        upload = file.getvalue() if file is not None else None
+    if name == "digits":
+        fields["reading"] = st.radio("Read each digit", ["rows", "pixels"], horizontal=True, key=f"{key}_reading",
+                                     format_func={"rows": "row by row (8 steps)", "pixels": "pixel by pixel (64)"}.get)
+    else:
+        what = "Window length (steps the model sees)" if name in SERIES_TASKS else "Sequence length T"
+        fields["length"] = pick_steps(what, LENGTHS, DataConfig.length, f"{key}_length")
+    column_slot = st.container()
+    if name in ("sine", "adding", "copy"):
+        fields["n_samples"] = pick_steps("Sequences to generate" if name != "sine" else "Points to generate",
+                                         SAMPLES, DataConfig.n_samples, f"{key}_samples")
+    return DataChoice(fields, upload, column_slot)
+
+
+@st.cache_data(max_entries=32, ttl=STOCK_TTL, show_spinner="Loading the data…")
+def _series(cfg: DataConfig, upload: bytes | None):
+    return load_series(cfg, upload)
+
+
+@st.cache_data(max_entries=32, show_spinner="Preparing the data…")
+def _task(cfg: DataConfig) -> Task:
+    return make_task(cfg)
+
+
+def load_task(choice: DataChoice, key: str = "lab", **overrides) -> tuple[DataConfig, Task] | None:
+    """The data config and task chosen, with a column picker for series; None (and a message a person can
+    act on) when they cannot be built."""
+    upload = choice.upload
+    try:
+        cfg = DataConfig(**{**choice.fields, **overrides})
+        if cfg.task not in SERIES_TASKS:
+            return cfg, _task(cfg)
+        if cfg.task == "csv" and upload is None:
+            st.info("Upload a CSV file in the sidebar to train on your own series.")
+            return None
+        raw = dataclasses.replace(cfg, column="", length=DataConfig.length)  # what loading depends on
+        series, period = _series(raw, upload)
+        columns = list(series.value_columns)
+        column = choice.column_slot.selectbox("Column to forecast", columns, key=f"{key}_column_{cfg.task}",
+                                              index=columns.index(series.default_column))
+        cfg = dataclasses.replace(cfg, column=column)
+        return cfg, forecast_task(series, cfg, cfg.task, seasonal_period=period)
+    except (DataError, ValueError) as error:
+        st.error(f"**This data cannot be used:** {error}")
+        return None
+
+
+def show_data(task: Task) -> None:
+    """Warnings first, then a preview of the series (with its split) or of a few example sequences."""
+    for warning in task.warnings:
+        st.warning(warning, icon="⚠️")
+    sizes = task.sizes()
+    st.caption(f"**{task.title}** · one step is {task.step_meaning}; the target is {task.target_meaning} · "
+               f"{sizes['train']:,} training, {sizes['validation']:,} validation and {sizes['test']:,} test "
+               f"sequences" + (f" · source: {task.source}" if task.source else ""))
+    if task.series is not None:
+        st.altair_chart(charts.series_chart(task.series, unit=task.unit), width="stretch")
+    else:
+        st.altair_chart(charts.sequences_chart(example_sequences(task)), width="stretch")
+    for note in task.notes:
+        st.caption(f"ℹ️ {note}")

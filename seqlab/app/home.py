@@ -1,0 +1,42 @@
+"""What the home page shows: a card per page, and a diagram of an unrolled RNN and LSTM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # as st.page_link wants it, relative to dashboard.py
+    title: str
+    icon: str
+    picture: str  # a screenshot of the page, relative to dashboard.py
+    blurb: str
+
+
+PAGES = (
+    Page("pages/1_Lab.py", "Lab", ":material/science:", "docs/lab.png",
+         "Pick a data set, train RNN, LSTM and GRU side by side and watch the loss fall live; then compare "
+         "their forecasts and metrics with an honest baseline, and download everything."),
+)
+
+CELL_DIAGRAM = """
+digraph {
+  rankdir=LR; bgcolor="transparent"; nodesep=0.25; ranksep=0.35;
+  node [shape=box, style="rounded,filled", fillcolor="#eef3f8", color="#4c78a8", fontname="sans-serif",
+        fontsize=16, width=0.7, height=0.45];
+  edge [color="#333333", arrowsize=0.7, fontname="sans-serif", fontsize=14];
+  subgraph cluster_lstm {
+    label="LSTM"; fontname="sans-serif"; fontsize=14; color="#cccccc";
+    c1 [label="c₁"]; c2 [label="c₂"]; c3 [label="c₃"]; cl [label="loss", fillcolor="#fdebd3", color="#f58518"];
+    c1 -> c2 -> c3 -> cl;
+    cl -> c3 -> c2 -> c1 [color="#d62728", style=dashed, label="× f", fontcolor="#d62728", constraint=false];
+  }
+  subgraph cluster_rnn {
+    label="vanilla RNN"; fontname="sans-serif"; fontsize=14; color="#cccccc";
+    r1 [label="h₁"]; r2 [label="h₂"]; r3 [label="h₃"]; rl [label="loss", fillcolor="#fdebd3", color="#f58518"];
+    r1 -> r2 -> r3 -> rl;
+    rl -> r3 -> r2 -> r1 [color="#d62728", style=dashed, label="× W·tanh′", fontcolor="#d62728", constraint=false];
+  }
+}
+"""

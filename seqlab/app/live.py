@@ -1,0 +1,97 @@
+"""Live training on a page: a comparison kept in the session, trained epoch by epoch under a growing chart."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from seqlab.charts import loss_chart
+from seqlab.config import RunConfig
+from seqlab.data import Task
+from seqlab.evaluate import loss_baseline
+from seqlab.report import Report, summarise
+from seqlab.train import Interleaved, TrainingRun, train_interleaved
+
+DRAW_EVERY = 0.5  # seconds between loss-chart redraws while training: live, yet cheap next to an epoch
+# One intra-op thread: the server and the browser share the CPU with training, and two spinning OpenMP
+# threads on a busy 2-core machine made epochs up to 50x slower; one thread stays steady.
+TRAIN_THREADS = int(os.environ.get("SEQLAB_TORCH_THREADS", "1"))
+
+
+@dataclass
+class Comparison:
+    """Runs in the session state: they train in place, so a rerun, a Stop or another page loses nothing."""
+
+    task: Task
+    training: Interleaved
+    report: Report | None = None  # set once training ends; every later redraw reads it
+    stopped_by_user: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.report is None
+
+    def finish(self) -> None:
+        self.report = summarise(self.training.runs, self.task)
+
+    def stop(self) -> None:
+        self.training.stop("stopped by you; everything learned so far is kept")
+        self.stopped_by_user = True
+        self.finish()
+
+
+def current(key: str) -> Comparison | None:
+    return st.session_state.get(f"{key}_comparison")
+
+
+def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
+    """Replace the session's comparison with a fresh one; training happens in `train_live`."""
+    st.session_state[f"{key}_comparison"] = comparison = Comparison(task, train_interleaved(runs, task))
+    return comparison
+
+
+def request(key: str, action: str) -> None:
+    """Button callback: remember what was asked; the page acts on it when it runs."""
+    st.session_state[f"{key}_action"] = action
+
+
+def take_request(key: str) -> str | None:
+    return st.session_state.pop(f"{key}_action", None)
+
+
+def progress_text(run: TrainingRun) -> str:
+    epochs, done = run.run.train.epochs, max(run.epoch - 1, 0)
+    last = run.history[-1] if run.history else {}
+    loss = f" · validation loss {last['val_loss']:.4g}" if last else ""
+    if run.status in ("diverged", "out of time"):
+        return f"**{run.label}** · {run.status} after epoch {done}"
+    return f"**{run.label}** · epoch {done}/{epochs}{loss}" + (" · done" if run.status == "done" else "")
+
+
+def train_live(comparison: Comparison, log_scale: bool) -> None:
+    """Train the comparison to its end, with a progress bar per architecture and the loss chart redrawn live."""
+    torch.set_num_threads(TRAIN_THREADS)
+    area = st.empty()
+    with area.container():
+        st.subheader("Training…")
+        bars = {r.label: st.progress(0.0, text=progress_text(r)) for r in comparison.training.runs}
+        chart = st.empty()
+    baseline = loss_baseline(comparison.task) or (None, "")
+    runs = {r.label: r for r in comparison.training.runs}
+    drawn = 0.0
+    for record in comparison.training:
+        run = runs[record["label"]]
+        bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
+                                 text=progress_text(run))
+        if time.monotonic() - drawn >= DRAW_EVERY or comparison.training.finished:
+            history = pd.DataFrame(comparison.training.history)
+            chart.altair_chart(loss_chart(history, log_scale, *baseline, title="Loss, as it trains"),
+                               width="stretch")
+            drawn = time.monotonic()
+    comparison.finish()
+    area.empty()

@@ -1,0 +1,95 @@
+"""A finished or stopped comparison, summarised once for every view: table, predictions, verdict, exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from seqlab import evaluate, metrics
+from seqlab.data.task import Task
+from seqlab.export import history_csv, results_json
+
+SCATTER_POINTS = 300  # test sequences drawn in a truth-against-prediction chart
+FORECAST_STEPS = 50  # steps of the recursive (multi-step) forecast
+
+
+@dataclass(frozen=True)
+class Report:
+    """What every results view reads; computed once when training ends, so redraws never retrain."""
+
+    task_title: str
+    history: pd.DataFrame  # the per-epoch records of every run
+    table: pd.DataFrame  # results_table: one row per run and per baseline
+    predictions: pd.DataFrame | None  # forecasts over time, or truth against prediction, or None
+    predictions_kind: str  # "forecast", "scatter" or ""
+    loss_baseline: tuple[float, str] | None  # the trivial strategy's loss, drawn on the loss chart
+    verdict: str  # one sentence: which models beat the baseline
+    problems: tuple[str, ...]  # "RNN diverged: ..." for every run that did not finish normally
+    history_csv: str
+    results_json: str
+
+
+def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
+    """Tidy (label, truth, predicted) for the first `n` test sequences of a regression task without a series."""
+    y = evaluate.to_units(task, task.y_test[:n, 0])
+    frames = []
+    for r in runs:
+        predicted = evaluate.to_units(task, evaluate.predict(r.model, task.x_test[:n])[:, 0])
+        frames.append(pd.DataFrame({"label": r.label, "truth": y, "predicted": predicted}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def verdict(table: pd.DataFrame) -> str:
+    """One sentence on whether each trained model beats the reference baseline on the headline metric."""
+    key, name = table.attrs["headline"], table.attrs["baseline"]
+    models = table[table["kind"] == "model"]
+    reference = table.loc[table["label"] == name, key]
+    if models.empty or reference.empty:
+        return ""
+    bar = float(reference.iloc[0])
+    shown = metrics.METRIC_NAMES.get(key, key)
+
+    def values(rows):
+        return ", ".join(f"{r.label} {getattr(r, key):.3g}" for r in rows.itertuples())
+
+    wins = models[models["beats_baseline"].fillna(False).astype(bool)]
+    losses = models.drop(wins.index)
+    if wins.empty:
+        return f"No model beats {name} on test {shown} ({name} {bar:.3g}; {values(losses)})."
+    text = f"{_names(wins)} {'beats' if len(wins) == 1 else 'beat'} {name} on test {shown}: {values(wins)} " \
+           f"against {bar:.3g}"
+    if not losses.empty:
+        text += f"; {_names(losses)} {'does' if len(losses) == 1 else 'do'} not ({values(losses)})"
+    return text + "."
+
+
+def _names(rows: pd.DataFrame) -> str:
+    labels = list(rows["label"])
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _predictions(runs, task: Task) -> tuple[pd.DataFrame | None, str]:
+    if task.kind != "regression" or not len(task.x_test):
+        return None, ""
+    if task.series is None:
+        return truth_vs_predicted(runs, task), "scatter"
+    steps = min(FORECAST_STEPS, len(task.y_test))
+    both = pd.concat([evaluate.one_step_predictions(runs, task), evaluate.multi_step_predictions(runs, task, steps)],
+                     ignore_index=True)
+    return both, "forecast"
+
+
+def summarise(runs, task: Task) -> Report:
+    """Score every run on the test part once and prepare every view of the comparison."""
+    runs = [r for r in runs if r.history]
+    table = evaluate.results_table(runs, task)
+    predictions, kind = _predictions(runs, task)
+    history = [rec for r in runs for rec in r.history]
+    problems = tuple(f"{r.label} {r.status}: {r.reason}" for r in runs if r.status in ("diverged", "out of time"))
+    return Report(
+        task_title=task.title, history=pd.DataFrame(history), table=table, predictions=predictions,
+        predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task), verdict=verdict(table), problems=problems,
+        history_csv=history_csv(history), results_json=results_json(runs, task, table),
+    )
+

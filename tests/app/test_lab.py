@@ -1,0 +1,123 @@
+"""AppTest of the Lab: choose a task, train two architectures, read the results; bad uploads get a message."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from seqlab.app.live import Comparison
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.data import make_task
+from seqlab.train import train_interleaved
+
+LAB = str(Path(__file__).parents[2] / "pages" / "1_Lab.py")
+
+
+@pytest.fixture
+def lab() -> AppTest:
+    at = AppTest.from_file(LAB, default_timeout=180)
+    at.session_state["lab_archs"] = ["lstm", "gru"]
+    at.session_state["lab_epochs"] = 2
+    at.session_state["lab_hidden"] = 8
+    return at.run()
+
+
+def train(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "Train").click()
+    return at.run()
+
+
+def downloads(at: AppTest) -> dict[str, str]:
+    return {b.proto.label: b for b in at.get("download_button")}
+
+
+def test_lab_shows_the_data_and_sizes_before_training(lab):
+    assert not lab.exception and not lab.error
+    assert len(lab.get("vega_lite_chart")) == 1  # the series with its split
+    assert [m.label.split(" ·")[0] for m in lab.metric] == ["LSTM", "GRU"]
+    assert next(b for b in lab.button if b.label == "Stop").disabled  # nothing to stop yet
+
+
+def test_training_two_architectures_on_a_series_gives_every_result(lab):
+    at = train(lab)
+    assert not at.exception and not at.error
+    assert len(at.get("vega_lite_chart")) == 4  # preview, loss, predictions (one- and multi-step), metrics
+    table = at.dataframe[0].value
+    assert list(table.loc[table["kind"] == "model", "label"]) == ["LSTM", "GRU"]
+    assert {"persistence", "params", "sec_per_epoch", "mse", "beats persistence"} <= set(table["label"]) | set(
+        table.columns)
+    assert "Download the history (CSV)" in downloads(at) and "Download results and configs (JSON)" in downloads(at)
+    assert any("persistence" in s.value for s in [*at.success, *at.info])  # the verdict names the baseline
+
+
+def test_the_downloads_hold_the_history_and_the_configs(lab):
+    at = train(lab)
+    comparison = at.session_state["lab_comparison"]
+    history = pd.DataFrame(comparison.report.history)
+    assert set(history["label"]) == {"LSTM", "GRU"} and history["epoch"].max() == 2
+    results = json.loads(comparison.report.results_json)
+    assert results["format"] == "seqlab-results/1"
+    assert [r["config"]["model"]["arch"] for r in results["runs"]] == ["lstm", "gru"]
+
+
+def test_changing_a_widget_after_training_redraws_without_retraining(lab):
+    at = train(lab)
+    before = at.session_state["lab_comparison"]
+    at.toggle(key="lab_log").set_value(False).run()
+    at.select_slider(key="lab_hidden").set_value(16).run()
+    assert at.session_state["lab_comparison"] is before and before.report is not None
+    assert len(at.get("vega_lite_chart")) == 4 and not at.exception
+
+
+def test_a_synthetic_task_trains_and_shows_truth_against_prediction(lab):
+    lab.selectbox(key="lab_task").set_value("adding").run()
+    lab.select_slider(key="lab_length").set_value(10).run()
+    lab.select_slider(key="lab_samples").set_value(500).run()
+    at = train(lab)
+    assert not at.exception and not at.error
+    assert len(at.get("vega_lite_chart")) == 4  # example sequences, loss, truth against prediction, metrics
+    assert "Adding problem" in at.subheader[-1].value
+
+
+def test_a_broken_csv_shows_a_message_and_keeps_the_last_results(lab):
+    at = train(lab)
+    at.selectbox(key="lab_task").set_value("csv").run()
+    assert any("Upload a CSV" in i.value for i in at.info) and not at.exception
+    at.get("file_uploader")[0].set_value(("broken.csv", b"\x00\x01\x02 not a table \xff\xfe", "text/csv")).run()
+    assert not at.exception
+    assert at.error and "cannot be used" in at.error[0].value
+    assert at.session_state["lab_comparison"].report is not None  # the earlier results are still shown
+    assert len(at.dataframe) == 1
+
+
+def half_trained(epochs: int, records: int) -> Comparison:
+    data = DataConfig(task="sine", n_samples=500, length=20)
+    runs = [RunConfig(data=data, model=ModelConfig(arch=a, hidden_size=8), train=TrainConfig(epochs=epochs))
+            for a in ("lstm", "gru")]
+    task = make_task(data)
+    comparison = Comparison(task, train_interleaved(runs, task))
+    records_so_far = iter(comparison.training)
+    for _ in range(records):
+        next(records_so_far)
+    return comparison
+
+
+def test_stop_in_the_middle_keeps_what_was_learned(lab):
+    comparison = half_trained(epochs=50, records=4)  # epochs 0 and 1 of both runs
+    lab.session_state["lab_comparison"] = comparison
+    lab.session_state["lab_action"] = "stop"  # what the Stop button's callback leaves
+    at = lab.run()
+    assert not at.exception and comparison.stopped_by_user and comparison.report is not None
+    assert [r.status for r in comparison.training.runs] == ["stopped", "stopped"]
+    assert len(comparison.report.history) == 4 and any("Stopped by you" in i.value for i in at.info)
+    assert len(at.dataframe) == 1
+
+
+def test_an_unfinished_comparison_carries_on_after_a_rerun(lab):
+    comparison = half_trained(epochs=3, records=2)  # as if the person left the page during epoch 1
+    lab.session_state["lab_comparison"] = comparison
+    at = lab.run()
+    assert not at.exception and comparison.report is not None and not comparison.stopped_by_user
+    assert [r.epoch - 1 for r in comparison.training.runs] == [3, 3]

@@ -1,0 +1,42 @@
+"""The main journey in a real browser: open the Lab by its link, train the default comparison, read the results."""
+
+from playwright.sync_api import expect
+
+TRAINING_TIMEOUT_MS = 240_000  # the default sine comparison takes seconds; leave room for a busy machine
+
+
+def screenshot(page, path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so grow the window to the content first."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": min(max(height, 1000), 6000)})
+    page.wait_for_timeout(700)  # let the charts redraw at the new size
+    page.screenshot(path=path)
+
+
+def no_error_boxes(page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+
+
+def test_home_page_links_to_the_lab(page, app_url, screenshots):
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="seqlab: see how sequence models learn")).to_be_visible(timeout=60_000)
+    expect(page.locator("svg").filter(has_text="loss").first).to_be_attached()  # the graphviz diagram
+    no_error_boxes(page)
+    screenshot(page, screenshots / "home.png")
+
+
+def test_lab_trains_the_default_comparison(page, app_url, screenshots):
+    page.goto(f"{app_url}/Lab")  # the deep link opens the page with its sidebar
+    expect(page.get_by_role("heading", name="Lab", exact=False).first).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Data set")).to_be_visible()
+    expect(page.get_by_text("RNN · 64 units")).to_be_visible(timeout=60_000)  # sizes before training
+    page.get_by_role("button", name="Train").click()
+    expect(page.get_by_role("heading", name="Results", exact=False)).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
+    charts = page.locator("[data-testid='stVegaLiteChart'] svg.marks")
+    expect(charts).to_have_count(4, timeout=60_000)  # preview, loss, predictions, metrics
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    expect(page.get_by_role("button", name="Download the history (CSV)")).to_be_visible()
+    no_error_boxes(page)
+    screenshot(page, screenshots / "lab.png")
+    page.get_by_test_id("stVegaLiteChart").nth(1).screenshot(path=screenshots / "lab_card.png")  # the loss chart
