@@ -14,6 +14,8 @@ LOWER_IS_BETTER = {
     "cross_entropy": True, "bits_per_char": True, "perplexity": True, "accuracy": False,
 }
 
+CLEAR_MARGIN = 0.01  # a model "beats" a baseline only when it is better by more than 1% of the baseline's value
+
 METRIC_NAMES = {
     "mse": "MSE", "mae": "MAE", "rmse": "RMSE", "mase": "MASE", "cross_entropy": "cross-entropy",
     "bits_per_char": "bits per character", "perplexity": "perplexity", "accuracy": "accuracy",
@@ -64,6 +66,8 @@ def token_metrics(cross_entropy: float, accuracy: float) -> dict:
     }
 
 
-def better(metric: str, a: float, b: float) -> bool:
-    """True when value `a` is strictly better than `b` for `metric`."""
-    return a < b if LOWER_IS_BETTER.get(metric, True) else a > b
+def better(metric: str, a: float, b: float, margin: float = 0.0) -> bool:
+    """True when value `a` is better than `b` for `metric` by more than a relative `margin` of `b`."""
+    if LOWER_IS_BETTER.get(metric, True):
+        return a < b - margin * abs(b)
+    return a > b + margin * abs(b)

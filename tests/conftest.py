@@ -7,6 +7,11 @@ from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 
 
+# One torch thread: the suite's models are tiny, and two spinning OpenMP threads stall badly whenever
+# another process (the e2e server, a browser) holds the second core.
+torch.set_num_threads(1)
+
+
 @pytest.fixture(autouse=True)
 def seed():
     torch.manual_seed(0)

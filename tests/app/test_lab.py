@@ -121,3 +121,50 @@ def test_an_unfinished_comparison_carries_on_after_a_rerun(lab):
     at = lab.run()
     assert not at.exception and comparison.report is not None and not comparison.stopped_by_user
     assert [r.epoch - 1 for r in comparison.training.runs] == [3, 3]
+
+
+def test_a_diverging_architecture_is_marked_and_the_others_carry_on(lab):
+    for key, value in {"lab_samples": 500, "lab_lr": 1.0, "lab_optimizer": "sgd", "lab_clip": 0.0,
+                       "lab_epochs": 3}.items():
+        lab.session_state[key] = value
+    lab.session_state["lab_archs"] = ["rnn", "lstm"]
+    at = train(lab.run())
+    assert not at.exception
+    runs = {r.label: r for r in at.session_state["lab_comparison"].training.runs}
+    assert runs["RNN"].status == "diverged" and runs["LSTM"].status == "done"
+    assert runs["LSTM"].epoch - 1 == 3  # it trained every epoch although the RNN had stopped
+    warning = next(w.value for w in at.warning if w.value.startswith("RNN diverged"))
+    assert "lower the learning rate" in warning and "clip" in warning
+    assert len(at.dataframe) == 1 and not at.error
+
+
+def test_a_ticker_that_cannot_be_fetched_shows_the_fallback_and_its_notice(lab, monkeypatch):
+    from seqlab.data import stocks
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("Could not resolve host: query1.finance.yahoo.com")
+
+    monkeypatch.setattr(stocks, "_download", offline)
+    stocks.clear_cache()
+    lab.selectbox(key="lab_task").set_value("stock").run()
+    lab.text_input(key="lab_ticker").set_value("NOPE").run()
+    assert not lab.exception and not lab.error
+    notice = next(w.value for w in lab.warning if "NOPE" in w.value)
+    assert "Could not fetch 'NOPE'" in notice and "MSFT" in notice
+    assert len(lab.get("vega_lite_chart")) == 1  # the fallback prices are previewed
+
+
+def test_a_silly_ticker_gets_a_message_not_a_traceback(lab):
+    lab.selectbox(key="lab_task").set_value("stock").run()
+    lab.text_input(key="lab_ticker").set_value("../../etc/passwd").run()
+    assert not lab.exception
+    assert "ticker" in lab.error[0].value and next(b for b in lab.button if b.label == "Train").disabled
+
+
+def test_equal_budget_resizes_the_models_to_about_the_same_parameter_count(lab):
+    lab.session_state["lab_archs"] = ["rnn", "lstm", "gru"]
+    lab.session_state["lab_hidden"] = 64
+    lab.toggle(key="lab_equal").set_value(True).run()
+    counts = [int(m.value.split()[0].replace(",", "")) for m in lab.metric]
+    assert max(counts) / min(counts) < 1.05
+    assert len({m.label for m in lab.metric}) == 3 and "GRU · 64 units" in lab.metric[2].label

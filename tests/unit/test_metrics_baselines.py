@@ -35,3 +35,10 @@ def test_linear_baseline_recovers_a_linear_rule_exactly():
 def test_better_respects_the_direction_of_each_metric():
     assert metrics.better("mse", 1.0, 2.0) and metrics.better("accuracy", 0.9, 0.8)
     assert not metrics.better("mse", float("nan"), 2.0)
+
+
+def test_beating_a_baseline_by_a_hair_does_not_count():
+    assert not metrics.better("mse", 0.1529, 0.1530, metrics.CLEAR_MARGIN)
+    assert metrics.better("mse", 0.15, 0.1530, metrics.CLEAR_MARGIN)
+    assert not metrics.better("accuracy", 0.101, 0.1, metrics.CLEAR_MARGIN)
+    assert metrics.better("accuracy", 0.2, 0.1, metrics.CLEAR_MARGIN)

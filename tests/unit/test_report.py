@@ -1,0 +1,73 @@
+"""The report every results view reads: predictions by task kind, the verdict, problems, exports."""
+
+import json
+
+import pandas as pd
+
+from seqlab.data import make_task
+from seqlab.report import summarise, verdict
+from seqlab.train import train_interleaved
+from tests.conftest import tiny_run
+
+
+def trained(task_name, archs=("rnn", "lstm"), **train):
+    runs = [tiny_run(task_name, arch, **train) for arch in archs]
+    task = make_task(runs[0].data)
+    training = train_interleaved(runs, task)
+    for _ in training:
+        pass
+    return training, task
+
+
+def table(rows, headline="mse", baseline="persistence"):
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(headline=headline, baseline=baseline)
+    return frame
+
+
+def test_a_forecast_report_has_one_and_multi_step_predictions_and_exports():
+    training, task = trained("sine")
+    report = summarise(training.runs, task)
+    assert report.predictions_kind == "forecast"
+    assert set(report.predictions["mode"]) == {"one-step", "multi-step"}
+    assert {"truth", "persistence", "RNN", "LSTM"} <= set(report.predictions["series"])
+    assert report.loss_baseline[1] == "persistence" and report.problems == ()
+    assert json.loads(report.results_json)["format"] == "seqlab-results/1"
+    assert len(pd.read_csv(pd.io.common.StringIO(report.history_csv))) == len(report.history) == 2 * 3
+
+
+def test_a_synthetic_regression_report_plots_truth_against_prediction():
+    training, task = trained("adding")
+    report = summarise(training.runs, task)
+    assert report.predictions_kind == "scatter"
+    assert set(report.predictions.columns) == {"label", "truth", "predicted"}
+    assert report.loss_baseline == (task.baseline_loss, task.baseline_name)
+
+
+def test_token_tasks_have_no_prediction_chart_but_a_verdict():
+    training, task = trained("copy")
+    report = summarise(training.runs, task)
+    assert report.predictions is None and report.predictions_kind == ""
+    assert report.verdict
+
+
+def test_a_diverged_run_is_reported_with_its_reason():
+    training, task = trained("sine", lr=10.0, optimizer="sgd", clip=0.0)
+    report = summarise(training.runs, task)
+    assert report.problems and all("diverged" in p and "learning rate" in p for p in report.problems)
+
+
+def test_the_verdict_names_winners_and_losers_with_their_values():
+    rows = [{"label": "LSTM", "kind": "model", "mse": 0.01, "beats_baseline": True},
+            {"label": "RNN", "kind": "model", "mse": 0.2, "beats_baseline": False},
+            {"label": "persistence", "kind": "baseline", "mse": 0.1, "beats_baseline": None}]
+    text = verdict(table(rows))
+    assert text.startswith("LSTM beats persistence on test MSE: LSTM 0.01 against 0.1")
+    assert "RNN does not (RNN 0.2)" in text
+
+
+def test_the_verdict_says_so_when_no_model_beats_the_baseline():
+    rows = [{"label": "GRU", "kind": "model", "accuracy": 0.1, "beats_baseline": False},
+            {"label": "class frequencies", "kind": "baseline", "accuracy": 0.1, "beats_baseline": None}]
+    assert verdict(table(rows, "accuracy", "class frequencies")).startswith(
+        "No model beats class frequencies on test accuracy")
