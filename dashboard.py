@@ -19,9 +19,9 @@ st.write(
     "It all works offline, from this app or from a terminal."
 )
 
-columns = st.columns(len(PAGES))
-for column, page in zip(columns, PAGES, strict=True):
-    with column.container(border=True):
+columns = st.columns(3)
+for i, page in enumerate(PAGES):
+    with columns[i % 3].container(border=True):
         if (ROOT / page.picture).exists():
             st.image(str(ROOT / page.picture), width="stretch")
         st.page_link(page.path, label=page.title, icon=page.icon)
