@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> dict:
            "headless_s": statistics.median(headless)}
     row["ratio"] = row["page_s"] / row["headless_s"]
     print(f"{'run':<34}{'page s':>9}{'headless s':>12}{'ratio':>8}")
-    print(f"{'sine, RNN+LSTM+GRU, %d epochs' % settings['epochs']:<34}{row['page_s']:>9.2f}"
+    label = f"sine, RNN+LSTM+GRU, {settings['epochs']} epochs"
+    print(f"{label:<34}{row['page_s']:>9.2f}"
           f"{row['headless_s']:>12.2f}{row['ratio']:>8.3f}")
     print(f"target: ratio <= {TARGET}; {'met' if row['ratio'] <= TARGET else 'NOT met'}")
     if a.json:

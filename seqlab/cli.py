@@ -38,7 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--ticker", default=d.ticker, help="stock task: ticker symbol")
     c.add_argument("--start", default=d.start, help="stock task: first date YYYY-MM-DD")
     c.add_argument("--end", default=d.end, help="stock task: last date YYYY-MM-DD")
-    c.add_argument("--csv", type=Path, help="csv task: path of the CSV file")
+    c.add_argument("--csv", type=Path, help="csv and sentiment tasks: path of the CSV file")
+    c.add_argument("--corpus", default=d.corpus, help="text task: python-docs, shakespeare or upload (with --text)")
+    c.add_argument("--text", type=Path, help="text task with --corpus upload: path of a UTF-8 .txt file")
+    c.add_argument("--tokens", default=d.tokens, help="sentiment task: char or word")
+    c.add_argument("--text-column", default=d.text_column, help="sentiment task: the column of texts")
+    c.add_argument("--label-column", default=d.label_column, help="sentiment task: the column of labels")
     c.add_argument("--archs", default=",".join(ARCHS), help="comma-separated: rnn,lstm,gru")
     c.add_argument("--hidden", type=int, default=m.hidden_size, help="hidden units per layer")
     c.add_argument("--layers", type=int, default=m.num_layers, help="stacked recurrent layers")
@@ -54,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--clip", type=float, default=t.clip, help="gradient-norm clip; 0 turns it off")
     c.add_argument("--seed", type=int, default=t.seed, help="seed of data, weights and shuffling")
     c.add_argument("--max-seconds", type=float, default=t.max_seconds, help="wall-time budget per architecture")
+    c.add_argument("--record-gradients", action="store_true", help="record, per epoch, the gradient back through "
+                                                                   "time on a probe batch and per-layer norms")
     c.add_argument("--history-csv", type=Path, help="write the per-epoch history here")
     c.add_argument("--results-json", type=Path, help="write results, configs and history here")
     c.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
@@ -66,23 +73,29 @@ def run_configs(a: argparse.Namespace) -> list[RunConfig]:
     if not archs or any(arch not in ARCHS for arch in archs):
         raise ValueError(f"--archs must list some of {', '.join(ARCHS)}, got {a.archs!r}")
     data = DataConfig(task=a.task, length=a.length, horizon=a.horizon, n_samples=a.samples, max_rows=a.max_rows,
-                      column=a.column, reading=a.reading, ticker=a.ticker, start=a.start, end=a.end, seed=a.seed)
+                      column=a.column, reading=a.reading, ticker=a.ticker, start=a.start, end=a.end, seed=a.seed,
+                      corpus=a.corpus, tokens=a.tokens, text_column=a.text_column, label_column=a.label_column)
     train = TrainConfig(epochs=a.epochs, batch_size=a.batch, lr=a.lr, optimizer=a.optimizer, clip=a.clip,
-                        seed=a.seed, max_seconds=a.max_seconds)
+                        seed=a.seed, max_seconds=a.max_seconds, record_gradients=a.record_gradients)
     models = [ModelConfig(arch=arch, hidden_size=a.hidden, num_layers=a.layers, dropout=a.dropout,
                           bidirectional=a.bidirectional, forget_bias=a.forget_bias) for arch in archs]
     return [RunConfig(data=data, model=mc, train=train) for mc in models]
 
 
 def _read_upload(a: argparse.Namespace) -> bytes | None:
-    if a.task != "csv":
+    """The bytes of the user's file the task needs: --csv for csv and sentiment, --text for a text upload."""
+    if a.task in ("csv", "sentiment"):
+        option, path = "--csv", a.csv
+    elif a.task == "text" and a.corpus == "upload":
+        option, path = "--text", a.text
+    else:
         return None
-    if a.csv is None:
-        raise ValueError("--task csv needs --csv PATH")
+    if path is None:
+        raise ValueError(f"--task {a.task} needs {option} PATH")
     try:
-        return a.csv.read_bytes()
+        return path.read_bytes()
     except OSError as e:
-        raise ValueError(f"cannot read {a.csv}: {e.strerror}") from None
+        raise ValueError(f"cannot read {path}: {e.strerror}") from None
 
 
 def compare(a: argparse.Namespace) -> int:
@@ -91,15 +104,17 @@ def compare(a: argparse.Namespace) -> int:
     from seqlab.data import make_task
     from seqlab.evaluate import results_table
     from seqlab.export import history_csv, results_json
-    from seqlab.models import equal_budget
+    from seqlab.models import equalise
     from seqlab.train import train_interleaved
 
     runs = run_configs(a)
     task = make_task(runs[0].data, _read_upload(a))
+    for warning in task.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for note in task.notes:
         print(f"note: {note}", file=sys.stderr)
     if a.equal_budget:
-        runs = [r.replace(model=mc) for r, mc in zip(runs, equal_budget([r.model for r in runs], task), strict=True)]
+        runs = equalise(runs, task)
     session = train_interleaved(runs, task)
     try:
         for rec in session:

@@ -16,8 +16,9 @@ ARCHS = ("rnn", "lstm", "gru")
 TASKS = (
     "sine", "adding", "copy", "text", "digits",  # synthetic and built-in
     "seattle", "co2", "airline", "sunspots", "msft",  # real series shipped with the package
-    "stock", "csv",  # a ticker through yfinance, a user's CSV file
+    "stock", "csv", "sentiment",  # a ticker through yfinance, a user's CSV file, a CSV of labelled texts
 )
+CORPORA = ("python-docs", "shakespeare", "upload")
 TICKER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.^=\-]{0,14}$")
 
 
@@ -98,6 +99,10 @@ class DataConfig(_Checked):
     max_rows: int = _range(50, 200_000, 20_000, "real series: keep at most this many most recent rows")
     column: str = ""  # which column of a real series or CSV; "" picks the data set's default
     reading: str = _choice(("rows", "pixels"), "rows", "digits: 8 steps of 8 pixels, or 64 steps of 1")
+    corpus: str = _choice(CORPORA, "python-docs", "text: Python's docs, Tiny Shakespeare (download) or a .txt upload")
+    tokens: str = _choice(("char", "word"), "char", "sentiment: read the texts character by character or word by word")
+    text_column: str = ""  # sentiment: the column holding the texts; "" picks the longest text column
+    label_column: str = ""  # sentiment: the column holding the classes; "" picks a likely one
     ticker: str = "MSFT"  # stock task: a Yahoo Finance symbol
     start: str = "2010-01-01"  # stock task: first date, YYYY-MM-DD
     end: str = ""  # stock task: last date, YYYY-MM-DD; "" means today
@@ -121,8 +126,9 @@ class DataConfig(_Checked):
                     raise ValueError(f"DataConfig.{name} must be a date as YYYY-MM-DD, got {text!r}") from None
         if self.end and self.end <= self.start:
             raise ValueError(f"DataConfig.end ({self.end}) must come after DataConfig.start ({self.start})")
-        if len(self.column) > 200:
-            raise ValueError("DataConfig.column must be at most 200 characters")
+        for name in ("column", "text_column", "label_column"):
+            if len(getattr(self, name)) > 200:
+                raise ValueError(f"DataConfig.{name} must be at most 200 characters")
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,7 @@ class TrainConfig(_Checked):
     clip: float = _range(0.0, 100.0, 1.0, "clip the global gradient norm to this; 0 turns clipping off")
     seed: int = _range(0, 2**31 - 1, 0, "seed of weights, shuffling and dropout")
     max_seconds: float = _range(1.0, 3600.0, 300.0, "wall-time budget of one architecture's training")
+    record_gradients: bool = False  # per epoch: gradient through time on a probe batch, gradient norm per layer
 
 
 @dataclass(frozen=True)

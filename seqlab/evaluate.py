@@ -75,7 +75,7 @@ def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
     acc = float((y.flatten() == counts.argmax()).double().mean())
     name = "class frequencies" if task.kind == "classification" else "symbol frequencies"
     scores = {name: {"cross_entropy": ce, "accuracy": acc}}
-    if task.baseline_loss is not None and task.baseline_name:  # the task's own trivial strategy
+    if task.baseline_loss is not None and task.baseline_name not in ("", *scores):  # the task's own strategy
         scores[task.baseline_name] = {"cross_entropy": task.baseline_loss, "accuracy": math.nan}
     if task.kind == "next-token":
         scores = {k: metrics.token_metrics(v["cross_entropy"], v["accuracy"]) for k, v in scores.items()}
@@ -170,7 +170,8 @@ def results_table(runs, task: Task) -> pd.DataFrame:
             "sec_per_epoch": float(np.mean([h["seconds"] for h in trained])) if trained else math.nan,
             "train_loss": last.get("train_loss", math.nan), "val_loss": last.get("val_loss", math.nan),
             "status": r.status, **test,
-            "beats_baseline": bool(metrics.better(key, test[key], scores[reference_name][key])),
+            "beats_baseline": bool(metrics.better(key, test[key], scores[reference_name][key],
+                                                  metrics.CLEAR_MARGIN)),
         })
     rows += [{"label": name, "kind": "baseline", **s} for name, s in scores.items()]
     table = pd.DataFrame(rows)

@@ -1,11 +1,13 @@
-"""What a run leaves behind: the history as CSV, the results and configs as JSON."""
+"""What a run leaves behind: the history as CSV, results and configs as JSON, weights and vocabulary."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 
 import pandas as pd
+import torch
 
 from seqlab import __version__
 from seqlab.data.task import Task
@@ -19,7 +21,10 @@ def history_csv(history: list[dict]) -> str:
 
 
 def _clean(value):
-    """JSON has no NaN or inf: write them as null. numpy scalars become Python numbers."""
+    """JSON has no NaN or inf: write them as null. numpy scalars become Python numbers; lists are cleaned
+    item by item (a record's `grad_through_time` curve)."""
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -33,7 +38,8 @@ def results_dict(runs, task: Task, table: pd.DataFrame) -> dict:
         "format": RESULTS_FORMAT,
         "seqlab_version": __version__,
         "task": {"name": task.name, "title": task.title, "kind": task.kind, "sizes": task.sizes(),
-                 "notes": list(task.notes), "source": task.source},
+                 "notes": list(task.notes), "warnings": list(task.warnings),
+                 "source": task.source},
         "baseline": table.attrs.get("baseline"),
         "headline_metric": table.attrs.get("headline"),
         "runs": [{"label": r.label, "key": r.key, "status": r.status, "reason": r.reason,
@@ -45,3 +51,37 @@ def results_dict(runs, task: Task, table: pd.DataFrame) -> dict:
 
 def results_json(runs, task: Task, table: pd.DataFrame) -> str:
     return json.dumps(results_dict(runs, task, table), indent=2)
+
+
+VOCAB_FORMAT = "seqlab-vocab/1"
+
+
+def state_dict_bytes(model) -> bytes:
+    """A trained model's weights (its state dict) as the bytes of a `torch.save` file, for a download."""
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getvalue()
+
+
+def load_state_dict_bytes(data: bytes) -> dict:
+    """The state dict inside `state_dict_bytes` output; weights only, so a file cannot run code."""
+    return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+
+
+def vocab_json(symbols, tokens: str = "char", classes=None) -> str:
+    """A vocabulary (id i is `symbols[i]`) and, for classifiers, the class names, as JSON."""
+    payload = {"format": VOCAB_FORMAT, "tokens": tokens, "symbols": list(symbols)}
+    if classes is not None:
+        payload["classes"] = list(classes)
+    return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def vocab_from_json(text: str) -> tuple[str, ...]:
+    """The symbols of a `vocab_json` file, in id order; ValueError for anything else."""
+    payload = json.loads(text)
+    if not isinstance(payload, dict) or payload.get("format") != VOCAB_FORMAT:
+        raise ValueError(f"not a seqlab vocabulary (expected format {VOCAB_FORMAT!r})")
+    symbols = payload.get("symbols")
+    if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
+        raise ValueError("a seqlab vocabulary lists its symbols as strings")
+    return tuple(symbols)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from seqlab import evaluate, metrics
+from seqlab import classification, evaluate, metrics
 from seqlab.data.task import Task
 from seqlab.export import history_csv, results_json
 
 SCATTER_POINTS = 300  # test sequences drawn in a truth-against-prediction chart
 FORECAST_STEPS = 50  # steps of the recursive (multi-step) forecast
+MISTAKES_SHOWN = 12  # misclassified test sequences kept per run, the most confident first
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Report:
     problems: tuple[str, ...]  # "RNN diverged: ..." for every run that did not finish normally
     history_csv: str
     results_json: str
+    confusion: dict[str, pd.DataFrame] = field(default_factory=dict)  # classifiers: run -> (true, predicted, count)
+    mistakes: dict[str, pd.DataFrame] = field(default_factory=dict)  # classifiers: run -> its misclassified tests
 
 
 def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
@@ -80,16 +83,27 @@ def _predictions(runs, task: Task) -> tuple[pd.DataFrame | None, str]:
     return both, "forecast"
 
 
+def _classes(runs, task: Task) -> tuple[dict, dict]:
+    """Each classifier's confusion matrix and most confident mistakes on the test part; empty otherwise."""
+    if task.kind != "classification" or not len(task.x_test):
+        return {}, {}
+    confusion = {r.label: classification.confusion_matrix(r.model, task) for r in runs}
+    mistakes = {r.label: classification.misclassified(r.model, task, limit=MISTAKES_SHOWN) for r in runs}
+    return confusion, mistakes
+
+
 def summarise(runs, task: Task) -> Report:
     """Score every run on the test part once and prepare every view of the comparison."""
     runs = [r for r in runs if r.history]
     table = evaluate.results_table(runs, task)
     predictions, kind = _predictions(runs, task)
     history = [rec for r in runs for rec in r.history]
+    confusion, mistakes = _classes(runs, task)
     problems = tuple(f"{r.label} {r.status}: {r.reason}" for r in runs if r.status in ("diverged", "out of time"))
     return Report(
         task_title=task.title, history=pd.DataFrame(history), table=table, predictions=predictions,
         predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task), verdict=verdict(table), problems=problems,
-        history_csv=history_csv(history), results_json=results_json(runs, task, table),
+        history_csv=history_csv(history), results_json=results_json(runs, task, table), confusion=confusion,
+        mistakes=mistakes,
     )
 

@@ -17,6 +17,7 @@ import torch
 
 from seqlab.config import RunConfig
 from seqlab.data.task import Task
+from seqlab.diagnostics import GradientRecorder
 from seqlab.evaluate import evaluate
 from seqlab.models import LABELS, build_model, param_count
 
@@ -29,6 +30,8 @@ class TrainingRun:
     """One architecture's training on one task; iterate it to train an epoch per record.
 
     The first record (epoch 0) scores the untrained model, so curves start at initialisation.
+    With `TrainConfig.record_gradients`, a `seqlab.diagnostics.GradientRecorder` adds its fields
+    (`grad_through_time`, `layer_grad_norm_<layer>`) to every record; the training is unchanged.
     """
 
     def __init__(self, run: RunConfig, task: Task, label: str | None = None):
@@ -46,6 +49,7 @@ class TrainingRun:
         self.epoch, self.elapsed = 0, 0.0
         self.status, self.reason = "running", ""
         self._initial_val: float | None = None
+        self.recorder = GradientRecorder(self.model, task) if run.train.record_gradients else None
 
     @property
     def finished(self) -> bool:
@@ -87,6 +91,8 @@ class TrainingRun:
             opt.zero_grad(set_to_none=True)
             _, loss = model(x[idx], y[idx])
             loss.backward()
+            if self.recorder is not None:
+                self.recorder.after_backward()  # before clipping changes the gradients
             if cfg.clip > 0:
                 norm = torch.nn.utils.clip_grad_norm_(params, cfg.clip).item()  # the norm before clipping
                 clipped += norm > cfg.clip
@@ -126,6 +132,7 @@ class TrainingRun:
             "clip_rate": clipped / len(norms) if norms else 0.0,
             "lr": self.optimizer.param_groups[0]["lr"], "steps": len(norms),
             "seconds": seconds, "elapsed": self.elapsed, "status": self.status, "reason": self.reason,
+            **(self.recorder.epoch_fields() if self.recorder is not None else {}),
         }
 
     def _check_divergence(self, val_loss: float) -> None:

@@ -6,7 +6,6 @@ import torch
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 
-
 # One torch thread: the suite's models are tiny, and two spinning OpenMP threads stall badly whenever
 # another process (the e2e server, a browser) holds the second core.
 torch.set_num_threads(1)

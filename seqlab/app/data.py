@@ -6,13 +6,16 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from seqlab import charts
+from seqlab.classification import decode_tokens
 from seqlab.config import DataConfig
 from seqlab.data import REGISTRY, DataError, Task, load_series, make_task
 from seqlab.data.preview import example_sequences
+from seqlab.data.sentiment import ColumnChoice, candidate_columns
 from seqlab.data.upload import MAX_UPLOAD_BYTES
 from seqlab.data.windows import forecast_task
 
@@ -20,6 +23,8 @@ LENGTHS = (5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500)
 SAMPLES = (500, 1000, 2000, 5000, 10_000)
 SERIES_TASKS = {name for name, info in REGISTRY.items() if info.kind == "regression" and name != "adding"}
 STOCK_TTL = 120  # seconds a fetched (or fallen-back) ticker is reused before Yahoo is asked again
+EXAMPLE_TEXTS = 5  # labelled texts shown before training
+TOKENS = {"char": "characters", "word": "words"}
 
 
 def pick_steps(label: str, options, default, key: str, help: str | None = None):
@@ -55,11 +60,19 @@ def pick_data(key: str = "lab") -> DataChoice:
                                 help=f"A time column (optional) and numeric columns; at most "
                                      f"{MAX_UPLOAD_BYTES // 2**20} MB")
         upload = file.getvalue() if file is not None else None
+    if name == "sentiment":
+        file = st.file_uploader("CSV of texts and labels", type=["csv", "tsv", "txt"], key=f"{key}_texts",
+                                help=f"A column of texts (such as reviews) and a column of 2 to 20 classes (such "
+                                     f"as positive / negative); at most {MAX_UPLOAD_BYTES // 2**20} MB")
+        upload = file.getvalue() if file is not None else None
+        fields["tokens"] = st.radio("Read the texts as", list(TOKENS), horizontal=True, key=f"{key}_tokens",
+                                    format_func=TOKENS.get)
     if name == "digits":
         fields["reading"] = st.radio("Read each digit", ["rows", "pixels"], horizontal=True, key=f"{key}_reading",
                                      format_func={"rows": "row by row (8 steps)", "pixels": "pixel by pixel (64)"}.get)
     else:
         what = "Window length (steps the model sees)" if name in SERIES_TASKS else "Sequence length T"
+        what = "Tokens read from each text" if name == "sentiment" else what
         fields["length"] = pick_steps(what, LENGTHS, DataConfig.length, f"{key}_length")
     column_slot = st.container()
     if name in ("sine", "adding", "copy"):
@@ -74,8 +87,32 @@ def _series(cfg: DataConfig, upload: bytes | None):
 
 
 @st.cache_data(max_entries=32, show_spinner="Preparing the data…")
-def _task(cfg: DataConfig) -> Task:
-    return make_task(cfg)
+def _task(cfg: DataConfig, upload: bytes | None = None) -> Task:
+    return make_task(cfg, upload)
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the file…")
+def _columns(upload: bytes) -> ColumnChoice:
+    return candidate_columns(upload)
+
+
+def _labelled_texts(cfg: DataConfig, choice: DataChoice, key: str) -> tuple[DataConfig, Task] | None:
+    """The sentiment task of an uploaded CSV, with pickers for its text and label columns."""
+    if choice.upload is None:
+        st.info("Upload a CSV file in the sidebar: a column of texts (such as reviews) and a column of their "
+                "labels (such as positive / negative).")
+        return None
+    columns = _columns(choice.upload)
+    text_column, label_column = "", ""  # none found: the task says what is missing
+    if columns.text:
+        text_column = choice.column_slot.selectbox("Column of texts", columns.text, key=f"{key}_text_column")
+    labels = [c for c in columns.label if c != text_column]
+    if labels:
+        default = labels.index(columns.default_label) if columns.default_label in labels else 0
+        label_column = choice.column_slot.selectbox("Column of labels", labels, index=default,
+                                                    key=f"{key}_label_column")
+    cfg = dataclasses.replace(cfg, text_column=text_column, label_column=label_column)
+    return cfg, _task(cfg, choice.upload)
 
 
 def load_task(choice: DataChoice, key: str = "lab", **overrides) -> tuple[DataConfig, Task] | None:
@@ -84,6 +121,8 @@ def load_task(choice: DataChoice, key: str = "lab", **overrides) -> tuple[DataCo
     upload = choice.upload
     try:
         cfg = DataConfig(**{**choice.fields, **overrides})
+        if cfg.task == "sentiment":
+            return _labelled_texts(cfg, choice, key)
         if cfg.task not in SERIES_TASKS:
             return cfg, _task(cfg)
         if cfg.task == "csv" and upload is None:
@@ -111,7 +150,16 @@ def show_data(task: Task) -> None:
                f"sequences" + (f" · source: {task.source}" if task.source else ""))
     if task.series is not None:
         st.altair_chart(charts.series_chart(task.series, unit=task.unit), width="stretch")
+    elif task.kind == "classification" and task.token_input and task.vocab is not None:
+        st.dataframe(example_texts(task), hide_index=True, width="stretch")
     else:
         st.altair_chart(charts.sequences_chart(example_sequences(task)), width="stretch")
     for note in task.notes:
         st.caption(f"ℹ️ {note}")
+
+
+def example_texts(task: Task, n: int = EXAMPLE_TEXTS) -> pd.DataFrame:
+    """The first `n` training texts of a text classifier as it reads them (cut and tokenised), with their class."""
+    x, y = task.x_train[:n], task.y_train[:n]
+    return pd.DataFrame({"text as read": [decode_tokens(ids, task.vocab) for ids in x.tolist()],
+                         "class": [task.classes[int(c)] for c in y]})

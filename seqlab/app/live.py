@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 import torch
@@ -73,14 +75,19 @@ def progress_text(run: TrainingRun) -> str:
     return f"**{run.label}** · epoch {done}/{epochs}{loss}" + (" · done" if run.status == "done" else "")
 
 
-def train_live(comparison: Comparison, log_scale: bool) -> None:
-    """Train the comparison to its end, with a progress bar per architecture and the loss chart redrawn live."""
+def train_live(comparison: Comparison, log_scale: bool,
+               beside: Callable[[list[dict]], alt.Chart | None] | None = None) -> None:
+    """Train the comparison to its end, with a progress bar per architecture and the loss chart redrawn live.
+
+    `beside(history)`, if given, draws a second live chart next to the loss chart.
+    """
     torch.set_num_threads(TRAIN_THREADS)
     area = st.empty()
     with area.container():
         st.subheader("Training…")
         bars = {r.label: st.progress(0.0, text=progress_text(r)) for r in comparison.training.runs}
-        chart = st.empty()
+        chart, second = st.columns(2) if beside else (st.empty(), None)
+        chart, second = chart.empty(), second.empty() if second else None
     baseline = loss_baseline(comparison.task) or (None, "")
     runs = {r.label: r for r in comparison.training.runs}
     drawn = 0.0
@@ -92,6 +99,9 @@ def train_live(comparison: Comparison, log_scale: bool) -> None:
             history = pd.DataFrame(comparison.training.history)
             chart.altair_chart(loss_chart(history, log_scale, *baseline, title="Loss, as it trains"),
                                width="stretch")
+            extra = beside(comparison.training.history) if beside else None
+            if extra is not None:
+                second.altair_chart(extra, width="stretch")
             drawn = time.monotonic()
     comparison.finish()
     area.empty()

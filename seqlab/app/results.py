@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqlab import charts
+from seqlab import charts, charts_text
 from seqlab.evaluate import metrics_long
 from seqlab.metrics import METRIC_NAMES
 from seqlab.report import Report
 
 NUMBER = "%.4g"
+CONFUSION_SIZE = 230  # pixels: three confusion matrices fit side by side on a laptop screen
 
 
 def show_verdict(report: Report, stopped_by_user: bool) -> None:
@@ -33,6 +34,37 @@ def show_charts(report: Report, log_scale: bool, unit: str = "") -> None:
                    "forecasts back in; persistence repeats the last known value.")
     elif report.predictions_kind == "scatter":
         st.altair_chart(charts.truth_scatter(report.predictions, unit=unit), width="stretch")
+    if report.confusion:
+        show_classes(report)
+
+
+def show_classes(report: Report) -> None:
+    """Each classifier's confusion matrix side by side, then its most confident mistakes."""
+    columns = st.columns(max(len(report.confusion), 2))
+    for column, (label, confusion) in zip(columns, report.confusion.items(), strict=False):
+        chart = charts_text.confusion_chart(confusion, title=f"{label} · confusion matrix (test)")
+        # "pad": Streamlit's default autosize ("fit") would squeeze the axes and legend into the given size
+        column.altair_chart(chart.properties(width=CONFUSION_SIZE, height=CONFUSION_SIZE, autosize="pad")
+                            .configure_legend(orient="bottom"), width="content")
+    st.caption("Rows are the true classes, columns what the model said: a perfect classifier fills the diagonal. "
+               "Colour is the share of each true class, the number how many test sequences.")
+    tabs = st.tabs([f"{label}: its mistakes" for label in report.mistakes])
+    for tab, (label, wrong) in zip(tabs, report.mistakes.items(), strict=True):
+        with tab:
+            show_mistakes(label, wrong)
+
+
+def show_mistakes(label: str, wrong) -> None:
+    if wrong.empty:
+        st.write(f"{label} classified every test sequence correctly.")
+    elif "image" in wrong:
+        st.altair_chart(charts_text.digit_gallery_chart(wrong, title=f"{label}: misclassified test digits, "
+                                                                     "most confident first"), width="content")
+    else:
+        columns = [c for c in ("text", "true", "predicted", "confidence") if c in wrong]
+        st.dataframe(wrong[columns], hide_index=True, width="stretch", column_config={
+            "confidence": st.column_config.ProgressColumn("confidence", format="percent", min_value=0,
+                                                          max_value=1)})
 
 
 def show_table(report: Report) -> None:
@@ -52,7 +84,8 @@ def show_table(report: Report) -> None:
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, column_order=order, placeholder="")
     st.caption("Test metrics are in the data's own units. Baseline rows have no parameters: they are the "
                "honest guesses a model must beat.")
-    st.altair_chart(charts.metrics_chart(metrics_long(report.table)), width="content")
+    named = metrics_long(report.table).replace({"metric": METRIC_NAMES})  # "bits per character", not "bits_per_char"
+    st.altair_chart(charts.metrics_chart(named), width="content")
 
 
 def show_downloads(report: Report, name: str) -> None:

@@ -25,7 +25,7 @@ REGISTRY: dict[str, TaskInfo] = {
     "copy": TaskInfo("Copy memory", "next-token", "synthetic",
                      "Recall 10 symbols after T blank steps."),
     "text": TaskInfo("Text (characters)", "next-token", "synthetic",
-                     "Predict the next character of Python's documentation."),
+                     "Predict the next character of Python's documentation, Tiny Shakespeare or your text."),
     "digits": TaskInfo("Handwritten digits", "classification", "real series",
                        "Read an 8x8 digit row by row or pixel by pixel, then name it."),
     "seattle": TaskInfo("Seattle daily weather", "regression", "real series",
@@ -40,6 +40,8 @@ REGISTRY: dict[str, TaskInfo] = {
     "stock": TaskInfo("Stock ticker (online)", "regression", "your data",
                       "Daily prices for any ticker from Yahoo Finance; falls back to MSFT offline."),
     "csv": TaskInfo("Your CSV file", "regression", "your data", "A numeric column of your own file."),
+    "sentiment": TaskInfo("Your labelled texts", "classification", "your data",
+                          "Classify the texts of your CSV (e.g. reviews as positive or negative)."),
 }
 assert set(REGISTRY) == set(TASKS), "config.TASKS and the registry must name the same tasks"
 
@@ -54,7 +56,7 @@ def load_series(cfg: DataConfig, upload: bytes | None = None) -> tuple[SeriesDat
     if cfg.task == "stock":
         data, notice = stocks.fetch_prices(cfg.ticker, cfg.start, cfg.end)
         if notice:
-            data = dataclasses.replace(data, notes=(notice, *data.notes))
+            data = dataclasses.replace(data, warnings=(notice, *data.warnings))
         return data, None
     if cfg.task == "csv":
         if upload is None:
@@ -64,15 +66,23 @@ def load_series(cfg: DataConfig, upload: bytes | None = None) -> tuple[SeriesDat
 
 
 def make_task(cfg: DataConfig, upload: bytes | None = None) -> Task:
-    """Build the task a data config describes; `upload` holds a CSV file's bytes for task "csv"."""
-    from seqlab.data import digits, synthetic, text, windows
+    """Build the task a data config describes.
+
+    `upload` holds the bytes of a user's file: a CSV for tasks "csv" and "sentiment", a .txt for
+    task "text" with `cfg.corpus == "upload"`.
+    """
+    from seqlab.data import corpus, digits, sentiment, synthetic, text, windows
 
     if cfg.task == "adding":
         return synthetic.adding_task(cfg)
     if cfg.task == "copy":
         return synthetic.copy_task(cfg)
     if cfg.task == "text":
-        return text.text_task(cfg)
+        return text.text_task(cfg, corpus.load_corpus(cfg, upload))
+    if cfg.task == "sentiment":
+        if upload is None:
+            raise DataError("choose a CSV file of texts and their labels to upload first")
+        return sentiment.sentiment_task(cfg, upload)
     if cfg.task == "digits":
         return digits.digits_task(cfg)
     data, period = load_series(cfg, upload)

@@ -23,13 +23,13 @@ def key_steps(task: Task, x: torch.Tensor) -> torch.Tensor:
     return steps
 
 
-def example_sequences(task: Task, n: int = 3, part: str = "train") -> pd.DataFrame:
-    """Tidy rows (sequence, step, channel, value, marked) of the first `n` sequences of a split.
+def example_sequences(task: Task, n: int = 3, part: str = "train", start: int = 0) -> pd.DataFrame:
+    """Tidy rows (sequence, step, channel, value, marked) of `n` sequences of a split from index `start`.
 
     Token inputs appear as their ids in one channel "symbol"; a "marker" input channel is not drawn
     as a line, it is what `marked` says.
     """
-    x = getattr(task, f"x_{part}")[:n]
+    x = getattr(task, f"x_{part}")[start:start + n]
     marked = key_steps(task, x)
     if task.token_input:
         channels = {"symbol": x.float()}
@@ -37,7 +37,7 @@ def example_sequences(task: Task, n: int = 3, part: str = "train") -> pd.DataFra
         names = task.channel_names or tuple(f"x{i + 1}" for i in range(x.shape[-1]))
         channels = {name: x[..., i] for i, name in enumerate(names) if name != MARKER}
     steps = torch.arange(x.shape[1]).expand(len(x), -1)
-    rows = [pd.DataFrame({"sequence": torch.arange(len(x)).repeat_interleave(x.shape[1]).numpy(),
+    rows = [pd.DataFrame({"sequence": torch.arange(start, start + len(x)).repeat_interleave(x.shape[1]).numpy(),
                           "step": steps.reshape(-1).numpy(), "channel": name,
                           "value": values.reshape(-1).double().numpy(), "marked": marked.reshape(-1).numpy()})
             for name, values in channels.items()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import torch
 
@@ -11,6 +12,7 @@ from seqlab.config import DataConfig
 from seqlab.data.task import DataError, Task
 
 MIN_CORPUS_CHARS = 200
+BUILTIN_SOURCE = "pydoc_data.topics (Python Software Foundation)"
 
 
 @functools.lru_cache(maxsize=1)
@@ -21,12 +23,33 @@ def builtin_corpus() -> str:
     return "\n\n".join(topics[k].strip() for k in sorted(topics))
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """A text to model, with what a person should know about it."""
+
+    text: str
+    title: str  # "Tiny Shakespeare"
+    source: str  # attribution
+    notes: tuple[str, ...] = ()  # what was done to the text, e.g. rare characters removed
+    warnings: tuple[str, ...] = ()  # what must not be missed, e.g. a failed download replaced by another text
+
+
 class Vocab:
     """A character <-> id table built from a corpus, ids in sorted character order."""
 
     def __init__(self, text: str):
         self.chars = tuple(sorted(set(text)))
         self.index = {c: i for i, c in enumerate(self.chars)}
+
+    @classmethod
+    def from_symbols(cls, symbols) -> Vocab:
+        """The table whose id i is `symbols[i]`, e.g. from `Task.vocab` or a saved vocabulary."""
+        vocab = cls("")
+        vocab.chars = tuple(symbols)
+        vocab.index = {c: i for i, c in enumerate(vocab.chars)}
+        if len(vocab.index) != len(vocab.chars):
+            raise ValueError("a vocabulary cannot list a symbol twice")
+        return vocab
 
     def __len__(self) -> int:
         return len(self.chars)
@@ -45,13 +68,14 @@ def unigram_entropy(ids: torch.Tensor, vocab_size: int) -> float:
     return float(-(p * p.log()).sum())
 
 
-def text_task(cfg: DataConfig, text: str | None = None, title: str = "Python documentation") -> Task:
+def text_task(cfg: DataConfig, corpus: Corpus | None = None) -> Task:
     """Next-character prediction on consecutive chunks of `cfg.length` + 1 characters.
 
-    The corpus is split in reading order (train, then validation, then test), so no chunk of the
-    test text is seen in training.
+    The corpus (default: the built-in one) is split in reading order (train, then validation, then
+    test), so no chunk of the test text is seen in training. Its notes and warnings go into the Task.
     """
-    text = builtin_corpus() if text is None else text
+    corpus = corpus or Corpus(builtin_corpus(), "Python documentation", BUILTIN_SOURCE)
+    text = corpus.text
     if len(text) < MIN_CORPUS_CHARS:
         raise DataError(f"the text has {len(text)} characters; at least {MIN_CORPUS_CHARS} are needed")
     vocab = Vocab(text)
@@ -68,11 +92,11 @@ def text_task(cfg: DataConfig, text: str | None = None, title: str = "Python doc
     a, b = n_chunks - n_val - n_test, n_chunks - n_test
     x, y = chunks[:, :-1], chunks[:, 1:]
     return Task(
-        name="text", title=f"{title} (characters)", kind="next-token",
+        name="text", title=f"{corpus.title} (characters)", kind="next-token",
         x_train=x[:a], y_train=y[:a], x_val=x[a:b], y_val=y[a:b], x_test=x[b:], y_test=y[b:],
         input_size=len(vocab), output_size=len(vocab),
         step_meaning="one character", target_meaning="the next character",
         vocab=vocab.chars, baseline_loss=unigram_entropy(x[:a], len(vocab)),
         baseline_name="character frequencies alone",
-        source="pydoc_data.topics (Python Software Foundation)" if title == "Python documentation" else title,
+        source=corpus.source, notes=corpus.notes, warnings=corpus.warnings,
     )

@@ -45,6 +45,16 @@ def read_csv_series(
     )
 
 
+def read_csv_table(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[pd.DataFrame, list[str]]:
+    """Every cell of a CSV file as text, one column per header field, and notes on what was done.
+
+    The same checks as `read_csv_series` (size, encoding, binary, separator, header), for tables that
+    are not series, such as labelled texts.
+    """
+    notes: list[str] = []
+    return _parse(_decode(data, max_bytes), notes), notes
+
+
 def _decode(data, max_bytes: int) -> str:
     """The file's text, refusing what is too big, binary or not UTF-8."""
     if isinstance(data, (bytearray, memoryview)):

@@ -168,3 +168,72 @@ def test_equal_budget_resizes_the_models_to_about_the_same_parameter_count(lab):
     counts = [int(m.value.split()[0].replace(",", "")) for m in lab.metric]
     assert max(counts) / min(counts) < 1.05
     assert len({m.label for m in lab.metric}) == 3 and "GRU · 64 units" in lab.metric[2].label
+
+
+def test_digits_show_a_confusion_matrix_and_the_misclassified_digits(lab):
+    lab.selectbox(key="lab_task").set_value("digits").run()
+    lab.radio(key="lab_reading").set_value("pixels").run()
+    lab.session_state["lab_epochs"] = 1
+    at = train(lab.run())
+    assert not at.exception and not at.error
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    titles = [str(s.get("title")) for s in specs]
+    assert sum("confusion matrix" in t for t in titles) == 2  # one per architecture
+    assert sum("misclassified test digits" in t for t in titles) == 2  # a gallery of 8x8 images each
+    table = at.dataframe[0].value
+    assert "accuracy" in table and "Handwritten digits, 64 pixels" in at.subheader[-1].value
+
+
+def reviews_csv(rows: int = 80) -> bytes:
+    good = ["a wonderful film, loved it", "great acting and a great story", "fun and moving, well done"]
+    bad = ["a dull film, hated it", "awful acting and a boring story", "slow and silly, badly done"]
+    lines = ["id,review,sentiment"] + [f'{i},"{(good if i % 2 else bad)[i % 3]}",{"pos" if i % 2 else "neg"}'
+                                       for i in range(rows)]
+    return "\n".join(lines).encode()
+
+
+def test_a_sentiment_csv_picks_its_columns_and_trains_a_text_classifier(lab):
+    lab.selectbox(key="lab_task").set_value("sentiment").run()
+    assert any("Upload a CSV" in i.value for i in lab.info) and not lab.exception
+    lab.radio(key="lab_tokens").set_value("word").run()
+    lab.get("file_uploader")[0].set_value(("reviews.csv", reviews_csv(), "text/csv")).run()
+    assert not lab.exception and not lab.error
+    assert lab.selectbox(key="lab_text_column").value == "review"
+    assert lab.selectbox(key="lab_label_column").value == "sentiment"
+    assert "story" in " ".join(lab.dataframe[0].value["text as read"])  # the texts as the model reads them
+    lab.select_slider(key="lab_length").set_value(10).run()
+    at = train(lab)
+    assert not at.exception and not at.error
+    titles = [str(json.loads(c.proto.spec).get("title")) for c in at.get("vega_lite_chart")]
+    assert sum("confusion matrix" in t for t in titles) == 2
+    table = next(d.value for d in at.dataframe if "accuracy" in d.value)
+    assert set(table.loc[table["kind"] == "model", "label"]) == {"LSTM", "GRU"}
+    mistakes = [d.value for d in at.dataframe if "predicted" in d.value]  # each model's misread texts
+    assert len(mistakes) == 2 and all(set(m["true"]) <= {"neg", "pos"} for m in mistakes)
+    assert "sentiment of review (words)" in at.subheader[-1].value
+
+
+def test_a_sentiment_csv_with_one_class_gets_a_message(lab):
+    lab.selectbox(key="lab_task").set_value("sentiment").run()
+    one_class = "\n".join(["review,sentiment"] + [f"text number {i},pos" for i in range(40)]).encode()
+    lab.get("file_uploader")[0].set_value(("reviews.csv", one_class, "text/csv")).run()
+    assert not lab.exception
+    assert lab.error and "cannot be used" in lab.error[0].value and "label" in lab.error[0].value
+    lab.get("file_uploader")[0].set_value(("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00" * 40, "text/csv")).run()
+    assert not lab.exception and lab.error and "binary" in lab.error[0].value
+    assert next(b for b in lab.button if b.label == "Train").disabled
+
+
+def test_copy_memory_draws_its_predict_blanks_baseline_on_the_loss_chart(lab):
+    lab.selectbox(key="lab_task").set_value("copy").run()
+    lab.select_slider(key="lab_length").set_value(10).run()
+    lab.select_slider(key="lab_samples").set_value(500).run()
+    lab.session_state["lab_epochs"] = 1
+    at = train(lab.run())
+    assert not at.exception and not at.error
+    report = at.session_state["lab_comparison"].report
+    value, name = report.loss_baseline
+    assert name.startswith("predict blanks")
+    loss = next(c for c in at.get("vega_lite_chart") if "epoch (0 = before training)" in c.proto.spec)
+    assert '"rule"' in loss.proto.spec  # the baseline is drawn as a horizontal rule...
+    assert f"{name}: {value:.3g}".encode() in loss.proto.SerializeToString()  # ...labelled with its loss

@@ -1,6 +1,5 @@
 import numpy as np
 import torch
-from conftest import tiny_run
 
 from seqlab.evaluate import (
     baseline_scores,
@@ -11,6 +10,7 @@ from seqlab.evaluate import (
 )
 from seqlab.export import results_dict
 from seqlab.train import train_interleaved
+from tests.conftest import tiny_run
 
 
 def trained(task, archs=("rnn", "gru"), epochs=2):

@@ -71,3 +71,20 @@ def test_the_verdict_says_so_when_no_model_beats_the_baseline():
             {"label": "class frequencies", "kind": "baseline", "accuracy": 0.1, "beats_baseline": None}]
     assert verdict(table(rows, "accuracy", "class frequencies")).startswith(
         "No model beats class frequencies on test accuracy")
+
+
+def test_a_classifier_report_holds_each_runs_confusion_matrix_and_mistakes():
+    training, task = trained("digits")
+    report = summarise(training.runs, task)
+    assert list(report.confusion) == list(report.mistakes) == ["RNN", "LSTM"]
+    for label, confusion in report.confusion.items():
+        assert len(confusion) == 10 * 10 and confusion["count"].sum() == len(task.x_test)
+        wrong = report.mistakes[label]
+        assert (wrong["true"] != wrong["predicted"]).all() and len(wrong) <= 12
+        assert all(image.shape == (8, 8) for image in wrong["image"])
+
+
+def test_a_forecast_report_has_no_classifier_views():
+    training, task = trained("sine")
+    report = summarise(training.runs, task)
+    assert report.confusion == {} and report.mistakes == {}

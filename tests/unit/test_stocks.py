@@ -176,3 +176,13 @@ def test_cache_is_bounded(monkeypatch):
     for ticker in ("A", "B", "C", "D", "E"):
         fetch_prices(ticker, "2020-01-01")
     assert [key[0] for key in stocks._cache] == ["C", "D", "E"]
+
+
+def test_the_stock_task_carries_the_fallback_notice_as_a_warning(monkeypatch):
+    from seqlab.config import DataConfig
+    from seqlab.data import make_task
+
+    serve(monkeypatch, fail)
+    task = make_task(DataConfig(task="stock", ticker="XYZ", start="2012-01-01", length=20))
+    assert len(task.warnings) == 1 and task.warnings[0].startswith("Could not fetch 'XYZ'")
+    assert task.warnings[0] not in task.notes and "MSFT" in task.title

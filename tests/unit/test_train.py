@@ -2,9 +2,9 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import tiny_run
 
 from seqlab.train import train, train_interleaved
+from tests.conftest import tiny_run
 
 TIMING = {"seconds", "elapsed"}
 

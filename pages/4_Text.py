@@ -1,0 +1,69 @@
+"""Text: RNN, LSTM and GRU learn to write one character at a time; watch their samples improve, then generate."""
+
+import streamlit as st
+
+from seqlab.app import live, results, settings, text
+
+KEY = "text"
+st.set_page_config(page_title="Text · seqlab", page_icon="✍️", layout="wide")
+
+with st.sidebar:
+    st.header("Text")
+    choice = text.pick_corpus(KEY)
+    st.header("Models")
+    archs = settings.pick_archs(KEY)
+    model, equal = settings.pick_model(KEY)
+    with st.expander("Training"):
+        train = settings.pick_training(KEY)
+
+st.title("Text")
+st.write("Each network reads a text one character at a time and learns to guess the next one. After every epoch "
+         "it writes a few lines from the same prompt, so you watch noise turn into words. When training ends, "
+         "give it a prompt of your own.")
+
+comparison = live.current(KEY)
+action = live.take_request(KEY)
+loaded = text.load_text(choice, seed=train.seed)
+runs = []
+if loaded:
+    cfg, task = loaded
+    for warning in task.warnings:
+        st.warning(warning, icon="⚠️")
+    with st.expander("The text", expanded=comparison is None and action != "train"):  # room for the live view
+        text.show_corpus(task)
+    runs = settings.comparison(cfg, model, train, archs, task, equal)
+    settings.show_sizes(runs, task)
+if not archs:
+    st.warning("Pick at least one architecture in the sidebar.")
+
+if action == "train" and runs:
+    comparison = text.start(KEY, runs, task)
+elif action == "stop" and comparison is not None and comparison.running:
+    comparison.stop()
+
+train_col, stop_col, log_col = st.columns([1, 1, 3], vertical_alignment="center")
+train_col.button("Train", type="primary", icon=":material/play_arrow:", width="stretch", disabled=not runs,
+                 on_click=live.request, args=(KEY, "train"))
+stop_col.button("Stop", icon=":material/stop:", width="stretch", on_click=live.request, args=(KEY, "stop"),
+                disabled=comparison is None or not comparison.running)
+log_scale = log_col.toggle("Log-scale loss", False, key=f"{KEY}_log")
+
+if comparison is not None and comparison.running:
+    text.train_live(comparison, log_scale, KEY)
+if comparison is not None and comparison.report is not None:
+    report, labels = comparison.report, [r.label for r in comparison.training.runs]
+    st.subheader(f"Results · {report.task_title}")
+    results.show_verdict(report, comparison.stopped_by_user)
+    results.show_charts(report, log_scale)
+    text.show_samples(KEY, labels)
+    text.show_sample_history(KEY)
+    results.show_table(report)
+    st.caption("Bits per character: how many yes/no questions the model needs, on average, to guess the next "
+               "character (cross-entropy / ln 2). Perplexity: as unsure as a fair choice among that many characters.")
+
+    st.subheader("Write with a trained model")
+    text.generation(comparison, KEY)
+
+    st.subheader("Downloads")
+    results.show_downloads(report, "seqlab-text")
+    text.show_model_downloads(comparison, "seqlab-text")

@@ -1,0 +1,113 @@
+"""The Gradient-flow page's widgets and views: the adding-problem demo, gradients through time, per-layer norms."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pandas as pd
+import streamlit as st
+
+from seqlab import charts_diagnostics as dcharts
+from seqlab.app.data import LENGTHS, pick_steps
+from seqlab.app.settings import CLIPS, EPOCHS, HIDDEN, RATES, pick_archs
+from seqlab.charts import loss_chart
+from seqlab.config import RunConfig, bounds
+from seqlab.data import Task, make_task
+from seqlab.diagnostics import forget_bias_effect, grad_through_time_history, layer_grad_norm_history
+from seqlab.presets import GRADIENT_DEMO
+from seqlab.report import Report
+
+PLAY_SECONDS = 0.35  # per epoch when the decay is played back
+FORGET_BIAS = 1.0  # Gers et al. (2000); Jozefowicz et al. (2015)
+
+
+def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str]]:
+    """Sidebar widgets for the demo, opening on the preset; returns the template run and the architectures."""
+    demo = GRADIENT_DEMO
+    length = pick_steps("Sequence length T", LENGTHS, demo.data.length, f"{key}_length",
+                        help="How far apart the two marked numbers can be: the memory the task needs.")
+    archs = pick_archs(key)
+    hidden = pick_steps("Hidden units", HIDDEN, demo.model.hidden_size, f"{key}_hidden")
+    forget = st.toggle(f"LSTM forget-gate bias {FORGET_BIAS:g} at the start", key=f"{key}_forget",
+                       help="Start every forget gate near sigmoid(1) = 0.73 instead of 0.5, so the cell state "
+                            "keeps more of itself from step to step.")
+    lr = pick_steps("Learning rate", RATES, demo.train.lr, f"{key}_lr")
+    clip = pick_steps("Clip gradient norm at", CLIPS, demo.train.clip, f"{key}_clip",
+                      help="0 turns clipping off: try it with a learning rate of 0.3 to see gradients explode.")
+    epochs = pick_steps("Epochs", EPOCHS, demo.train.epochs, f"{key}_epochs")
+    seed = st.number_input("Seed", *bounds(type(demo.train), "seed"), demo.train.seed, key=f"{key}_seed")
+    run = demo.replace(
+        data=dataclasses.replace(demo.data, length=length, seed=int(seed)),
+        model=dataclasses.replace(demo.model, hidden_size=hidden, forget_bias=FORGET_BIAS if forget else None),
+        train=dataclasses.replace(demo.train, lr=lr, clip=clip, epochs=epochs, seed=int(seed)),
+    )
+    return run, archs
+
+
+@st.cache_data(max_entries=8, show_spinner="Preparing the sequences…")
+def demo_task(run: RunConfig) -> Task:
+    return make_task(run.data)
+
+
+def live_decay(history: list[dict]):
+    """The latest gradient-through-time curve of each run, for the live view beside the loss chart."""
+    frame = grad_through_time_history(history)
+    if frame.empty:
+        return None
+    latest = frame[frame["epoch"] == frame.groupby("label")["epoch"].transform("max")]
+    return dcharts.grad_through_time_chart(latest, title="How far back the gradient reaches, now")
+
+
+def decay_summary(frame: pd.DataFrame) -> str:
+    """One sentence per run from the measured curves: how much of the gradient survives to the first step."""
+    parts = []
+    for label, curve in frame.sort_values("steps_back").groupby("label", sort=False):
+        first, last = curve.iloc[0], curve.iloc[-1]
+        if last["below_floor"]:
+            parts.append(f"**{label}**: below 1e-300 of it (nothing arrives)")
+        else:
+            parts.append(f"**{label}**: 10^{last['log10_norm'] - first['log10_norm']:.1f} of it")
+    steps = int(frame["steps_back"].max())
+    return f"Of the gradient at the loss, what reaches the first step, {steps} steps back: " + "; ".join(parts) + "."
+
+
+def show_decay(history: pd.DataFrame, key: str = "grad") -> None:
+    """The decay curve for a chosen epoch, with a slider and a Play button that steps through the epochs."""
+    frame = grad_through_time_history(history.to_dict("records"))
+    last = int(frame["epoch"].max())
+    slider, play = st.columns([4, 1], vertical_alignment="bottom")
+    epoch = slider.slider("Epoch (0 = before training)", 0, last, last, key=f"{key}_epoch")
+    chart = st.empty()
+    if play.button("Play", icon=":material/play_arrow:", key=f"{key}_play", width="stretch"):
+        for e in range(last + 1):
+            chart.altair_chart(dcharts.grad_through_time_chart(frame[frame["epoch"] == e],
+                                                               title=f"How far back the gradient reaches · epoch {e}"),
+                               width="stretch")
+            time.sleep(PLAY_SECONDS)
+    shown = frame[frame["epoch"] == epoch]
+    chart.altair_chart(dcharts.grad_through_time_chart(shown, title=f"How far back the gradient reaches · epoch "
+                                                                    f"{epoch}"), width="stretch")
+    st.markdown(decay_summary(shown))
+
+
+def show_layer_norms(history: pd.DataFrame, clip: float) -> None:
+    frame = layer_grad_norm_history(history.to_dict("records"))
+    if frame.empty:
+        return
+    st.altair_chart(dcharts.layer_grad_norms_chart(frame, clip=clip or None), width="content")
+
+
+@st.cache_data(max_entries=8, show_spinner="Measuring two fresh LSTMs…")
+def _forget_bias_frame(run: RunConfig) -> pd.DataFrame:
+    return forget_bias_effect(run.model, demo_task(run), run.train.seed, FORGET_BIAS)
+
+
+def forget_bias_chart(run: RunConfig):
+    """Gradient through time of two untrained LSTMs that differ only in the forget-gate bias."""
+    return dcharts.grad_through_time_chart(_forget_bias_frame(run), title="Two LSTMs before any training")
+
+
+def show_loss(report: Report, log_scale: bool) -> None:
+    baseline = report.loss_baseline or (None, "")
+    st.altair_chart(loss_chart(report.history, log_scale, *baseline), width="stretch")

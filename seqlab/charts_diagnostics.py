@@ -1,0 +1,172 @@
+"""Altair charts of gradients back through time, per-layer gradient norms and gate and state heatmaps."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from seqlab.charts import DASHED, HEIGHT, label_scale
+
+FLOOR_LOG10 = -300.0  # seqlab.diagnostics.FLOOR_LOG10; charts import no torch
+FLOOR_COLOUR = "#222222"
+MARK_COLOUR = "#ff7f0e"  # outline of the key steps (the adding problem's marked numbers, copy's symbols)
+MAX_UNITS = 32  # heatmap rows per panel
+MAX_CELLS = 4_800  # heatmap cells per panel, under Altair's 5000-row limit
+LAYER_ORDER = ["embedding", "l0", "l1", "l2", "l3", "head", "total"]
+_FONT = {"labelFontSize": 13, "titleFontSize": 14}
+# diverging for signed signals, sequential for gates in [0, 1]
+_DIVERGING = {"scheme": "redblue", "reverse": True}
+_SEQUENTIAL = {"scheme": "viridis"}
+_UNIT_RANGE = {"i", "f", "o", "r", "z"}  # sigmoid gates
+_TANH_RANGE = {"g", "n", "h"}  # tanh outputs (h of an LSTM, GRU or tanh RNN)
+
+
+def _title(text: str, subtitle: str = "") -> alt.Title:
+    return alt.Title(text, subtitle=subtitle or alt.Undefined, fontSize=18, anchor="start")
+
+
+def _axis(title: str | None, **kwargs) -> alt.Axis:
+    return alt.Axis(title=title, **{**_FONT, **kwargs})
+
+
+def _legend(title: str | None) -> alt.Legend:
+    return alt.Legend(title=title, orient="right", symbolStrokeWidth=3, symbolSize=200, **_FONT)
+
+
+def layer_title(layer) -> str:
+    """Display name of a layer: 0 or "l0" -> "layer 1"; "head", "embedding", "total" unchanged."""
+    text = str(layer)
+    if text.isdigit():
+        return f"layer {int(text) + 1}"
+    return f"layer {int(text[1:]) + 1}" if text[:1] == "l" and text[1:].isdigit() else text
+
+
+def _with_floor_position(frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """Add `shown` (the y drawn) and `value` (the tooltip text); floor rows sit on a line just below the
+    lowest measured value, so one zero does not squash the measured curves against the top of a 300-decade axis."""
+    measured = frame.loc[~frame["below_floor"], "log10_norm"]
+    floor_y = float(np.floor(measured.min()) - 1) if len(measured) else FLOOR_LOG10
+    shown = frame["log10_norm"].where(~frame["below_floor"], floor_y)
+    value = frame["log10_norm"].map("{:.2f}".format).where(~frame["below_floor"], "below 1e-300 (-300)")
+    return frame.assign(shown=shown, value=value), floor_y
+
+
+def _floor_rule(y: float, text: str) -> alt.LayerChart:
+    frame = pd.DataFrame({"shown": [y], "text": [text]})
+    rule = alt.Chart(frame).mark_rule(strokeDash=DASHED, color="#555555", strokeWidth=1.5).encode(y="shown:Q")
+    label = rule.mark_text(align="left", baseline="bottom", dx=6, dy=-4, fontSize=13, color="#555555")
+    return rule + label.encode(x=alt.value(0), text="text:N")
+
+
+def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the gradient reaches") -> alt.Chart:
+    """log10 ||dL/dh_t|| against steps back from the loss, one line per label (and dash per layer).
+
+    `frame`: columns label, steps_back, log10_norm, below_floor, and optionally layer (as from
+    `seqlab.diagnostics.compare_grad_norms`). Norms below 1e-300 (zero even in float64: underflow, or a
+    saturated tanh) are not drawn as values but as triangles on a dashed line under the measured
+    curves, labelled "below 1e-300".
+    """
+    frame = frame.reindex(columns=["label", "layer", "steps_back", "log10_norm", "below_floor"]).copy()
+    frame["layer"] = frame["layer"].map(layer_title, na_action="ignore").fillna("last layer")  # records: last only
+    frame, floor_y = _with_floor_position(frame.astype({"label": str, "below_floor": bool}))
+    layers = list(dict.fromkeys(frame["layer"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X("steps_back:Q", axis=_axis("steps back from the loss (0 = the step the loss reads)", format="d")),
+        y=alt.Y("shown:Q", axis=_axis("log10 of ||dL/dh_t||"), scale=alt.Scale(zero=False)),
+        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=_legend("run")),
+        tooltip=["label:N", "layer:N", "steps_back:Q", alt.Tooltip("value:N", title="log10 norm")],
+    )
+    lines = base.mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=25)).transform_filter(~alt.datum.below_floor)
+    if len(layers) > 1:
+        lines = lines.encode(strokeDash=alt.StrokeDash("layer:N", sort=layers, legend=_legend("layer")))
+    floor = base.mark_point(shape="triangle-down", filled=True, size=90).transform_filter(alt.datum.below_floor)
+    chart = alt.layer(lines, floor)
+    if frame["below_floor"].any():
+        chart = alt.layer(lines, floor, _floor_rule(floor_y, "▼ below 1e-300: zero even in float64"))
+    subtitle = "each 1 down is 10× smaller; a flat line keeps memory, a steep one forgets"
+    return chart.properties(title=_title(title, subtitle), width="container", height=HEIGHT)
+
+
+def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
+                           title: str = "Weight-gradient norm per layer") -> alt.FacetChart:
+    """One panel per layer (log scale) of the gradient norm over epochs, a line per label.
+
+    `frame`: columns label, epoch, layer, norm (as from `seqlab.diagnostics.layer_grad_norm_history`).
+    `clip` > 0 draws the clipping threshold in the "total" panel: clipping applies to the global norm.
+    """
+    frame = frame.reindex(columns=["label", "epoch", "layer", "norm"]).astype({"label": str, "layer": str})
+    frame = frame.assign(norm=pd.to_numeric(frame["norm"], errors="coerce"))
+    frame = frame[np.isfinite(frame["norm"]) & (frame["norm"] > 0)].assign(panel=lambda f: f["layer"].map(layer_title))
+    present = list(dict.fromkeys(frame["layer"]))
+    order = [layer for layer in LAYER_ORDER if layer in present] + [lay for lay in present if lay not in LAYER_ORDER]
+    base = alt.Chart().encode(
+        x=alt.X("epoch:Q", axis=_axis("epoch", format="d", tickMinStep=1)),
+        y=alt.Y("norm:Q", axis=_axis("gradient norm (before clipping)"), scale=alt.Scale(type="log")),
+        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=_legend("run")),
+        tooltip=["label:N", "panel:N", "epoch:Q", alt.Tooltip("norm:Q", format=".3g")],
+    )
+    layers = [base.mark_line(strokeWidth=2.5, point=True)]
+    if clip:
+        rule = alt.Chart().mark_rule(strokeDash=DASHED, color="#555555", strokeWidth=2).encode(y=alt.datum(clip))
+        layers.append(rule.transform_filter(alt.datum.layer == "total").transform_aggregate(n="count()"))
+    panels = alt.layer(*layers, data=frame).properties(width=190, height=220)
+    column = alt.Column("panel:N", sort=[layer_title(lay) for lay in order],
+                        header=alt.Header(title=None, labelFontSize=15, labelFontWeight="bold"))
+    subtitle = f"dashed: the clipping threshold {clip:g} on the total norm" if clip else ""
+    return panels.facet(column=column, title=_title(title, subtitle))
+
+
+def _strongest_units(frame: pd.DataFrame, max_units: int) -> pd.DataFrame:
+    """Keep, in each layer, the units whose hidden state h varies most over time (all units if few)."""
+    spread = frame[frame["signal"] == "h"].groupby(["layer", "unit"])["value"].std().fillna(0)
+    keep = spread.groupby(level="layer", group_keys=False).nlargest(max_units).index
+    return frame.set_index(["layer", "unit"]).loc[lambda f: f.index.isin(keep)].reset_index()
+
+
+def _colour(signal: str, values: pd.Series) -> alt.Scale:
+    if signal in _UNIT_RANGE:
+        return alt.Scale(domain=[0, 1], **_SEQUENTIAL)
+    bound = 1.0 if signal in _TANH_RANGE else max(float(values.abs().max()), 1e-6)
+    return alt.Scale(domain=[-bound, bound], **_DIVERGING)
+
+
+def _heatmap(panel: pd.DataFrame, name: str, marks: list[int] = ()) -> alt.Chart:
+    steps, units = panel["step"].nunique(), panel["unit"].nunique()
+    tick = max(1, int(np.ceil(steps / 12)))
+    signal = panel["signal"].iloc[0]
+    cells = alt.Chart(panel).mark_rect().encode(
+        x=alt.X("step:O", axis=_axis("time step", labelAngle=0, grid=False,
+                                     values=sorted(panel["step"].unique())[::tick])),
+        y=alt.Y("unit:O", axis=_axis("unit", grid=False, labelOverlap="parity", labelFontSize=11)),
+        color=alt.Color("value:Q", scale=_colour(signal, panel["value"]), legend=_legend(None)),
+        tooltip=["step:O", "unit:O", alt.Tooltip("value:Q", format=".3f")],
+    )
+    marked = [m for m in marks if m in set(panel["step"])]
+    if marked:  # the steps that matter for the task, outlined over every unit
+        outline = alt.Chart(pd.DataFrame({"step": marked})).mark_rect(fill=None, stroke=MARK_COLOUR, strokeWidth=2.5)
+        cells = alt.layer(cells, outline.encode(x="step:O", tooltip=[alt.Tooltip("step:O", title="key step")]))
+    return cells.properties(title=alt.Title(name, fontSize=15, anchor="start"), width=640, height=max(9 * units, 60))
+
+
+def cell_heatmap_chart(traces: pd.DataFrame, signals: list[str] | None = None, max_units: int = MAX_UNITS,
+                       title: str = "Inside the cell", marks: list[int] | None = None) -> alt.VConcatChart:
+    """A heatmap (time step across, unit down) per layer and signal, stacked; each with its own colour scale.
+
+    `traces`: the table of `seqlab.diagnostics.cell_traces` (layer, signal, name, step, unit, value).
+    `signals` picks and orders them (default: all, h first). Gates in [0, 1] are coloured from dark
+    to yellow, signed values from blue (negative) to red (positive). At most `max_units` units per
+    layer (those whose h varies most) and a step stride that keeps a panel under MAX_CELLS cells.
+    `marks`: the steps that matter for the task, outlined in orange on every panel and never skipped.
+    """
+    frame = _strongest_units(traces, max_units)
+    signals = signals or list(dict.fromkeys(frame["signal"]))
+    units = frame["unit"].nunique()
+    stride = max(1, int(np.ceil(frame["step"].nunique() * units / MAX_CELLS)))
+    marks = list(marks or [])
+    frame = frame[(frame["step"] % stride == 0) | frame["step"].isin(marks)]  # key steps always stay
+    panels = [_heatmap(panel, f"{layer_title(layer)} · {panel['name'].iloc[0]}", marks)
+              for layer in sorted(frame["layer"].unique()) for signal in signals
+              if len(panel := frame[(frame["layer"] == layer) & (frame["signal"] == signal)])]
+    subtitle = f"every {stride}th step" if stride > 1 else ""
+    return alt.vconcat(*panels, title=_title(title, subtitle)).resolve_scale(color="independent")
