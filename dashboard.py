@@ -19,8 +19,9 @@ st.write(
     "It all works offline, from this app or from a terminal."
 )
 
-columns = st.columns(3)
 for i, page in enumerate(PAGES):
+    if i % 3 == 0:
+        columns = st.columns(3)  # a new row of cards
     with columns[i % 3].container(border=True):
         if (ROOT / page.picture).exists():
             st.image(str(ROOT / page.picture), width="stretch")
