@@ -32,28 +32,30 @@ MODE_TITLES = {"one-step": "one-step ahead", "multi-step": "multi-step (recursiv
 _FONT = {"labelFontSize": 13, "titleFontSize": 14}
 
 
-def is_baseline(label: str) -> bool:
-    """True for reference forecasts (persistence, seasonal naive, ...), drawn grey and dashed."""
+def is_baseline(label: str, extra=()) -> bool:
+    """True for reference forecasts (persistence, seasonal naive, ...) and the `extra` names of a task's own
+    trivial strategies ("predict blanks ..."): drawn grey (and dashed in line charts)."""
     text = str(label).lower()
-    return text in BASELINE_LABELS or text.endswith("baseline")
+    return text in BASELINE_LABELS or text.endswith("baseline") or str(label) in extra
 
 
-def _ordered(labels) -> list[str]:
+def _ordered(labels, extra=()) -> list[str]:
     """Unique labels in legend order: truth, RNN, LSTM, GRU, other models, then baselines."""
     fixed = list(LABEL_COLOURS)
 
     def rank(label: str) -> tuple[int, int]:
-        group = 0 if label == "truth" else 3 if is_baseline(label) else 1 if label in fixed else 2
+        group = 0 if label == "truth" else 3 if is_baseline(label, extra) else 1 if label in fixed else 2
         return group, fixed.index(label) if label in fixed else 0
 
     return sorted(dict.fromkeys(str(label) for label in labels), key=rank)
 
 
-def label_scale(labels) -> alt.Scale:
-    """Colour scale whose domain is the labels present: fixed colours where known, spares otherwise."""
-    domain, range_, spare = _ordered(labels), [], 0
+def label_scale(labels, baselines=()) -> alt.Scale:
+    """Colour scale whose domain is the labels present: fixed colours where known, grey for baselines (the
+    known ones and `baselines`), spares otherwise."""
+    domain, range_, spare = _ordered(labels, baselines), [], 0
     for label in domain:
-        colour = LABEL_COLOURS.get(label) or (BASELINE_GREY if is_baseline(label) else None)
+        colour = LABEL_COLOURS.get(label) or (BASELINE_GREY if is_baseline(label, baselines) else None)
         if colour is None:
             colour, spare = SPARE_COLOURS[spare % len(SPARE_COLOURS)], spare + 1
         range_.append(colour)
@@ -170,10 +172,11 @@ def predictions_chart(pred: pd.DataFrame, title: str = "Predictions on the test 
 
 def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Chart:
     """Horizontal bars per run, one small panel per metric with its own x scale; baselines in grey."""
+    baselines = set(metrics.loc[metrics["kind"] == "baseline", "label"]) if "kind" in metrics else set()
     frame = metrics.reindex(columns=["label", "metric", "value"]).astype({"label": str, "metric": str})
     frame = frame.assign(value=pd.to_numeric(frame["value"], errors="coerce"))
     frame = frame[np.isfinite(frame["value"])]
-    colours = label_scale(frame["label"])
+    colours = label_scale(frame["label"], baselines)
     picked, opacity = _isolate("label")
     base = alt.Chart().encode(
         y=alt.Y("label:N", sort=colours.domain, axis=_axis(None)),

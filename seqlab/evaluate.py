@@ -107,9 +107,10 @@ def loss_baseline(task: Task) -> tuple[float, str] | None:
 
 
 def metrics_long(table: pd.DataFrame, names: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The results table's metric columns as tidy (label, metric, value) rows, for a bar chart."""
+    """The results table's metric columns as tidy (label, kind, metric, value) rows, for a bar chart."""
     names = names or tuple(m for m in metrics.LOWER_IS_BETTER if m in table.columns)
-    return table.melt(id_vars=["label"], value_vars=list(names), var_name="metric").dropna(subset=["value"])
+    ids = ["label", "kind"] if "kind" in table.columns else ["label"]
+    return table.melt(id_vars=ids, value_vars=list(names), var_name="metric").dropna(subset=["value"])
 
 
 def headline_metric(task: Task) -> str:

@@ -191,3 +191,12 @@ def test_sequences_chart_panels_and_marked_points():
     assert len({r["sequence"] for r in rows(spec)}) == charts.MAX_SEQUENCES
     no_marks = charts.sequences_chart(examples.drop(columns="marked")).to_dict()
     assert marks(no_marks) == {"line"}
+
+
+def test_a_tasks_own_baseline_is_grey_in_the_metrics_chart():
+    from seqlab.charts import BASELINE_GREY, metrics_chart
+
+    rows = pd.DataFrame({"label": ["LSTM", "predict blanks then the last symbols"], "kind": ["model", "baseline"],
+                         "metric": ["cross_entropy"] * 2, "value": [0.1, 0.2]})
+    scale = metrics_chart(rows).to_dict()["spec"]["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["range"][scale["domain"].index("predict blanks then the last symbols")] == BASELINE_GREY

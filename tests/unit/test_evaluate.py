@@ -87,5 +87,5 @@ def test_metrics_long_has_one_row_per_label_and_metric(sine_task):
     from seqlab.evaluate import metrics_long
     table = results_table(trained(sine_task, ("rnn",), 1), sine_task)
     long = metrics_long(table)
-    assert set(long.columns) == {"label", "metric", "value"}
+    assert set(long.columns) == {"label", "kind", "metric", "value"}
     assert len(long[long.label == "RNN"]) == 4 and set(long.metric) == {"mse", "mae", "rmse", "mase"}
