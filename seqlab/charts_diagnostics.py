@@ -9,7 +9,6 @@ import pandas as pd
 from seqlab.charts import DASHED, HEIGHT, label_scale
 
 FLOOR_LOG10 = -300.0  # seqlab.diagnostics.FLOOR_LOG10; charts import no torch
-FLOOR_COLOUR = "#222222"
 MARK_COLOUR = "#ff7f0e"  # outline of the key steps (the adding problem's marked numbers, copy's symbols)
 MAX_UNITS = 32  # heatmap rows per panel
 MAX_CELLS = 4_800  # heatmap cells per panel, under Altair's 5000-row limit
@@ -68,7 +67,8 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     curves, labelled "below 1e-300".
     """
     frame = frame.reindex(columns=["label", "layer", "steps_back", "log10_norm", "below_floor"]).copy()
-    frame["layer"] = frame["layer"].map(layer_title, na_action="ignore").fillna("last layer")  # records: last only
+    # tables from records have no layer: their curves are the last layer's
+    frame["layer"] = ["last layer" if pd.isna(v) else layer_title(v) for v in frame["layer"]]
     frame, floor_y = _with_floor_position(frame.astype({"label": str, "below_floor": bool}))
     layers = list(dict.fromkeys(frame["layer"]))
     base = alt.Chart(frame).encode(

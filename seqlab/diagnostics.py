@@ -17,7 +17,7 @@ from seqlab.models import task_loss
 
 FLOOR = 1e-300  # norms below this (0 included: float64 underflow) are reported as "below 1e-300"
 FLOOR_LOG10 = -300.0  # the log10 value written in their place; `below_floor` flags them
-PROBE_SIZE = 16  # validation sequences in the probe batch: the per-epoch probe costs < 10% of an epoch
+PROBE_SIZE = 8  # validation sequences in the probe batch; 8 keeps the per-epoch probe under 10% of an epoch
 GRAD_THROUGH_TIME = "grad_through_time"  # record key: list of log10 ||dL/dh_t||, last layer, index = steps back
 LAYER_NORM_PREFIX = "layer_grad_norm_"  # record keys: layer_grad_norm_l0, ..._head, ..._embedding
 
@@ -55,8 +55,9 @@ def hidden_grad_norms(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor,
         loss = last_step_loss(model, trace, y) * len(x)  # sum over sequences of each one's loss
         steps = [h for layer in trace.hidden_steps for h in layer]
         grads = torch.autograd.grad(loss, steps, allow_unused=True)
-    norms = [torch.zeros(len(x), dtype=dtype) if g is None else g.norm(dim=1) for g in grads]  # each (B,)
-    return torch.stack(norms).mean(dim=1).view(trace.num_layers, -1)  # (layers, T)
+    grads = [torch.zeros_like(h) if g is None else g for g, h in zip(grads, steps, strict=True)]
+    norms = torch.stack(grads).norm(dim=2)  # (layers*T, B): one norm per sequence
+    return norms.mean(dim=1).view(trace.num_layers, -1)  # (layers, T)
 
 
 def floored_log10(norms: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
