@@ -88,10 +88,12 @@ def main(argv: list[str] | None = None) -> dict:
     row = {**settings, "threads": TRAIN_THREADS, "repeats": a.repeats, "page_s": statistics.median(page),
            "headless_s": statistics.median(headless)}
     row["ratio"] = row["page_s"] / row["headless_s"]
+    row["pair_ratios"] = [round(a / b, 3) for a, b in zip(page, headless, strict=True)]
     print(f"{'run':<34}{'page s':>9}{'headless s':>12}{'ratio':>8}")
     label = f"sine, RNN+LSTM+GRU, {settings['epochs']} epochs"
     print(f"{label:<34}{row['page_s']:>9.2f}"
           f"{row['headless_s']:>12.2f}{row['ratio']:>8.3f}")
+    print(f"ratio of each page/headless pair: {row['pair_ratios']}")
     print(f"target: ratio <= {TARGET}; {'met' if row['ratio'] <= TARGET else 'NOT met'}")
     if a.json:
         a.json.write_text(json.dumps(row, indent=2))

@@ -12,14 +12,15 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from seqlab.charts import loss_chart
+from seqlab.charts import LiveLossChart
 from seqlab.config import RunConfig
 from seqlab.data import Task
 from seqlab.evaluate import loss_baseline
 from seqlab.report import Report, summarise
 from seqlab.train import Interleaved, TrainingRun, train_interleaved
 
-DRAW_EVERY = 0.5  # seconds between loss-chart redraws while training: live, yet cheap next to an epoch
+DRAW_EVERY = 0.5  # seconds between chart redraws while training, at least
+DRAW_SHARE = 0.03  # and drawing may take at most this share of the time (slow charts are redrawn less often)
 # One intra-op thread: the server and the browser share the CPU with training, and two spinning OpenMP
 # threads on a busy 2-core machine made epochs up to 50x slower; one thread stays steady.
 TRAIN_THREADS = int(os.environ.get("SEQLAB_TORCH_THREADS", "1"))
@@ -75,6 +76,34 @@ def progress_text(run: TrainingRun) -> str:
     return f"**{run.label}** · epoch {done}/{epochs}{loss}" + (" · done" if run.status == "done" else "")
 
 
+class LiveCharts:
+    """The charts redrawn while training: the loss chart (cheap, see LiveLossChart) and an optional second
+    chart. A redraw waits at least DRAW_EVERY and at least 1/DRAW_SHARE times what the last one cost, so
+    drawing never takes more than about DRAW_SHARE of the time, however slow a chart is to build."""
+
+    def __init__(self, comparison: Comparison, log_scale: bool, beside=None):
+        self.comparison, self.log_scale, self.beside = comparison, log_scale, beside
+        self.baseline = loss_baseline(comparison.task) or (None, "")
+        left, right = st.columns(2) if beside else (st.container(), None)
+        self.loss_slot, self.beside_slot = left.empty(), right.empty() if right else None
+        self.loss: LiveLossChart | None = None
+        self.drawn_at, self.gap = 0.0, DRAW_EVERY
+
+    def maybe_draw(self, force: bool = False) -> None:
+        if not force and time.monotonic() - self.drawn_at < self.gap:
+            return
+        started = time.perf_counter()
+        history = pd.DataFrame(self.comparison.training.history)
+        if self.loss is None and history["label"].nunique() == len(self.comparison.training.runs):
+            self.loss = LiveLossChart(history, self.log_scale, *self.baseline, title="Loss, as it trains")
+        if self.loss is not None:
+            self.loss_slot.vega_lite_chart(self.loss.spec_for(history), width="stretch")
+        extra = self.beside(self.comparison.training.history) if self.beside else None
+        if extra is not None:
+            self.beside_slot.altair_chart(extra, width="stretch")
+        self.drawn_at, self.gap = time.monotonic(), max(DRAW_EVERY, (time.perf_counter() - started) / DRAW_SHARE)
+
+
 def train_live(comparison: Comparison, log_scale: bool,
                beside: Callable[[list[dict]], alt.Chart | None] | None = None) -> None:
     """Train the comparison to its end, with a progress bar per architecture and the loss chart redrawn live.
@@ -86,22 +115,13 @@ def train_live(comparison: Comparison, log_scale: bool,
     with area.container():
         st.subheader("Training…")
         bars = {r.label: st.progress(0.0, text=progress_text(r)) for r in comparison.training.runs}
-        chart, second = st.columns(2) if beside else (st.empty(), None)
-        chart, second = chart.empty(), second.empty() if second else None
-    baseline = loss_baseline(comparison.task) or (None, "")
+        charts = LiveCharts(comparison, log_scale, beside)
     runs = {r.label: r for r in comparison.training.runs}
-    drawn = 0.0
     for record in comparison.training:
         run = runs[record["label"]]
         bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
                                  text=progress_text(run))
-        if time.monotonic() - drawn >= DRAW_EVERY or comparison.training.finished:
-            history = pd.DataFrame(comparison.training.history)
-            chart.altair_chart(loss_chart(history, log_scale, *baseline, title="Loss, as it trains"),
-                               width="stretch")
-            extra = beside(comparison.training.history) if beside else None
-            if extra is not None:
-                second.altair_chart(extra, width="stretch")
-            drawn = time.monotonic()
+        charts.maybe_draw()
+    charts.maybe_draw(force=True)
     comparison.finish()
     area.empty()

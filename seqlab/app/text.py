@@ -13,11 +13,9 @@ import torch
 from seqlab import generate
 from seqlab.app import live
 from seqlab.app.data import pick_steps
-from seqlab.charts import loss_chart
 from seqlab.config import DataConfig, RunConfig, bounds
 from seqlab.data import DataError, Task, make_task
 from seqlab.data.corpus import DOWNLOAD_DEADLINE, MAX_TEXT_BYTES
-from seqlab.evaluate import loss_baseline
 from seqlab.export import state_dict_bytes, vocab_json
 from seqlab.train import TrainingRun
 
@@ -137,12 +135,10 @@ def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
     with area.container():
         st.subheader("Training…")
         bars = {r.label: st.progress(0.0, text=live.progress_text(r)) for r in runs.values()}
-        chart = st.empty()
+        charts = live.LiveCharts(comparison, log_scale)
         st.markdown(f"**What each model writes** after the prompt {PROMPT!r} ({LIVE_CHARS} characters, "
                     f"temperature {LIVE_TEMPERATURE:g}): from noise to words, epoch by epoch.")
         latest = st.empty()
-    baseline = loss_baseline(comparison.task) or (None, "")
-    drawn = 0.0
     for record in comparison.training:
         run = runs[record["label"]]
         bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
@@ -152,11 +148,8 @@ def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
             found.setdefault(run.label, []).append((record["epoch"], text))
             with latest.container():
                 show_latest(found, list(runs))
-        if time.monotonic() - drawn >= live.DRAW_EVERY or comparison.training.finished:
-            history = pd.DataFrame(comparison.training.history)
-            chart.altair_chart(loss_chart(history, log_scale, *baseline, title="Loss, as it trains"),
-                               width="stretch")
-            drawn = time.monotonic()
+        charts.maybe_draw()
+    charts.maybe_draw(force=True)
     comparison.finish()
     area.empty()
 
