@@ -200,3 +200,18 @@ def test_a_tasks_own_baseline_is_grey_in_the_metrics_chart():
                          "metric": ["cross_entropy"] * 2, "value": [0.1, 0.2]})
     scale = metrics_chart(rows).to_dict()["spec"]["layer"][0]["encoding"]["color"]["scale"]
     assert scale["range"][scale["domain"].index("predict blanks then the last symbols")] == BASELINE_GREY
+
+
+def test_the_live_loss_chart_swaps_only_its_data():
+    from seqlab.charts import LiveLossChart, loss_chart
+
+    def history(epochs):
+        return pd.DataFrame([{"label": label, "epoch": e, "status": "running", "train_loss": 1 / (e + 1),
+                              "val_loss": 2 / (e + 1)} for label in ("RNN", "GRU") for e in range(epochs)])
+
+    live = LiveLossChart(history(1), log_scale=True, baseline=0.5, baseline_label="persistence")
+    later = live.spec_for(history(5))
+    full = loss_chart(history(5), True, 0.5, "persistence").to_dict()
+    assert len(later["datasets"][live.losses]) == 2 * 5 * 2  # runs x epochs x (train, validation)
+    assert later["layer"][0]["encoding"]["color"] == full["layer"][0]["encoding"]["color"]
+    assert len(live.spec["datasets"][live.losses]) == 4  # the template itself is unchanged
