@@ -20,30 +20,20 @@ st.title("Lab")
 st.write("Choose a data set and architectures in the sidebar, press **Train**, and watch them learn side by side "
          "on the same data. Every result is judged against an honest baseline.")
 
-comparison = live.current(KEY)
+action = live.take_request(KEY)
+first_run = live.current(KEY) is None and action != "train"  # the data stays open until something is trained
 loaded = data.load_task(choice, KEY, seed=train.seed)
-runs = []
+runs, task = [], None
 if loaded:
     cfg, task = loaded
-    with st.expander("The data", expanded=comparison is None):
+    with st.expander("The data", expanded=first_run):
         data.show_data(task)
     runs = settings.comparison(cfg, model, train, archs, task, equal)
     settings.show_sizes(runs, task)
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")
 
-action = live.take_request(KEY)
-if action == "train" and runs:
-    comparison = live.start(KEY, runs, task)
-elif action == "stop" and comparison is not None and comparison.running:
-    comparison.stop()
-
-train_col, stop_col, log_col = st.columns([1, 1, 3], vertical_alignment="center")
-train_col.button("Train", type="primary", icon=":material/play_arrow:", width="stretch", disabled=not runs,
-                 on_click=live.request, args=(KEY, "train"))
-stop_col.button("Stop", icon=":material/stop:", width="stretch", on_click=live.request, args=(KEY, "stop"),
-                disabled=comparison is None or not comparison.running)
-log_scale = log_col.toggle("Log-scale loss", True, key=f"{KEY}_log")
+comparison, log_scale = live.controls(KEY, action, runs, task)
 
 if comparison is not None and comparison.running:
     live.train_live(comparison, log_scale)

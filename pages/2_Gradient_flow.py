@@ -20,19 +20,7 @@ st.write(
 )
 task = gradients.demo_task(template)
 runs = comparison_runs(template, archs)
-comparison = live.current(KEY)
-action = live.take_request(KEY)
-if action == "train" and runs:
-    comparison = live.start(KEY, runs, task)
-elif action == "stop" and comparison is not None and comparison.running:
-    comparison.stop()
-
-run_col, stop_col, log_col = st.columns([1, 1, 3], vertical_alignment="center")
-run_col.button("Run the demo", type="primary", icon=":material/play_arrow:", width="stretch", disabled=not runs,
-               on_click=live.request, args=(KEY, "train"))
-stop_col.button("Stop", icon=":material/stop:", width="stretch", on_click=live.request, args=(KEY, "stop"),
-                disabled=comparison is None or not comparison.running)
-log_scale = log_col.toggle("Log-scale loss", True, key=f"{KEY}_log")
+comparison, log_scale = live.controls(KEY, live.take_request(KEY), runs, task, label="Run the demo")
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")
 

@@ -24,7 +24,7 @@ st.write("Each network reads a text one character at a time and learns to guess 
 comparison = live.current(KEY)
 action = live.take_request(KEY)
 loaded = text.load_text(choice, seed=train.seed)
-runs = []
+runs, task = [], None
 if loaded:
     cfg, task = loaded
     for warning in task.warnings:
@@ -36,17 +36,7 @@ if loaded:
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")
 
-if action == "train" and runs:
-    comparison = text.start(KEY, runs, task)
-elif action == "stop" and comparison is not None and comparison.running:
-    comparison.stop()
-
-train_col, stop_col, log_col = st.columns([1, 1, 3], vertical_alignment="center")
-train_col.button("Train", type="primary", icon=":material/play_arrow:", width="stretch", disabled=not runs,
-                 on_click=live.request, args=(KEY, "train"))
-stop_col.button("Stop", icon=":material/stop:", width="stretch", on_click=live.request, args=(KEY, "stop"),
-                disabled=comparison is None or not comparison.running)
-log_scale = log_col.toggle("Log-scale loss", False, key=f"{KEY}_log")
+comparison, log_scale = live.controls(KEY, action, runs, task, log_default=False, begin=text.start)
 
 if comparison is not None and comparison.running:
     text.train_live(comparison, log_scale, KEY)

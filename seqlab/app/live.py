@@ -67,6 +67,26 @@ def take_request(key: str) -> str | None:
     return st.session_state.pop(f"{key}_action", None)
 
 
+def controls(key: str, action: str | None, runs: list[RunConfig], task: Task | None, label: str = "Train",
+             log_default: bool = True, begin: Callable = start) -> tuple[Comparison | None, bool]:
+    """Act on the last button press, then draw Train, Stop and the log-scale toggle.
+
+    Returns the session's comparison (new, stopped or as it was) and whether the loss axis is logarithmic.
+    `begin(key, runs, task)` starts a comparison; pages with more to reset pass their own.
+    """
+    comparison = current(key)
+    if action == "train" and runs:
+        comparison = begin(key, runs, task)
+    elif action == "stop" and comparison is not None and comparison.running:
+        comparison.stop()
+    train_col, stop_col, log_col = st.columns([1, 1, 3], vertical_alignment="center")
+    train_col.button(label, type="primary", icon=":material/play_arrow:", width="stretch", disabled=not runs,
+                     on_click=request, args=(key, "train"))
+    stop_col.button("Stop", icon=":material/stop:", width="stretch", on_click=request, args=(key, "stop"),
+                    disabled=comparison is None or not comparison.running)
+    return comparison, log_col.toggle("Log-scale loss", log_default, key=f"{key}_log")
+
+
 def progress_text(run: TrainingRun) -> str:
     epochs, done = run.run.train.epochs, max(run.epoch - 1, 0)
     last = run.history[-1] if run.history else {}
