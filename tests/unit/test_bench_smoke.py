@@ -1,4 +1,4 @@
-"""The training benchmark still runs end to end (timings are not asserted here)."""
+"""Every benchmark still runs end to end on a tiny setting (timings are never asserted here)."""
 
 import importlib.util
 import json
@@ -7,42 +7,54 @@ from pathlib import Path
 
 import torch
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_train.py"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+ARCHS = ("rnn", "lstm", "gru")
 
 
-def load_bench():
-    spec = importlib.util.spec_from_file_location("bench_train", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_quick_benchmark_gives_a_finite_row_per_config_and_arch(tmp_path, capsys):
-    bench = load_bench()
-    out = tmp_path / "rows.json"
-    # one thread: tiny models on two threads crawl when another process holds the second core
+def run_bench(name: str, args: list[str], tmp_path: Path):
+    """Load benchmarks/<name>.py, run its main() with `args` and a JSON output; check the file matches."""
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / f"{name}.json"
     threads = torch.get_num_threads()
     try:
-        rows = bench.main(["--quick", "--threads", "1", "--json", str(out)])
+        result = bench.main([*args, "--json", str(out)])
     finally:
         torch.set_num_threads(threads)  # leave the rest of the suite as it was
-    assert {(r["config"], r["arch"]) for r in rows} == {(c, a) for c in bench.CONFIGS for a in ("rnn", "lstm", "gru")}
-    for r in rows:
-        assert r["steps"] >= 2
-        assert all(math.isfinite(r[k]) and r[k] > 0 for k in ("plain_ms", "seqlab_ms", "ratio"))
-    assert json.loads(out.read_text()) == rows
+    assert json.loads(out.read_text()) == result
+    return bench, result
+
+
+def finite(row: dict, keys) -> bool:
+    return all(math.isfinite(row[k]) and row[k] > 0 for k in keys)
+
+
+def test_training_benchmark_gives_a_finite_row_per_config_and_arch(tmp_path, capsys):
+    bench, rows = run_bench("bench_train", ["--quick", "--threads", "1"], tmp_path)
+    assert {(r["config"], r["arch"]) for r in rows} == {(c, a) for c in bench.CONFIGS for a in ARCHS}
+    assert all(r["steps"] >= 2 and finite(r, ("plain_ms", "seqlab_ms", "ratio")) for r in rows)
     assert "worst ratio" in capsys.readouterr().out
 
 
-def test_quick_live_benchmark_times_the_page_and_headless_runs(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("bench_live", BENCH.with_name("bench_live.py"))
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    threads = torch.get_num_threads()
-    try:
-        row = bench.main(["--quick", "--repeats", "1", "--json", str(tmp_path / "live.json")])
-    finally:
-        torch.set_num_threads(threads)
-    assert row["page_s"] > 0 and row["headless_s"] > 0 and math.isfinite(row["ratio"])
-    assert json.loads((tmp_path / "live.json").read_text()) == row
+def test_live_benchmark_times_the_page_and_headless_runs(tmp_path, capsys):
+    _, row = run_bench("bench_live", ["--quick", "--repeats", "1"], tmp_path)
+    assert finite(row, ("page_s", "headless_s", "ratio")) and len(row["pair_ratios"]) == 1
     assert "target: ratio <= 1.1" in capsys.readouterr().out
+
+
+def test_generation_benchmark_gives_a_finite_row_per_arch(tmp_path, capsys):
+    _, rows = run_bench("bench_generate", ["--quick", "--threads", "1"], tmp_path)
+    assert [r["arch"] for r in rows] == list(ARCHS)
+    assert all(r["length"] == 50 and r["hidden"] == 16 for r in rows)
+    assert all(finite(r, ("onednn_on_cps", "onednn_off_cps", "speedup")) for r in rows)
+    assert "oneDNN off c/s" in capsys.readouterr().out
+    assert torch.backends.mkldnn.enabled  # the benchmark leaves oneDNN as it found it
+
+
+def test_diagnostics_benchmark_gives_a_finite_row_per_config_and_arch(tmp_path, capsys):
+    bench, rows = run_bench("bench_diagnostics", ["--quick", "--threads", "1", "--probe-size", "8"], tmp_path)
+    assert {(r["config"], r["arch"]) for r in rows} == {(c, a) for c in bench.CONFIGS for a in ARCHS}
+    assert all(r["steps"] >= 2 and r["probe_size"] == 8 for r in rows)
+    assert all(finite(r, ("off_ms", "on_ms", "ratio", "probe_ms")) for r in rows)
+    assert "worst ratio" in capsys.readouterr().out
