@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_lab_journey import TRAINING_TIMEOUT_MS, no_error_boxes, screenshot
+from tests.e2e.test_lab_journey import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
 
 
 def test_gradient_flow_demo_and_inside_the_cell(page, app_url, screenshots):
@@ -14,7 +14,7 @@ def test_gradient_flow_demo_and_inside_the_cell(page, app_url, screenshots):
     expect(charts).to_have_count(4, timeout=60_000)  # decay, loss, layer norms, forget bias
     no_error_boxes(page)
     screenshot(page, screenshots / "gradient_flow.png")
-    page.get_by_test_id("stVegaLiteChart").first.screenshot(path=screenshots / "gradient_flow_card.png")
+    card(page, page.get_by_test_id("stVegaLiteChart").first, screenshots / "gradient_flow_card.png", ratio=0.8)
 
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.get_by_test_id("stSidebarNav").get_by_text("Inside the cell").click()  # same session: the models stay
@@ -23,4 +23,4 @@ def test_gradient_flow_demo_and_inside_the_cell(page, app_url, screenshots):
     expect(page.locator("[data-testid='stVegaLiteChart'] .marks")).to_have_count(2, timeout=60_000)
     no_error_boxes(page)
     screenshot(page, screenshots / "inside_the_cell.png")
-    page.get_by_test_id("stVegaLiteChart").nth(1).screenshot(path=screenshots / "inside_the_cell_card.png")
+    card(page, page.get_by_test_id("stVegaLiteChart").nth(1), screenshots / "inside_the_cell_card.png")

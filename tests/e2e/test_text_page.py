@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_lab_journey import TRAINING_TIMEOUT_MS, no_error_boxes, screenshot
+from tests.e2e.test_lab_journey import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
 
 
 def test_text_page_trains_writes_samples_and_generates(page, app_url, screenshots):
@@ -28,4 +28,4 @@ def test_text_page_trains_writes_samples_and_generates(page, app_url, screenshot
     expect(page.get_by_role("button", name="LSTM weights (.pt)")).to_be_visible()
     no_error_boxes(page)
     screenshot(page, screenshots / "text.png")
-    page.locator(".st-key-text_latest_samples").screenshot(path=screenshots / "text_card.png")  # docs/text.png
+    card(page, page.locator(".st-key-text_latest_samples"), screenshots / "text_card.png")  # docs/text.png
