@@ -88,3 +88,9 @@ def test_a_forecast_report_has_no_classifier_views():
     training, task = trained("sine")
     report = summarise(training.runs, task)
     assert report.confusion == {} and report.mistakes == {}
+
+
+def test_the_text_task_lists_its_frequency_baseline_once():
+    training, task = trained("text", archs=("gru",), epochs=1)
+    baselines = summarise(training.runs, task).table.query("kind == 'baseline'")["label"].tolist()
+    assert baselines == ["symbol frequencies"]
