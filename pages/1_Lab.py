@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from seqlab.app import data, live, results, settings
+from seqlab.app import data, live, results, settings, share
 
 KEY = "lab"
 st.set_page_config(page_title="Lab · seqlab", page_icon="🧪", layout="wide")
+share.restore(KEY, share.LAB)  # a shared link sets the widgets before they are drawn
 
 with st.sidebar:
     st.header("Data")
@@ -15,6 +16,7 @@ with st.sidebar:
     model, equal = settings.pick_model(KEY)
     with st.expander("Training", expanded=True):
         train = settings.pick_training(KEY)
+share.publish(KEY, share.LAB)  # the address bar now holds this setup
 
 st.title("Lab")
 st.write("Choose a data set and architectures in the sidebar, press **Train**, and watch them learn side by side "

@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from seqlab.app import gradients, live, results
+from seqlab.app import gradients, live, results, share
 from seqlab.presets import comparison_runs
 
 KEY = "grad"
 st.set_page_config(page_title="Gradient flow · seqlab", page_icon="📉", layout="wide")
+share.restore(KEY, share.GRAD)  # a shared link sets the widgets before they are drawn
 
 with st.sidebar:
     st.header("The demo")
     template, archs = gradients.pick_demo(KEY)
+share.publish(KEY, share.GRAD)  # the address bar now holds this setup
 
 st.title("Gradient flow")
 st.write(

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from seqlab.app import live, results, settings, text
+from seqlab.app import live, results, settings, share, text
 
 KEY = "text"
 st.set_page_config(page_title="Text · seqlab", page_icon="✍️", layout="wide")
+share.restore(KEY, share.TEXT)  # a shared link sets the widgets before they are drawn
 
 with st.sidebar:
     st.header("Text")
@@ -15,6 +16,7 @@ with st.sidebar:
     model, equal = settings.pick_model(KEY)
     with st.expander("Training"):
         train = settings.pick_training(KEY)
+share.publish(KEY, share.TEXT)  # the address bar now holds this setup
 
 st.title("Text")
 st.write("Each network reads a text one character at a time and learns to guess the next one. After every epoch "

@@ -28,8 +28,11 @@ TOKENS = {"char": "characters", "word": "words"}
 
 
 def pick_steps(label: str, options, default, key: str, help: str | None = None):
-    """A select-slider over round values that always includes `default`."""
-    options = sorted({*options, default})
+    """A select-slider over round values that always includes `default` and the value already in the widget's
+    state (one restored from a shared link, checked against the config's bounds by `share.restore`)."""
+    current = st.session_state.get(key)
+    extra = {current} if isinstance(current, (int, float)) and not isinstance(current, bool) else set()
+    options = sorted({*options, default, *extra})
     return st.select_slider(label, options, value=default, key=key, help=help)
 
 

@@ -47,3 +47,15 @@ def test_lab_trains_the_default_comparison(page, app_url, screenshots):
     no_error_boxes(page)
     screenshot(page, screenshots / "lab.png")
     card(page, page.get_by_test_id("stVegaLiteChart").nth(1), screenshots / "lab_card.png")  # the loss chart
+
+
+def test_a_shared_link_opens_the_same_setup_and_a_tampered_one_opens_defaults(page, app_url):
+    page.goto(f"{app_url}/Lab?task=adding&length=20&archs=lstm,gru&hidden=8&epochs=2")
+    expect(page.get_by_text("LSTM · 8 units")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("GRU · 8 units")).to_be_visible()
+    expect(page.get_by_text("RNN · 8 units")).to_have_count(0)
+    expect(page.get_by_text("Adding problem (T=20)")).to_be_visible()  # the data preview
+    page.goto(f"{app_url}/Lab?epochs=abc&hidden=99999&task=../../etc")
+    expect(page.get_by_text("Ignored from the link")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("RNN · 64 units")).to_be_visible()  # the defaults
+    no_error_boxes(page)

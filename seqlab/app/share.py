@@ -1,0 +1,186 @@
+"""Shareable links: each training page's widgets mirrored in the URL query string, checked by the config bounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from seqlab.app.text import CHARACTERS
+from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, TrainConfig, bounds, choices
+
+FIRST_DAY = dt.date(1970, 1, 1)  # the date pickers' min_value
+SAMPLED = ("sine", "adding", "copy")  # tasks whose page shows the "sequences to generate" slider
+
+
+@dataclass(frozen=True)
+class Param:
+    """One widget's query parameter: `parse` turns the text into the widget's value or raises ValueError with
+    the reason; `shown(values)` says whether the widget exists for the other current values."""
+
+    parse: Callable[[str], object]
+    format: Callable[[object], str] = str
+    shown: Callable[[dict], bool] = lambda values: True
+
+
+def _number(kind, lo, hi) -> Callable[[str], object]:
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(f"not a{'n integer' if kind is int else ' number'}") from None
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        if not lo <= value <= hi:
+            raise ValueError(f"must be between {lo:g} and {hi:g}")
+        return value
+    return parse
+
+
+def integer(cls, name: str) -> Param:
+    """A whole number within the config field's bounds."""
+    return Param(_number(int, *bounds(cls, name)))
+
+
+def real(cls, name: str) -> Param:
+    """A finite number within the config field's bounds."""
+    return Param(_number(float, *bounds(cls, name)), format=lambda v: f"{v:g}")
+
+
+def one_of(options, shown=lambda values: True) -> Param:
+    """One of `options`, matched by its text (numbers too)."""
+    by_text = {str(o): o for o in options}
+
+    def parse(text: str):
+        if text not in by_text:
+            raise ValueError(f"must be one of {', '.join(by_text)}")
+        return by_text[text]
+    return Param(parse, shown=shown)
+
+
+def _flag(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise ValueError("must be true or false")
+    return text.lower() == "true"
+
+
+def _archs(text: str) -> list[str]:
+    picked = [a for a in text.split(",") if a]
+    if any(a not in ARCHS for a in picked):
+        raise ValueError(f"must be a comma list of {', '.join(ARCHS)}")
+    return [a for a in ARCHS if a in picked]
+
+
+def _ticker(text: str) -> str:
+    if not TICKER_PATTERN.match(text):
+        raise ValueError("not a ticker symbol")
+    return text.upper()
+
+
+def _date(text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("not a date like 2010-01-31") from None
+    if not FIRST_DAY <= day <= dt.date.today():
+        raise ValueError(f"must be between {FIRST_DAY} and today")
+    return day
+
+
+FLAG = Param(_flag, format=lambda v: str(bool(v)).lower())
+ARCH_LIST = Param(_archs, format=lambda v: ",".join(v))
+
+
+def _task_is(*tasks) -> Callable[[dict], bool]:
+    return lambda values: values.get("task") in tasks
+
+
+MODEL = {
+    "archs": ARCH_LIST,
+    "hidden": integer(ModelConfig, "hidden_size"),
+    "layers": integer(ModelConfig, "num_layers"),
+    "dropout": real(ModelConfig, "dropout"),
+    "equal": FLAG,
+}
+TRAINING = {
+    "epochs": integer(TrainConfig, "epochs"),
+    "batch": integer(TrainConfig, "batch_size"),
+    "lr": real(TrainConfig, "lr"),
+    "optimizer": one_of(choices(TrainConfig, "optimizer")),
+    "clip": real(TrainConfig, "clip"),
+    "seed": integer(TrainConfig, "seed"),
+}
+LAB = {
+    "task": one_of(choices(DataConfig, "task")),
+    "ticker": Param(_ticker, format=lambda v: str(v).strip().upper(), shown=_task_is("stock")),
+    "start": Param(_date, format=dt.date.isoformat, shown=_task_is("stock")),
+    "end": Param(_date, format=dt.date.isoformat, shown=_task_is("stock")),
+    "tokens": one_of(choices(DataConfig, "tokens"), shown=_task_is("sentiment")),
+    "reading": one_of(choices(DataConfig, "reading"), shown=_task_is("digits")),
+    "length": Param(integer(DataConfig, "length").parse, shown=lambda values: values.get("task") != "digits"),
+    "samples": Param(integer(DataConfig, "n_samples").parse, shown=_task_is(*SAMPLED)),
+    **MODEL, **TRAINING,
+}
+GRAD = {
+    "length": integer(DataConfig, "length"),
+    "archs": ARCH_LIST,
+    "hidden": integer(ModelConfig, "hidden_size"),
+    "forget": FLAG,
+    "lr": real(TrainConfig, "lr"),
+    "clip": real(TrainConfig, "clip"),
+    "epochs": integer(TrainConfig, "epochs"),
+    "seed": integer(TrainConfig, "seed"),
+}
+
+
+TEXT = {
+    "corpus": one_of(choices(DataConfig, "corpus")),
+    "length": integer(DataConfig, "length"),
+    "chars": one_of(CHARACTERS),
+    **MODEL, **TRAINING,
+}
+
+
+def parse_query(params: dict[str, Param], query: dict[str, str]) -> tuple[dict, list[str]]:
+    """The widget values a query string asks for, and a note on each parameter ignored (and why)."""
+    values, ignored = {}, []
+    for name, text in query.items():
+        if name not in params:
+            ignored.append(f"{name} (not a setting of this page)")
+            continue
+        try:
+            values[name] = params[name].parse(text)
+        except ValueError as error:
+            ignored.append(f"{name}={text[:30]} ({error})")
+    return values, ignored
+
+
+def to_query(params: dict[str, Param], values: dict) -> dict[str, str]:
+    """The query string of the widgets' values, leaving out widgets the page does not show."""
+    return {name: param.format(values[name]) for name, param in params.items()
+            if name in values and values[name] is not None and param.shown(values)}
+
+
+def restore(key: str, params: dict[str, Param]) -> None:
+    """Once per session, put the link's valid settings into the widgets' state (call before any widget) and
+    say which parameters were ignored."""
+    flag = f"{key}_link_restored"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    values, ignored = parse_query(params, {name: st.query_params[name] for name in st.query_params})
+    for name, value in values.items():
+        st.session_state[f"{key}_{name}"] = value
+    if ignored:
+        st.warning("Ignored from the link: " + "; ".join(ignored), icon="🔗")
+
+
+def publish(key: str, params: dict[str, Param]) -> None:
+    """Mirror the page's widget values in the address bar (call after the widgets), so the link can be shared."""
+    values = {name: st.session_state[f"{key}_{name}"] for name in params if f"{key}_{name}" in st.session_state}
+    query = to_query(params, values)
+    if query != {name: st.query_params[name] for name in st.query_params}:
+        st.query_params.from_dict(query)

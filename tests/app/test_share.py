@@ -1,0 +1,89 @@
+"""Shareable links: a query string restores a page's setup; a tampered one opens the defaults with a notice."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from seqlab.app import share
+from seqlab.config import ModelConfig, TrainConfig
+
+PAGES = Path(__file__).parents[2] / "pages"
+TAMPERED = {"epochs": "abc", "hidden": "99999", "task": "../../etc", "archs": "lstm,foo", "lr": "nan", "x": "1"}
+
+
+def page(name: str, **query) -> AppTest:
+    at = AppTest.from_file(str(PAGES / name), default_timeout=120)
+    at.query_params.update(query)
+    return at.run()
+
+
+def test_a_link_sets_the_lab_widgets():
+    at = page("1_Lab.py", task="sine", length="30", epochs="7", archs="lstm,gru", lr="0.003", optimizer="sgd",
+              seed="42")
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="lab_task").value == "sine"
+    assert at.select_slider(key="lab_length").value == 30
+    assert at.select_slider(key="lab_epochs").value == 7  # not one of the slider's round values, but in bounds
+    assert at.select_slider(key="lab_lr").value == 0.003
+    assert at.radio(key="lab_optimizer").value == "sgd"
+    assert at.number_input(key="lab_seed").value == 42
+    assert [m.label.split(" ·")[0] for m in at.metric] == ["LSTM", "GRU"]
+
+
+def test_a_tampered_link_opens_the_defaults_and_says_what_was_ignored():
+    at = page("1_Lab.py", **TAMPERED)
+    assert not at.exception and not at.error
+    assert at.select_slider(key="lab_epochs").value == TrainConfig.epochs
+    assert at.select_slider(key="lab_hidden").value == ModelConfig.hidden_size
+    assert at.selectbox(key="lab_task").value == "sine"
+    assert at.select_slider(key="lab_lr").value == TrainConfig.lr
+    assert len(at.metric) == 3  # all architectures
+    notice = at.warning[0].value
+    assert notice.startswith("Ignored from the link")
+    assert all(f"{name}=" in notice for name in ("epochs", "hidden", "task", "archs", "lr")) and "x (" in notice
+
+
+def test_the_address_bar_follows_the_widgets():
+    at = page("1_Lab.py")
+    assert at.query_params["epochs"] == str(TrainConfig.epochs) and "reading" not in at.query_params
+    at.select_slider(key="lab_epochs").set_value(50)
+    at.selectbox(key="lab_task").set_value("digits").run()
+    assert not at.exception
+    assert at.query_params["epochs"] == "50" and at.query_params["task"] == "digits"
+    assert at.query_params["reading"] == "rows" and "length" not in at.query_params  # only the widgets shown
+
+
+def test_a_link_sets_the_gradient_flow_demo():
+    at = page("2_Gradient_flow.py", length="20", archs="rnn,lstm", forget="true", clip="0")
+    assert not at.exception and not at.warning
+    assert at.select_slider(key="grad_length").value == 20
+    assert at.toggle(key="grad_forget").value is True
+    assert at.select_slider(key="grad_clip").value == 0.0
+    assert at.query_params["archs"] == "rnn,lstm"
+
+
+def test_a_link_sets_the_text_page():
+    at = page("4_Text.py", chars="50000", length="50", hidden="32", chars_extra="1")
+    assert not at.exception
+    assert at.select_slider(key="text_chars").value == 50_000
+    assert at.select_slider(key="text_length").value == 50
+    assert at.select_slider(key="text_hidden").value == 32
+    assert "chars_extra" in at.warning[0].value
+
+
+@pytest.mark.parametrize("name, text, reason", [
+    ("epochs", "9999", "between 1 and 500"), ("epochs", "2.5", "integer"), ("lr", "inf", "finite"),
+    ("archs", "lstm,foo", "comma list"), ("task", "../../etc", "one of"), ("equal", "yes", "true or false"),
+    ("start", "1900-01-01", "between"), ("ticker", "<script>", "ticker"),
+])
+def test_values_outside_the_config_are_ignored_with_the_reason(name, text, reason):
+    values, ignored = share.parse_query(share.LAB, {name: text})
+    assert values == {} and reason in ignored[0]
+
+
+def test_valid_values_round_trip_through_the_query_string():
+    query = {"task": "digits", "reading": "pixels", "archs": "rnn,gru", "lr": "0.0003", "equal": "true", "seed": "7"}
+    values, ignored = share.parse_query(share.LAB, query)
+    assert not ignored and values["archs"] == ["rnn", "gru"] and values["lr"] == 3e-4 and values["seed"] == 7
+    assert share.to_query(share.LAB, values) == query
