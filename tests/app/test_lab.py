@@ -237,3 +237,19 @@ def test_copy_memory_draws_its_predict_blanks_baseline_on_the_loss_chart(lab):
     loss = next(c for c in at.get("vega_lite_chart") if "epoch (0 = before training)" in c.proto.spec)
     assert '"rule"' in loss.proto.spec  # the baseline is drawn as a horizontal rule...
     assert f"{name}: {value:.3g}".encode() in loss.proto.SerializeToString()  # ...labelled with its loss
+
+
+def test_a_good_csv_upload_offers_its_columns_and_trains_a_forecast(lab):
+    days = pd.date_range("2020-01-01", periods=400, freq="D")
+    frame = pd.DataFrame({"day": days.strftime("%d/%m/%Y"), "sales": (pd.Series(range(400)) % 7 * 3.0 + 10),
+                          "visitors": pd.Series(range(400)) * 0.5})
+    lab.selectbox(key="lab_task").set_value("csv").run()
+    lab.select_slider(key="lab_length").set_value(20).run()
+    lab.get("file_uploader")[0].set_value(("shop.csv", frame.to_csv(index=False, sep=";").encode(), "text/csv")).run()
+    assert not lab.exception and not lab.error
+    column = lab.selectbox(key="lab_column_csv")
+    assert set(column.options) == {"sales", "visitors"}
+    column.set_value("visitors").run()
+    at = train(lab)
+    assert not at.exception and not at.error
+    assert "visitors" in at.subheader[-1].value and len(at.get("vega_lite_chart")) == 4
