@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import altair as alt
@@ -12,6 +14,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from seqlab.app import limits
 from seqlab.charts import LiveLossChart
 from seqlab.config import RunConfig
 from seqlab.data import Task
@@ -53,7 +56,10 @@ def current(key: str) -> Comparison | None:
 
 
 def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
-    """Replace the session's comparison with a fresh one; training happens in `train_live`."""
+    """Replace the session's comparison with a fresh one, within the server's wall-time limit; training
+    happens in `train_live`."""
+    cap = limits.current().max_seconds
+    runs = [r.replace(train=dataclasses.replace(r.train, max_seconds=min(r.train.max_seconds, cap))) for r in runs]
     st.session_state[f"{key}_comparison"] = comparison = Comparison(task, train_interleaved(runs, task))
     return comparison
 
@@ -124,6 +130,16 @@ class LiveCharts:
         self.drawn_at, self.gap = time.monotonic(), max(DRAW_EVERY, (time.perf_counter() - started) / DRAW_SHARE)
 
 
+@contextmanager
+def training_slot() -> Iterator[None]:
+    """Hold one of the server's training slots (see seqlab.app.limits), saying "queued" while none is free."""
+    notice, started = st.empty(), time.monotonic()
+    shared = limits.slots(limits.current().max_concurrent)
+    with shared.hold(lambda waiting: notice.info(limits.wait_message(waiting, started), icon="⏳")):
+        notice.empty()
+        yield
+
+
 def train_live(comparison: Comparison, log_scale: bool,
                beside: Callable[[list[dict]], alt.Chart | None] | None = None) -> None:
     """Train the comparison to its end, with a progress bar per architecture and the loss chart redrawn live.
@@ -137,11 +153,12 @@ def train_live(comparison: Comparison, log_scale: bool,
         bars = {r.label: st.progress(0.0, text=progress_text(r)) for r in comparison.training.runs}
         charts = LiveCharts(comparison, log_scale, beside)
     runs = {r.label: r for r in comparison.training.runs}
-    for record in comparison.training:
-        run = runs[record["label"]]
-        bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
-                                 text=progress_text(run))
-        charts.maybe_draw()
+    with training_slot():
+        for record in comparison.training:
+            run = runs[record["label"]]
+            bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
+                                     text=progress_text(run))
+            charts.maybe_draw()
     charts.maybe_draw(force=True)
     comparison.finish()
     area.empty()

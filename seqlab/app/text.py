@@ -139,16 +139,17 @@ def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
         st.markdown(f"**What each model writes** after the prompt {PROMPT!r} ({LIVE_CHARS} characters, "
                     f"temperature {LIVE_TEMPERATURE:g}): from noise to words, epoch by epoch.")
         latest = st.empty()
-    for record in comparison.training:
-        run = runs[record["label"]]
-        bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
-                                 text=live.progress_text(run))
-        text = live_sample(run, comparison.task)
-        if text is not None:
-            found.setdefault(run.label, []).append((record["epoch"], text))
-            with latest.container():
-                show_latest(found, list(runs))
-        charts.maybe_draw()
+    with live.training_slot():
+        for record in comparison.training:
+            run = runs[record["label"]]
+            bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
+                                     text=live.progress_text(run))
+            text = live_sample(run, comparison.task)
+            if text is not None:
+                found.setdefault(run.label, []).append((record["epoch"], text))
+                with latest.container():
+                    show_latest(found, list(runs))
+            charts.maybe_draw()
     charts.maybe_draw(force=True)
     comparison.finish()
     area.empty()

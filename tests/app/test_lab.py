@@ -253,3 +253,10 @@ def test_a_good_csv_upload_offers_its_columns_and_trains_a_forecast(lab):
     at = train(lab)
     assert not at.exception and not at.error
     assert "visitors" in at.subheader[-1].value and len(at.get("vega_lite_chart")) == 4
+
+
+def test_the_servers_wall_time_limit_caps_every_run(lab, monkeypatch):
+    monkeypatch.setenv("SEQLAB_MAX_SECONDS", "7")
+    at = train(lab)
+    assert not at.exception
+    assert {r.run.train.max_seconds for r in at.session_state["lab_comparison"].training.runs} == {7.0}

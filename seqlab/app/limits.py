@@ -1,0 +1,87 @@
+"""Limits for a shared deployment, set in one place: environment variables first, then st.secrets, then defaults.
+
+| setting                 | environment variable     | default                  |
+| ----------------------- | ------------------------ | ------------------------ |
+| trainings at once       | SEQLAB_MAX_CONCURRENT    | the CPU count (one thread each) |
+| seconds per architecture| SEQLAB_MAX_SECONDS       | 300                      |
+
+In `.streamlit/secrets.toml` the same names work in lower case without the prefix (`max_concurrent = 4`).
+A local user can raise them; a value that is not a positive number is ignored (the default holds).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import streamlit as st
+
+from seqlab.config import TrainConfig, bounds
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_concurrent: int  # trainings that run at once on this server; the others wait, shown as queued
+    max_seconds: float  # wall time of one architecture's training in one comparison
+
+
+def _setting(name: str, default: float, lo: float, hi: float) -> float:
+    raw = os.environ.get(f"SEQLAB_{name.upper()}")
+    if raw is None:
+        try:
+            raw = st.secrets.get(name)
+        except Exception:  # no secrets file: Streamlit raises rather than returning nothing
+            raw = None
+    try:
+        value = float(raw) if raw is not None else default
+    except (TypeError, ValueError):
+        return default
+    return value if lo <= value <= hi else default
+
+
+def current() -> Limits:
+    """The limits in force, read afresh so a changed environment applies to the next run."""
+    lo, hi = bounds(TrainConfig, "max_seconds")
+    return Limits(max_concurrent=int(_setting("max_concurrent", os.cpu_count() or 2, 1, 256)),
+                  max_seconds=_setting("max_seconds", TrainConfig.max_seconds, lo, hi))
+
+
+class TrainingSlots:
+    """A counting semaphore that knows how many trainings wait, so a page can say where it stands."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._slots = threading.Semaphore(size)
+        self._lock = threading.Lock()
+        self.waiting = 0
+
+    @contextmanager
+    def hold(self, on_wait: Callable[[int], None] = lambda ahead: None, poll: float = 0.5) -> Iterator[None]:
+        """Run the body in a free slot; while none is free call `on_wait(number waiting)` every `poll` seconds."""
+        with self._lock:
+            self.waiting += 1
+        try:
+            while not self._slots.acquire(timeout=poll):
+                on_wait(self.waiting)
+        finally:
+            with self._lock:
+                self.waiting -= 1
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+@st.cache_resource
+def slots(size: int) -> TrainingSlots:
+    """The server's one set of training slots of this size (shared by every session on purpose)."""
+    return TrainingSlots(size)
+
+
+def wait_message(waiting: int, started: float) -> str:
+    return (f"Queued: this server runs at most {current().max_concurrent} training(s) at once and "
+            f"{waiting} are waiting, this one among them. Waiting for {time.monotonic() - started:.0f} s…")

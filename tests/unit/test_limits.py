@@ -1,0 +1,47 @@
+"""Shared-deployment limits: read from the environment with safe defaults; a bounded number of trainings at once."""
+
+import threading
+import time
+
+import pytest
+
+from seqlab.app import limits
+
+
+def test_limits_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SEQLAB_MAX_CONCURRENT", "3")
+    monkeypatch.setenv("SEQLAB_MAX_SECONDS", "45")
+    assert limits.current() == limits.Limits(max_concurrent=3, max_seconds=45.0)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-2", "nan", "1e9", ""])
+def test_a_bad_setting_keeps_the_default(monkeypatch, value):
+    monkeypatch.setenv("SEQLAB_MAX_SECONDS", value)
+    monkeypatch.setenv("SEQLAB_MAX_CONCURRENT", value)
+    assert limits.current().max_seconds == 300.0 and limits.current().max_concurrent >= 1
+
+
+def test_one_slot_makes_the_second_training_wait_and_say_so():
+    slots, order, waits = limits.TrainingSlots(1), [], []
+
+    def train(name, seconds):
+        with slots.hold(on_wait=waits.append, poll=0.02):
+            order.append(f"{name} starts")
+            time.sleep(seconds)
+            order.append(f"{name} ends")
+
+    first = threading.Thread(target=train, args=("first", 0.3))
+    first.start()
+    time.sleep(0.05)
+    train("second", 0)
+    first.join()
+    assert order == ["first starts", "first ends", "second starts", "second ends"]
+    assert waits and set(waits) == {1} and slots.waiting == 0
+
+
+def test_a_failing_training_gives_its_slot_back():
+    slots = limits.TrainingSlots(1)
+    with pytest.raises(RuntimeError), slots.hold():
+        raise RuntimeError("diverged, or a rerun interrupted the page")
+    with slots.hold(on_wait=lambda n: pytest.fail("the slot was not released")):
+        pass
