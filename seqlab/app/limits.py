@@ -83,5 +83,7 @@ def slots(size: int) -> TrainingSlots:
 
 
 def wait_message(waiting: int, started: float) -> str:
-    return (f"Queued: this server runs at most {current().max_concurrent} training(s) at once and "
-            f"{waiting} are waiting, this one among them. Waiting for {time.monotonic() - started:.0f} s…")
+    at_once = current().max_concurrent
+    return (f"Queued: this server trains at most {at_once} comparison{'s' if at_once > 1 else ''} at a time. Yours "
+            f"starts as soon as one finishes ({waiting} waiting, yours included; {time.monotonic() - started:.0f} s "
+            "so far).")

@@ -135,7 +135,10 @@ def training_slot() -> Iterator[None]:
     """Hold one of the server's training slots (see seqlab.app.limits), saying "queued" while none is free."""
     notice, started = st.empty(), time.monotonic()
     shared = limits.slots(limits.current().max_concurrent)
-    with shared.hold(lambda waiting: notice.info(limits.wait_message(waiting, started), icon="⏳")):
+    def say_queued(waiting: int) -> None:
+        notice.info(limits.wait_message(waiting, started), icon=":material/hourglass_top:")
+
+    with shared.hold(say_queued):
         notice.empty()
         yield
 

@@ -260,3 +260,11 @@ def test_the_servers_wall_time_limit_caps_every_run(lab, monkeypatch):
     at = train(lab)
     assert not at.exception
     assert {r.run.train.max_seconds for r in at.session_state["lab_comparison"].training.runs} == {7.0}
+
+
+def test_stop_before_the_first_record_shows_an_empty_result_not_an_error(lab):
+    comparison = half_trained(epochs=5, records=0)  # as if Stop came while the run was still queued
+    lab.session_state["lab_comparison"] = comparison
+    lab.session_state["lab_action"] = "stop"
+    at = lab.run()
+    assert not at.exception and comparison.report is not None
