@@ -12,8 +12,10 @@ import urllib.request
 from pathlib import Path
 
 from seqlab.config import DataConfig
+from seqlab.data.deadline import DeadlineRunner, FetchFailed
 from seqlab.data.task import DataError
 from seqlab.data.text import BUILTIN_SOURCE, MIN_CORPUS_CHARS, Corpus, builtin_corpus
+from seqlab.data.upload import UploadKind, decode_upload, file_size
 
 MAX_TEXT_BYTES = 2 * 2**20  # an uploaded .txt file; Tiny Shakespeare (1.1 MB) fits, with room to spare
 MAX_SYMBOLS = 400  # distinct characters kept (the output layer has one unit each); rarer ones are removed
@@ -27,7 +29,7 @@ MAX_WAITING_WORKERS = 2  # hung downloads we tolerate before refusing to start m
 URL_ENV, CACHE_ENV = "SEQLAB_SHAKESPEARE_URL", "SEQLAB_CACHE_DIR"
 
 # Shared by every visitor on purpose: a public text's download state, nothing per user.
-_workers: list[threading.Thread] = []
+_runner = DeadlineRunner("seqlab-shakespeare", MAX_WAITING_WORKERS)
 _last_failure: list[tuple[float, str]] = []  # at most one (monotonic time, reason)
 _lock = threading.Lock()
 
@@ -54,36 +56,20 @@ def corpus_from_upload(data: bytes, name: str = "your text", max_bytes: int = MA
     return Corpus(text, str(name)[:100], f"your file {str(name)[:100]}", tuple(notes))
 
 
+TEXT_FILE = UploadKind("text", "save it as UTF-8 (Save As > Encoding: UTF-8) and upload again",
+                       "this is a binary file (a PDF, Word document, zip or image?), not plain text: save it as "
+                       "plain text (.txt, UTF-8) and upload again", "upload a shorter excerpt")
+
+
 def decode_text(data, max_bytes: int = MAX_TEXT_BYTES) -> str:
     """The file's text, or a DataError saying why it is too big, binary, not UTF-8, empty or too short."""
-    if isinstance(data, (bytearray, memoryview)):
-        data = bytes(data)
-    if not isinstance(data, bytes):
-        raise DataError(f"expected the file's bytes, got {type(data).__name__}: pass the uploaded content")
-    if len(data) > max_bytes:
-        raise DataError(f"the file is {_size(len(data))}, over the {_size(max_bytes)} limit for text: upload a "
-                        "shorter excerpt")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise DataError("the file is UTF-16 text, not UTF-8: save it as UTF-8 (Save As > Encoding: UTF-8) and "
-                        "upload again")
-    if b"\x00" in data:
-        raise DataError("this is a binary file (a PDF, Word document, zip or image?), not plain text: save it as "
-                        "plain text (.txt, UTF-8) and upload again")
-    try:
-        text = data.decode("utf-8-sig")  # Notepad's "UTF-8 with BOM" starts with a byte-order mark
-    except UnicodeDecodeError as e:
-        raise DataError(f"the file is not UTF-8 text (the byte 0x{data[e.start]:02x} at position {e.start} cannot "
-                        "be read): save it as UTF-8 (Save As > Encoding: UTF-8) and upload again") from None
+    text = decode_upload(data, max_bytes, TEXT_FILE)
     if not text.strip():
         raise DataError("the file is empty: choose a .txt file with some prose in it")
     if len(text.strip()) < MIN_CORPUS_CHARS:
         raise DataError(f"the text has only {len(text.strip())} characters; at least {MIN_CORPUS_CHARS} are "
                         "needed, and a model only gets interesting after tens of thousands: upload a longer text")
     return text
-
-
-def _size(n_bytes: int) -> str:
-    return f"{n_bytes / 2**20:.3g} MB" if n_bytes >= 2**20 / 10 else f"{n_bytes / 1024:.3g} kB"
 
 
 def cap_alphabet(text: str, max_symbols: int, notes: list[str]) -> str:
@@ -118,15 +104,11 @@ def shakespeare(deadline: float = DOWNLOAD_DEADLINE) -> Corpus:
         return Corpus(cached, "Tiny Shakespeare", SHAKESPEARE_SOURCE)
     try:
         text = _fetch_with_deadline(deadline)
-    except _FetchFailed as e:
+    except FetchFailed as e:
         notice = (f"Could not download Tiny Shakespeare ({e}). "
                   "Offline: training on Python's documentation instead.")
         return Corpus(builtin_corpus(), "Python documentation", BUILTIN_SOURCE, warnings=(notice,))
     return Corpus(text, "Tiny Shakespeare", SHAKESPEARE_SOURCE)
-
-
-class _FetchFailed(Exception):
-    """A reason to fall back, said in words for the notice."""
 
 
 def _download(url: str, timeout: float) -> bytes:
@@ -137,54 +119,34 @@ def _download(url: str, timeout: float) -> bytes:
 
 
 def _fetch_with_deadline(deadline: float) -> str:
-    """Download, check and cache the text in a daemon thread; stop waiting after `deadline` seconds.
-
-    As for stock prices: a daemon thread can be abandoned on a network that drops packets, and dies
-    with the process. An abandoned download that finishes later still fills the cache.
-    """
-    box: dict = {}
+    """Download, check and cache the text within `deadline` seconds (see seqlab.data.deadline); after a
+    failure, fail at once for RETRY_SECONDS. An abandoned download that finishes later still fills the cache."""
     url = shakespeare_url()
 
-    def work():
-        try:
-            box["text"] = _check_download(_download(url, deadline))
-            _write_atomically(cache_dir() / SHAKESPEARE_FILE, box["text"])
-        except OSError as e:
-            box.setdefault("error", e)  # a read-only cache still lets the downloaded text be used
-        except Exception as e:  # any failure becomes the reason in the notice
-            box["error"] = e
+    def fetch_and_cache() -> str:
+        text = _check_download(_download(url, deadline))
+        with contextlib.suppress(OSError):  # a read-only cache still lets the downloaded text be used
+            _write_atomically(cache_dir() / SHAKESPEARE_FILE, text)
+        return text
 
     with _lock:
         if _last_failure and time.monotonic() - _last_failure[0][0] < RETRY_SECONDS:
-            raise _FetchFailed(_last_failure[0][1])
-        _workers[:] = [w for w in _workers if w.is_alive()]
-        if len(_workers) >= MAX_WAITING_WORKERS:
-            raise _FetchFailed("earlier downloads are still waiting for an answer")
-        worker = threading.Thread(target=work, name="seqlab-shakespeare", daemon=True)
-        _workers.append(worker)
-    worker.start()
-    worker.join(deadline)
-    if "text" in box:
-        return box["text"]
-    reason = f"no answer within {deadline:g} s" if worker.is_alive() else _reason(box.get("error"))
-    with _lock:
-        _last_failure[:] = [(time.monotonic(), reason)]
-    raise _FetchFailed(reason)
+            raise FetchFailed(_last_failure[0][1])
+    try:
+        return _runner.run(fetch_and_cache, deadline)
+    except FetchFailed as e:
+        with _lock:
+            _last_failure[:] = [(time.monotonic(), str(e))]
+        raise
 
 
 def _check_download(data: bytes) -> str:
     if len(data) > MAX_DOWNLOAD_BYTES:
-        raise DataError(f"the answer is over {_size(MAX_DOWNLOAD_BYTES)}, so it is not Tiny Shakespeare")
+        raise DataError(f"the answer is over {file_size(MAX_DOWNLOAD_BYTES)}, so it is not Tiny Shakespeare")
     try:
         return decode_text(data, MAX_DOWNLOAD_BYTES)
     except DataError as e:
         raise DataError(f"the answer is not usable text ({e})") from None
-
-
-def _reason(error: Exception | None) -> str:
-    """The first line of an error, short enough for a notice."""
-    text = str(error or "").split("\n")[0].strip() or type(error).__name__
-    return text[:120] + ("…" if len(text) > 120 else "")
 
 
 def _read_cache(path: Path) -> str | None:

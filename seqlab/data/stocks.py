@@ -12,6 +12,7 @@ from collections import OrderedDict
 import pandas as pd
 
 from seqlab.config import TICKER_PATTERN
+from seqlab.data.deadline import DeadlineRunner, FetchFailed
 from seqlab.data.series import load_shipped
 from seqlab.data.task import DataError, SeriesData
 
@@ -24,12 +25,8 @@ _SOURCE = "Yahoo Finance, through the yfinance package (for personal and researc
 
 # Shared by every visitor on purpose: it holds public prices keyed by the request, nothing per user.
 _cache: OrderedDict[tuple[str, str, str], tuple[float, SeriesData]] = OrderedDict()
-_workers: list[threading.Thread] = []
 _lock = threading.Lock()
-
-
-class _FetchFailed(Exception):
-    """A reason to fall back, said in words for the notice."""
+_runner = DeadlineRunner("yfinance", MAX_WAITING_WORKERS)
 
 
 def fetch_prices(
@@ -49,7 +46,7 @@ def fetch_prices(
         return cached, None
     try:
         data = _fetch_with_deadline(ticker, start, end, deadline)
-    except _FetchFailed as e:
+    except FetchFailed as e:
         return _fallback(ticker, start, end, str(e))
     _cache_put(key, data)
     return _copy(data), None
@@ -95,38 +92,7 @@ def _check_dates(start: str, end: str) -> None:
 
 
 def _fetch_with_deadline(ticker: str, start: str, end: str, deadline: float) -> SeriesData:
-    """Run the request in a daemon thread and stop waiting after `deadline` seconds.
-
-    yfinance can hang for minutes on a network that drops packets, whatever its timeout says; a
-    daemon thread can be abandoned (an executor's shutdown would wait for it) and dies with the process.
-    """
-    box: dict = {}
-
-    def work():
-        try:
-            box["data"] = _to_series(_download(ticker, start, end, deadline), ticker)
-        except Exception as e:  # any failure, ours or yfinance's, becomes the reason in the notice
-            box["error"] = e
-
-    with _lock:
-        _workers[:] = [w for w in _workers if w.is_alive()]
-        if len(_workers) >= MAX_WAITING_WORKERS:
-            raise _FetchFailed("too many earlier requests are still waiting for an answer")
-        worker = threading.Thread(target=work, name=f"yfinance-{ticker}", daemon=True)
-        _workers.append(worker)
-    worker.start()
-    worker.join(deadline)
-    if worker.is_alive():
-        raise _FetchFailed(f"no answer within {deadline:g} s")
-    if "error" in box:
-        raise _FetchFailed(_reason(box["error"]))
-    return box["data"]
-
-
-def _reason(error: Exception) -> str:
-    """The first line of an error, short enough for a notice."""
-    text = str(error).split("\n")[0].split(". See ")[0].strip() or type(error).__name__
-    return text[:120] + ("…" if len(text) > 120 else "")
+    return _runner.run(lambda: _to_series(_download(ticker, start, end, deadline), ticker), deadline)
 
 
 def _to_series(frame: pd.DataFrame, ticker: str) -> SeriesData:

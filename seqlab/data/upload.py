@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -55,24 +56,49 @@ def read_csv_table(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[pd.D
     return _parse(_decode(data, max_bytes), notes), notes
 
 
-def _decode(data, max_bytes: int) -> str:
-    """The file's text, refusing what is too big, binary or not UTF-8."""
+@dataclass(frozen=True)
+class UploadKind:
+    """What an uploaded file should be, for messages that say how to fix it."""
+
+    name: str  # "CSV files", "text"
+    resave: str  # how to save it again as UTF-8
+    binary: str  # what to say of a binary file
+    shorter: str  # how to get under the size cap
+    in_mb: bool = False  # sizes always in MB (spreadsheet users think in MB), else kB below 0.1 MB
+
+
+CSV_FILE = UploadKind("CSV files", _RESAVE,
+                      "this looks like a binary file (a spreadsheet, zip or image?), not CSV text: export it as CSV "
+                      "and upload again", "keep fewer rows or columns and upload again", in_mb=True)
+
+
+def file_size(n_bytes: int, in_mb: bool = False) -> str:
+    return f"{n_bytes / 2**20:.3g} MB" if in_mb or n_bytes >= 2**20 / 10 else f"{n_bytes / 1024:.3g} kB"
+
+
+def decode_upload(data, max_bytes: int, kind: UploadKind) -> str:
+    """An uploaded file's UTF-8 text, or a DataError when it is not bytes, too big, UTF-16, binary or not UTF-8."""
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
         raise DataError(f"expected the file's bytes, got {type(data).__name__}: pass the uploaded content")
     if len(data) > max_bytes:
-        raise DataError(f"the file is {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit: "
-                        "keep fewer rows or columns and upload again")
+        size, cap = file_size(len(data), kind.in_mb), file_size(max_bytes, kind.in_mb)
+        raise DataError(f"the file is {size}, over the {cap} limit for {kind.name}: {kind.shorter}")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise DataError(f"the file is UTF-16 text: {_RESAVE}")
+        raise DataError(f"the file is UTF-16 text, not UTF-8: {kind.resave}")
     if b"\x00" in data:
-        raise DataError("this looks like a binary file (a spreadsheet, zip or image?), not CSV text: "
-                        "export it as CSV and upload again")
+        raise DataError(kind.binary)
     try:
-        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+        return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" and Notepad's "UTF-8 with BOM" start with a BOM
     except UnicodeDecodeError as e:
-        raise DataError(f"the file is not UTF-8 text (unreadable byte at {e.start}): {_RESAVE}") from None
+        raise DataError(f"the file is not UTF-8 text (the byte 0x{data[e.start]:02x} at position {e.start} cannot "
+                        f"be read): {kind.resave}") from None
+
+
+def _decode(data, max_bytes: int) -> str:
+    """A CSV file's text, refusing what is too big, binary, not UTF-8 or empty."""
+    text = decode_upload(data, max_bytes, CSV_FILE)
     if not text.strip():
         raise DataError("the file is empty: choose a CSV file with a header row and rows of values")
     sample = text[:65536]  # enough to tell text from binary without scanning 5 MB character by character

@@ -10,6 +10,7 @@ from seqlab.config import DataConfig
 from seqlab.data import DataError, make_task
 from seqlab.data import corpus as corpora
 from seqlab.data.corpus import corpus_from_upload, decode_text, shakespeare
+from seqlab.data.deadline import DeadlineRunner
 from seqlab.data.text import builtin_corpus
 
 PROSE = ("It was the best of times, it was the worst of times, it was the age of wisdom, "
@@ -22,7 +23,7 @@ def fresh_state(monkeypatch, tmp_path):
     """A private cache folder, the real URL, no remembered failure and no waiting workers."""
     monkeypatch.setenv(corpora.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.delenv(corpora.URL_ENV, raising=False)
-    monkeypatch.setattr(corpora, "_workers", [])
+    monkeypatch.setattr(corpora, "_runner", DeadlineRunner("seqlab-shakespeare", corpora.MAX_WAITING_WORKERS))
     monkeypatch.setattr(corpora, "_last_failure", [])
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from seqlab.data import stocks
+from seqlab.data.deadline import DeadlineRunner
 from seqlab.data.stocks import fetch_prices
 from seqlab.data.task import DataError
 
@@ -16,7 +17,7 @@ from seqlab.data.task import DataError
 def fresh_state(monkeypatch):
     """Each test starts with an empty cache and no waiting workers from other tests."""
     monkeypatch.setattr(stocks, "_cache", type(stocks._cache)())
-    monkeypatch.setattr(stocks, "_workers", [])
+    monkeypatch.setattr(stocks, "_runner", DeadlineRunner("yfinance", stocks.MAX_WAITING_WORKERS))
 
 
 def yahoo_frame(n: int = 30, multi: bool = False) -> pd.DataFrame:
