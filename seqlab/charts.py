@@ -31,7 +31,7 @@ FADED = 0.15
 MAX_SERIES_POINTS = 5_000
 MAX_SEQUENCES = 5
 MODE_TITLES = {"one-step": "one-step ahead", "multi-step": "multi-step (recursive)"}
-_FONT = {"labelFontSize": 13, "titleFontSize": 14}
+FONT = {"labelFontSize": 13, "titleFontSize": 14}
 
 
 def is_baseline(label: str, extra=()) -> bool:
@@ -64,16 +64,19 @@ def label_scale(labels, baselines=()) -> alt.Scale:
     return alt.Scale(domain=domain, range=range_) if domain else alt.Scale()
 
 
-def _title(text: str, subtitle: str = "") -> alt.Title:
+def chart_title(text: str, subtitle: str = "") -> alt.Title:
+    """A chart title in the house style: large, left-aligned, with an optional subtitle."""
     return alt.Title(text, subtitle=subtitle or alt.Undefined, fontSize=18, anchor="start")
 
 
-def _axis(title: str, **kwargs) -> alt.Axis:
-    return alt.Axis(title=title, **_FONT, **kwargs)
+def axis(name: str | None, **kwargs) -> alt.Axis:
+    """An axis in the house fonts; `kwargs` may override them."""
+    return alt.Axis(title=name, **{**FONT, **kwargs})
 
 
-def _legend(title: str | None) -> alt.Legend:
-    return alt.Legend(title=title, orient="right", symbolStrokeWidth=3, symbolSize=200, **_FONT)
+def legend(name: str | None) -> alt.Legend:
+    """A legend on the right with large symbols, in the house fonts."""
+    return alt.Legend(title=name, orient="right", symbolStrokeWidth=3, symbolSize=200, **FONT)
 
 
 def _isolate(field: str, always: str | None = None) -> tuple[alt.Parameter, dict]:
@@ -86,13 +89,13 @@ def _isolate(field: str, always: str | None = None) -> tuple[alt.Parameter, dict
 def _time(frame: pd.DataFrame) -> tuple[alt.X, alt.Tooltip]:
     """x encoding and tooltip for a `time` column of datetimes or integer steps."""
     if pd.api.types.is_datetime64_any_dtype(frame["time"]):
-        return alt.X("time:T", axis=_axis("time")), alt.Tooltip("time:T", title="time")
-    return alt.X("time:Q", axis=_axis("time step", format="d")), alt.Tooltip("time:Q", title="time step")
+        return alt.X("time:T", axis=axis("time")), alt.Tooltip("time:T", title="time")
+    return alt.X("time:Q", axis=axis("time step", format="d")), alt.Tooltip("time:Q", title="time step")
 
 
 def _value_y(unit: str) -> tuple[alt.Y, alt.Tooltip]:
     title = f"value ({unit})" if unit else "value"
-    y = alt.Y("value:Q", axis=_axis(title), scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", axis=axis(title), scale=alt.Scale(zero=False))
     return y, alt.Tooltip("value:Q", format=".4g", title=title)
 
 
@@ -122,20 +125,20 @@ def loss_chart(history: pd.DataFrame, log_scale: bool = False, baseline: float |
     picked, opacity = _isolate("label")
     y_title = "loss (log scale)" if log_scale else "loss"
     base = alt.Chart(losses).encode(
-        x=alt.X("epoch:Q", axis=_axis("epoch (0 = before training)", format="d", tickMinStep=1)),
-        y=alt.Y("loss:Q", axis=_axis(y_title), scale=alt.Scale(type="log", nice=False) if log_scale else alt.Scale()),
-        color=alt.Color("label:N", scale=label_scale(losses["label"]), legend=_legend("run")),
+        x=alt.X("epoch:Q", axis=axis("epoch (0 = before training)", format="d", tickMinStep=1)),
+        y=alt.Y("loss:Q", axis=axis(y_title), scale=alt.Scale(type="log", nice=False) if log_scale else alt.Scale()),
+        color=alt.Color("label:N", scale=label_scale(losses["label"]), legend=legend("run")),
         opacity=opacity,
         tooltip=["label:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g"), "status:N"],
     )
     dash_scale = alt.Scale(domain=["train", "validation"], range=[SOLID, DASHED])
-    split_dash = alt.StrokeDash("split:N", scale=dash_scale, legend=_legend("split"))
+    split_dash = alt.StrokeDash("split:N", scale=dash_scale, legend=legend("split"))
     lines = base.mark_line(strokeWidth=2.5).encode(strokeDash=split_dash).add_params(picked)
     points = base.mark_point(filled=True, size=50).transform_filter(alt.datum.split == "validation")
     layers = [lines, points]
     if baseline is not None and np.isfinite(baseline) and (baseline > 0 or not log_scale):
         layers.append(_baseline_rule(float(baseline), baseline_label))
-    return alt.layer(*layers).properties(title=_title(title), width="container", height=HEIGHT)
+    return alt.layer(*layers).properties(title=chart_title(title), width="container", height=HEIGHT)
 
 
 class LiveLossChart:
@@ -178,14 +181,15 @@ def predictions_chart(pred: pd.DataFrame, title: str = "Predictions on the test 
     (x, x_tip), (y, y_tip) = _time(frame), _value_y(unit)
     chart = alt.Chart(frame).mark_line(strokeWidth=2.2).encode(
         x=x, y=y, opacity=opacity, tooltip=["series:N", x_tip, y_tip],
-        color=alt.Color("series:N", scale=colours, legend=_legend(None)),
-        strokeDash=alt.StrokeDash("series:N", scale=dashes, legend=_legend(None)),
+        color=alt.Color("series:N", scale=colours, legend=legend(None)),
+        strokeDash=alt.StrokeDash("series:N", scale=dashes, legend=legend(None)),
     ).add_params(picked)
     if not two_modes:
-        return chart.properties(title=_title(title), width="container", height=HEIGHT)
+        return chart.properties(title=chart_title(title), width="container", height=HEIGHT)
     row = alt.Row("mode:N", sort=list(MODE_TITLES.values()), header=alt.Header(title=None, labelFontSize=15))
     # each mode spans its own stretch of time (the recursive forecast is short): independent x axes
-    return chart.properties(width=640, height=220).facet(row=row, title=_title(title)).resolve_scale(x="independent")
+    panels = chart.properties(width=640, height=220).facet(row=row, title=chart_title(title))
+    return panels.resolve_scale(x="independent")
 
 
 def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Chart:
@@ -197,17 +201,17 @@ def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Cha
     colours = label_scale(frame["label"], baselines)
     picked, opacity = _isolate("label")
     base = alt.Chart().encode(
-        y=alt.Y("label:N", sort=colours.domain, axis=_axis(None)),
-        x=alt.X("value:Q", axis=_axis("metric value", format=".3~g")),
+        y=alt.Y("label:N", sort=colours.domain, axis=axis(None)),
+        x=alt.X("value:Q", axis=axis("metric value", format=".3~g")),
         tooltip=["label:N", "metric:N", alt.Tooltip("value:Q", format=".4g")],
     )
     bars = base.mark_bar(height={"band": 0.7}).encode(
-        color=alt.Color("label:N", scale=colours, legend=_legend("run")), opacity=opacity).add_params(picked)
+        color=alt.Color("label:N", scale=colours, legend=legend("run")), opacity=opacity).add_params(picked)
     text = base.mark_text(align="left", dx=4, fontSize=13).encode(text=alt.Text("value:Q", format=".3g"))
     panels = alt.layer(bars, text, data=frame).properties(width=200, height=34 * max(len(colours.domain), 1))
     column = alt.Column("metric:N", header=alt.Header(title=None, labelFontSize=15, labelFontWeight="bold"))
     subtitle = "lower is better (higher for accuracy)"
-    return panels.facet(column=column, title=_title(title, subtitle)).resolve_scale(x="independent")
+    return panels.facet(column=column, title=chart_title(title, subtitle)).resolve_scale(x="independent")
 
 
 def downsample_evenly(frame: pd.DataFrame, max_points: int = MAX_SERIES_POINTS, by="split") -> pd.DataFrame:
@@ -234,8 +238,8 @@ def series_chart(series: pd.DataFrame, title: str = "", unit: str = "") -> alt.C
     (x, x_tip), (y, y_tip) = _time(frame), _value_y(unit)
     return alt.Chart(frame).mark_line(strokeWidth=1.5).encode(
         x=x, y=y, opacity=opacity, tooltip=["split:N", x_tip, y_tip],
-        color=alt.Color("split:N", scale=scale, legend=_legend("split")),
-    ).add_params(picked).properties(title=_title(title or "The series and its chronological split"),
+        color=alt.Color("split:N", scale=scale, legend=legend("split")),
+    ).add_params(picked).properties(title=chart_title(title or "The series and its chronological split"),
                                     width="container", height=HEIGHT)
 
 
@@ -245,9 +249,9 @@ def sequences_chart(examples: pd.DataFrame, title: str = "Example sequences") ->
     frame = frame.astype({"channel": str})
     picked, opacity = _isolate("channel")
     base = alt.Chart().encode(
-        x=alt.X("step:Q", axis=_axis("time step", format="d")),
-        y=alt.Y("value:Q", axis=_axis("value")),
-        color=alt.Color("channel:N", legend=_legend("channel")),
+        x=alt.X("step:Q", axis=axis("time step", format="d")),
+        y=alt.Y("value:Q", axis=axis("value")),
+        color=alt.Color("channel:N", legend=legend("channel")),
         opacity=opacity,
         tooltip=["sequence:O", "step:Q", "channel:N", alt.Tooltip("value:Q", format=".3g")],
     )
@@ -258,7 +262,7 @@ def sequences_chart(examples: pd.DataFrame, title: str = "Example sequences") ->
         layers.append(points.transform_filter(alt.datum.marked))
     row = alt.Row("sequence:O", header=alt.Header(title="sequence", labelFontSize=13, titleFontSize=13))
     panels = alt.layer(*layers, data=frame).properties(width=640, height=100)
-    return panels.facet(row=row, title=_title(title))
+    return panels.facet(row=row, title=chart_title(title))
 
 
 def truth_scatter(frame: pd.DataFrame, title: str = "Predictions on the test part", unit: str = "") -> alt.Chart:
@@ -268,12 +272,12 @@ def truth_scatter(frame: pd.DataFrame, title: str = "Predictions on the test par
     picked, opacity = _isolate("label")
     suffix = f" ({unit})" if unit else ""
     points = alt.Chart(frame).mark_circle(size=40).encode(
-        x=alt.X("truth:Q", axis=_axis(f"true value{suffix}"), scale=alt.Scale(domain=[lo, hi])),
-        y=alt.Y("predicted:Q", axis=_axis(f"predicted value{suffix}"), scale=alt.Scale(domain=[lo, hi])),
-        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=_legend("run")), opacity=opacity,
+        x=alt.X("truth:Q", axis=axis(f"true value{suffix}"), scale=alt.Scale(domain=[lo, hi])),
+        y=alt.Y("predicted:Q", axis=axis(f"predicted value{suffix}"), scale=alt.Scale(domain=[lo, hi])),
+        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=legend("run")), opacity=opacity,
         tooltip=["label:N", alt.Tooltip("truth:Q", format=".3g"), alt.Tooltip("predicted:Q", format=".3g")],
     ).add_params(picked)
     diagonal = alt.Chart(pd.DataFrame({"truth": [lo, hi], "predicted": [lo, hi]})).mark_line(
         color="black", strokeDash=DASHED).encode(x="truth:Q", y="predicted:Q")
-    return alt.layer(diagonal, points).properties(title=_title(title, "on the dashed diagonal = exactly right"),
+    return alt.layer(diagonal, points).properties(title=chart_title(title, "on the dashed diagonal = exactly right"),
                                                   width="container", height=HEIGHT)

@@ -6,31 +6,18 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from seqlab.charts import DASHED, HEIGHT, label_scale
+from seqlab.charts import DASHED, HEIGHT, axis, chart_title, label_scale, legend
 
 FLOOR_LOG10 = -300.0  # seqlab.diagnostics.FLOOR_LOG10; charts import no torch
 MARK_COLOUR = "#ff7f0e"  # outline of the key steps (the adding problem's marked numbers, copy's symbols)
 MAX_UNITS = 32  # heatmap rows per panel
 MAX_CELLS = 4_800  # heatmap cells per panel, under Altair's 5000-row limit
 LAYER_ORDER = ["embedding", "l0", "l1", "l2", "l3", "head", "total"]
-_FONT = {"labelFontSize": 13, "titleFontSize": 14}
 # diverging for signed signals, sequential for gates in [0, 1]
 _DIVERGING = {"scheme": "redblue", "reverse": True}
 _SEQUENTIAL = {"scheme": "viridis"}
 _UNIT_RANGE = {"i", "f", "o", "r", "z"}  # sigmoid gates
 _TANH_RANGE = {"g", "n", "h"}  # tanh outputs (h of an LSTM, GRU or tanh RNN)
-
-
-def _title(text: str, subtitle: str = "") -> alt.Title:
-    return alt.Title(text, subtitle=subtitle or alt.Undefined, fontSize=18, anchor="start")
-
-
-def _axis(title: str | None, **kwargs) -> alt.Axis:
-    return alt.Axis(title=title, **{**_FONT, **kwargs})
-
-
-def _legend(title: str | None) -> alt.Legend:
-    return alt.Legend(title=title, orient="right", symbolStrokeWidth=3, symbolSize=200, **_FONT)
 
 
 def layer_title(layer) -> str:
@@ -72,20 +59,20 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     frame, floor_y = _with_floor_position(frame.astype({"label": str, "below_floor": bool}))
     layers = list(dict.fromkeys(frame["layer"]))
     base = alt.Chart(frame).encode(
-        x=alt.X("steps_back:Q", axis=_axis("steps back from the loss (0 = the step the loss reads)", format="d")),
-        y=alt.Y("shown:Q", axis=_axis("log10 of ||dL/dh_t||"), scale=alt.Scale(zero=False)),
-        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=_legend("run")),
+        x=alt.X("steps_back:Q", axis=axis("steps back from the loss (0 = the step the loss reads)", format="d")),
+        y=alt.Y("shown:Q", axis=axis("log10 of ||dL/dh_t||"), scale=alt.Scale(zero=False)),
+        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=legend("run")),
         tooltip=["label:N", "layer:N", "steps_back:Q", alt.Tooltip("value:N", title="log10 norm")],
     )
     lines = base.mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=25)).transform_filter(~alt.datum.below_floor)
     if len(layers) > 1:
-        lines = lines.encode(strokeDash=alt.StrokeDash("layer:N", sort=layers, legend=_legend("layer")))
+        lines = lines.encode(strokeDash=alt.StrokeDash("layer:N", sort=layers, legend=legend("layer")))
     floor = base.mark_point(shape="triangle-down", filled=True, size=90).transform_filter(alt.datum.below_floor)
     chart = alt.layer(lines, floor)
     if frame["below_floor"].any():
         chart = alt.layer(lines, floor, _floor_rule(floor_y, "▼ below 1e-300: zero even in float64"))
     subtitle = "each 1 down is 10× smaller; a flat line keeps memory, a steep one forgets"
-    return chart.properties(title=_title(title, subtitle), width="container", height=HEIGHT)
+    return chart.properties(title=chart_title(title, subtitle), width="container", height=HEIGHT)
 
 
 def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
@@ -101,9 +88,9 @@ def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
     present = list(dict.fromkeys(frame["layer"]))
     order = [layer for layer in LAYER_ORDER if layer in present] + [lay for lay in present if lay not in LAYER_ORDER]
     base = alt.Chart().encode(
-        x=alt.X("epoch:Q", axis=_axis("epoch", format="d", tickMinStep=1)),
-        y=alt.Y("norm:Q", axis=_axis("gradient norm (before clipping)"), scale=alt.Scale(type="log")),
-        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=_legend("run")),
+        x=alt.X("epoch:Q", axis=axis("epoch", format="d", tickMinStep=1)),
+        y=alt.Y("norm:Q", axis=axis("gradient norm (before clipping)"), scale=alt.Scale(type="log")),
+        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=legend("run")),
         tooltip=["label:N", "panel:N", "epoch:Q", alt.Tooltip("norm:Q", format=".3g")],
     )
     layers = [base.mark_line(strokeWidth=2.5, point=True)]
@@ -114,7 +101,7 @@ def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
     column = alt.Column("panel:N", sort=[layer_title(lay) for lay in order],
                         header=alt.Header(title=None, labelFontSize=15, labelFontWeight="bold"))
     subtitle = f"dashed: the clipping threshold {clip:g} on the total norm" if clip else ""
-    return panels.facet(column=column, title=_title(title, subtitle))
+    return panels.facet(column=column, title=chart_title(title, subtitle))
 
 
 def _strongest_units(frame: pd.DataFrame, max_units: int) -> pd.DataFrame:
@@ -136,10 +123,10 @@ def _heatmap(panel: pd.DataFrame, name: str, marks: list[int] = ()) -> alt.Chart
     tick = max(1, int(np.ceil(steps / 12)))
     signal = panel["signal"].iloc[0]
     cells = alt.Chart(panel).mark_rect().encode(
-        x=alt.X("step:O", axis=_axis("time step", labelAngle=0, grid=False,
+        x=alt.X("step:O", axis=axis("time step", labelAngle=0, grid=False,
                                      values=sorted(panel["step"].unique())[::tick])),
-        y=alt.Y("unit:O", axis=_axis("unit", grid=False, labelOverlap="parity", labelFontSize=11)),
-        color=alt.Color("value:Q", scale=_colour(signal, panel["value"]), legend=_legend(None)),
+        y=alt.Y("unit:O", axis=axis("unit", grid=False, labelOverlap="parity", labelFontSize=11)),
+        color=alt.Color("value:Q", scale=_colour(signal, panel["value"]), legend=legend(None)),
         tooltip=["step:O", "unit:O", alt.Tooltip("value:Q", format=".3f")],
     )
     marked = [m for m in marks if m in set(panel["step"])]
@@ -169,4 +156,4 @@ def cell_heatmap_chart(traces: pd.DataFrame, signals: list[str] | None = None, m
               for layer in sorted(frame["layer"].unique()) for signal in signals
               if len(panel := frame[(frame["layer"] == layer) & (frame["signal"] == signal)])]
     subtitle = f"every {stride}th step" if stride > 1 else ""
-    return alt.vconcat(*panels, title=_title(title, subtitle)).resolve_scale(color="independent")
+    return alt.vconcat(*panels, title=chart_title(title, subtitle)).resolve_scale(color="independent")

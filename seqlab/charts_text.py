@@ -6,12 +6,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from seqlab.charts import FONT
+
 CELL = 34  # pixels per confusion-matrix cell: ten classes fit a projector-sized chart
 DIGIT_PIXELS = 72  # width and height of one drawn 8x8 digit
 TILE_SPACING = 48  # between digits, so that each title stays over its own image
 PAPER = "#f2f2f2"  # grey level 0: a faint square, so each 8x8 image shows its edges
 GALLERY_COLUMNS = 6
-_FONT = {"labelFontSize": 13, "titleFontSize": 14}
 
 
 def confusion_chart(confusion: pd.DataFrame, title: str = "Confusion matrix (test)") -> alt.LayerChart:
@@ -26,8 +27,8 @@ def confusion_chart(confusion: pd.DataFrame, title: str = "Confusion matrix (tes
     data = data.assign(share=np.where(totals > 0, data["count"] / totals.where(totals > 0, 1), 0.0))
     size = max(CELL * len(classes), 120)
     base = alt.Chart(data).encode(
-        x=alt.X("predicted:N", sort=classes, title="predicted class", axis=alt.Axis(labelAngle=0, **_FONT)),
-        y=alt.Y("true:N", sort=classes, title="true class", axis=alt.Axis(**_FONT)),
+        x=alt.X("predicted:N", sort=classes, title="predicted class", axis=alt.Axis(labelAngle=0, **FONT)),
+        y=alt.Y("true:N", sort=classes, title="true class", axis=alt.Axis(**FONT)),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("share:Q", scale=alt.Scale(domain=[0, 1], range=["#ffffff", "#08519c"], interpolate="lab"),

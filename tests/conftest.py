@@ -30,3 +30,13 @@ def sine_task():
 @pytest.fixture(scope="session")
 def adding_task():
     return make_task(tiny_run("adding").data)
+
+
+def walk(node):
+    """Every dict in a chart spec, depth first (for chart tests)."""
+    if isinstance(node, dict):
+        yield node
+        node = list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            yield from walk(child)

@@ -8,16 +8,7 @@ import pandas as pd
 import pytest
 
 from seqlab import charts
-
-
-def walk(node):
-    """Every dict in a spec, depth first."""
-    if isinstance(node, dict):
-        yield node
-        node = list(node.values())
-    if isinstance(node, list):
-        for child in node:
-            yield from walk(child)
+from tests.conftest import walk
 
 
 def rows(spec: dict, view: dict | None = None) -> list[dict]:

@@ -12,16 +12,7 @@ from seqlab import diagnostics
 from seqlab.charts import LABEL_COLOURS
 from seqlab.config import ModelConfig
 from seqlab.models import SequenceModel
-
-
-def walk(node):
-    """Every dict in a spec, depth first."""
-    if isinstance(node, dict):
-        yield node
-        node = list(node.values())
-    if isinstance(node, list):
-        for child in node:
-            yield from walk(child)
+from tests.conftest import walk
 
 
 def all_rows(spec: dict) -> list[dict]:
