@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.presets import comparison_runs
 
 TABLE_COLUMNS = ["label", "params", "epochs", "sec_per_epoch", "train_loss", "val_loss", "status"]
 
@@ -77,9 +78,9 @@ def run_configs(a: argparse.Namespace) -> list[RunConfig]:
                       corpus=a.corpus, tokens=a.tokens, text_column=a.text_column, label_column=a.label_column)
     train = TrainConfig(epochs=a.epochs, batch_size=a.batch, lr=a.lr, optimizer=a.optimizer, clip=a.clip,
                         seed=a.seed, max_seconds=a.max_seconds, record_gradients=a.record_gradients)
-    models = [ModelConfig(arch=arch, hidden_size=a.hidden, num_layers=a.layers, dropout=a.dropout,
-                          bidirectional=a.bidirectional, forget_bias=a.forget_bias) for arch in archs]
-    return [RunConfig(data=data, model=mc, train=train) for mc in models]
+    model = ModelConfig(arch=archs[0], hidden_size=a.hidden, num_layers=a.layers, dropout=a.dropout,
+                        bidirectional=a.bidirectional, forget_bias=a.forget_bias)
+    return comparison_runs(RunConfig(data=data, model=model, train=train), archs)
 
 
 def _read_upload(a: argparse.Namespace) -> bytes | None:

@@ -15,13 +15,14 @@ GRADIENT_DEMO = RunConfig(
 )
 
 
-def comparison_runs(template: RunConfig, archs=ARCHS) -> list[RunConfig]:
-    """The template once per architecture (same data, size, training and seed)."""
-    return [template.replace(model=dataclasses.replace(template.model, arch=a)) for a in archs]
-
 # A quick set for the Inside-the-cell page: the adding problem at T=20, trained in a few seconds.
 CELL_DEMO = RunConfig(
     data=DataConfig(task="adding", length=20, n_samples=2000),
     model=ModelConfig(hidden_size=32),
     train=TrainConfig(epochs=10, batch_size=64, lr=1e-2, clip=1.0),
 )
+
+
+def comparison_runs(template: RunConfig, archs=ARCHS) -> list[RunConfig]:
+    """The template once per architecture (same data, size, training and seed)."""
+    return [template.replace(model=dataclasses.replace(template.model, arch=a)) for a in archs]

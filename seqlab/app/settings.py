@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
 from seqlab.app.data import pick_steps
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig, bounds
 from seqlab.data import Task
 from seqlab.models import LABELS, count_params, equalise
+from seqlab.presets import comparison_runs
 
 HIDDEN = (4, 8, 16, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 EPOCHS = (1, 2, 3, 5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500)
@@ -55,7 +54,7 @@ def pick_training(key: str = "lab") -> TrainConfig:
 def comparison(data: DataConfig, model: ModelConfig, train: TrainConfig, archs: list[str], task: Task,
                equal: bool) -> list[RunConfig]:
     """One run per architecture, resized to an equal parameter budget if asked."""
-    runs = [RunConfig(data=data, model=dataclasses.replace(model, arch=a), train=train) for a in archs]
+    runs = comparison_runs(RunConfig(data=data, model=model, train=train), archs)
     return equalise(runs, task) if equal and runs else runs
 
 
