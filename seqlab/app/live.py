@@ -144,10 +144,12 @@ def training_slot() -> Iterator[None]:
 
 
 def train_live(comparison: Comparison, log_scale: bool,
-               beside: Callable[[list[dict]], alt.Chart | None] | None = None) -> None:
+               beside: Callable[[list[dict]], alt.Chart | None] | None = None,
+               below: Callable[[], Callable[[dict, TrainingRun], None]] | None = None) -> None:
     """Train the comparison to its end, with a progress bar per architecture and the loss chart redrawn live.
 
-    `beside(history)`, if given, draws a second live chart next to the loss chart.
+    `beside(history)`, if given, draws a second live chart next to the loss chart. `below()`, if given,
+    draws under the charts and returns a callback that gets every record and its run as they arrive.
     """
     torch.set_num_threads(TRAIN_THREADS)
     area = st.empty()
@@ -155,12 +157,15 @@ def train_live(comparison: Comparison, log_scale: bool,
         st.subheader("Training…")
         bars = {r.label: st.progress(0.0, text=progress_text(r)) for r in comparison.training.runs}
         charts = LiveCharts(comparison, log_scale, beside)
+        on_record = below() if below else None
     runs = {r.label: r for r in comparison.training.runs}
     with training_slot():
         for record in comparison.training:
             run = runs[record["label"]]
             bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
                                      text=progress_text(run))
+            if on_record:
+                on_record(record, run)
             charts.maybe_draw()
     charts.maybe_draw(force=True)
     comparison.finish()

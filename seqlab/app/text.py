@@ -128,31 +128,22 @@ def show_latest(found: dict[str, list[tuple[int, str]]], labels: list[str]) -> N
 
 def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
     """`live.train_live` with samples: after each epoch every architecture writes from the same prompt."""
-    torch.set_num_threads(live.TRAIN_THREADS)
-    runs = {r.label: r for r in comparison.training.runs}
-    found = samples(key)
-    area = st.empty()
-    with area.container():
-        st.subheader("Training…")
-        bars = {r.label: st.progress(0.0, text=live.progress_text(r)) for r in runs.values()}
-        charts = live.LiveCharts(comparison, log_scale)
+    found, labels = samples(key), [r.label for r in comparison.training.runs]
+
+    def below():
         st.markdown(f"**What each model writes** after the prompt {PROMPT!r} ({LIVE_CHARS} characters, "
                     f"temperature {LIVE_TEMPERATURE:g}): from noise to words, epoch by epoch.")
         latest = st.empty()
-    with live.training_slot():
-        for record in comparison.training:
-            run = runs[record["label"]]
-            bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
-                                     text=live.progress_text(run))
+
+        def add_sample(record: dict, run: TrainingRun) -> None:
             text = live_sample(run, comparison.task)
             if text is not None:
                 found.setdefault(run.label, []).append((record["epoch"], text))
                 with latest.container():
-                    show_latest(found, list(runs))
-            charts.maybe_draw()
-    charts.maybe_draw(force=True)
-    comparison.finish()
-    area.empty()
+                    show_latest(found, labels)
+        return add_sample
+
+    live.train_live(comparison, log_scale, below=below)
 
 
 def samples_table(found: dict[str, list[tuple[int, str]]]) -> pd.DataFrame:
