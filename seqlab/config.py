@@ -112,6 +112,8 @@ class DataConfig(_Checked):
     seed: int = _range(0, 2**31 - 1, 0, "seed of the data generator")
 
     def _check(self):
+        if not self.ticker.strip():
+            raise ValueError("DataConfig.ticker is empty: enter a ticker symbol such as MSFT, BRK-B or ^GSPC")
         if not TICKER_PATTERN.fullmatch(self.ticker):
             raise ValueError(
                 "DataConfig.ticker must be 1 to 15 letters, digits or . ^ = - (like MSFT, BRK-B, ^GSPC); "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -24,6 +25,7 @@ class Param:
     parse: Callable[[str], object]
     format: Callable[[object], str] = str
     shown: Callable[[dict], bool] = lambda values: True
+    limits: tuple | None = None  # (lo, hi) of a numeric parameter, from the config field it sets
 
 
 def _number(kind, lo, hi) -> Callable[[str], object]:
@@ -42,12 +44,12 @@ def _number(kind, lo, hi) -> Callable[[str], object]:
 
 def integer(cls, name: str) -> Param:
     """A whole number within the config field's bounds."""
-    return Param(_number(int, *bounds(cls, name)))
+    return Param(_number(int, *bounds(cls, name)), limits=bounds(cls, name))
 
 
 def real(cls, name: str) -> Param:
     """A finite number within the config field's bounds."""
-    return Param(_number(float, *bounds(cls, name)), format=lambda v: f"{v:g}")
+    return Param(_number(float, *bounds(cls, name)), format=lambda v: f"{v:g}", limits=bounds(cls, name))
 
 
 def one_of(options, shown=lambda values: True) -> Param:
@@ -120,8 +122,8 @@ LAB = {
     "end": Param(_date, format=dt.date.isoformat, shown=_task_is("stock")),
     "tokens": one_of(choices(DataConfig, "tokens"), shown=_task_is("sentiment")),
     "reading": one_of(choices(DataConfig, "reading"), shown=_task_is("digits")),
-    "length": Param(integer(DataConfig, "length").parse, shown=lambda values: values.get("task") != "digits"),
-    "samples": Param(integer(DataConfig, "n_samples").parse, shown=_task_is(*SAMPLED)),
+    "length": dataclasses.replace(integer(DataConfig, "length"), shown=lambda values: values.get("task") != "digits"),
+    "samples": dataclasses.replace(integer(DataConfig, "n_samples"), shown=_task_is(*SAMPLED)),
     **MODEL, **TRAINING,
 }
 GRAD = {

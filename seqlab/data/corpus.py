@@ -67,7 +67,8 @@ def decode_text(data, max_bytes: int = MAX_TEXT_BYTES) -> str:
     if not text.strip():
         raise DataError("the file is empty: choose a .txt file with some prose in it")
     if len(text.strip()) < MIN_CORPUS_CHARS:
-        raise DataError(f"the text has only {len(text.strip())} characters; at least {MIN_CORPUS_CHARS} are "
+        n = len(text.strip())
+        raise DataError(f"the text has only {n} character{'s' * (n != 1)}; at least {MIN_CORPUS_CHARS} are "
                         "needed, and a model only gets interesting after tens of thousands: upload a longer text")
     return text
 

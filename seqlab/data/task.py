@@ -43,8 +43,15 @@ class Scaler:
 
     @classmethod
     def fit(cls, values: np.ndarray) -> Scaler:
-        std = float(np.std(values))
-        if not np.isfinite(std) or std < 1e-12:
+        with np.errstate(over="ignore", invalid="ignore"):
+            std = float(np.std(values))
+        if not np.isfinite(std):
+            raise DataError("the values are too large to compute with (their spread overflows): divide the "
+                            "column by a power of ten (give it in thousands or millions) and try again")
+        if std < 1e-12:
+            if np.ptp(values) > 0:
+                raise DataError(f"the values of the training part vary by only {np.ptp(values):.3g}, too little "
+                                "to compute with: multiply the column by a power of ten and try again")
             raise DataError("the training part of the series is constant: there is nothing to learn")
         return cls(float(np.mean(values)), std)
 

@@ -37,7 +37,7 @@ def read_csv_series(
         times = pd.Series(np.arange(len(values)), index=values.index)
         notes.append("no date column found, so the row order is used as time")
     frame = _order_by_time(values, time_name, times, notes)
-    _check_rows(len(frame), min_rows)
+    _check_rows(len(frame), min_rows, merged=len(frame) < len(values))
     kept = _usable_columns(frame, list(values.columns), notes)
     frame = _interpolate(frame[[time_name, *kept]], time_name, kept, notes)
     return SeriesData(
@@ -85,7 +85,7 @@ def decode_upload(data, max_bytes: int, kind: UploadKind) -> str:
     if len(data) > max_bytes:
         size, cap = file_size(len(data), kind.in_mb), file_size(max_bytes, kind.in_mb)
         raise DataError(f"the file is {size}, over the {cap} limit for {kind.name}: {kind.shorter}")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(data):
         raise DataError(f"the file is UTF-16 text, not UTF-8: {kind.resave}")
     if b"\x00" in data:
         raise DataError(kind.binary)
@@ -94,6 +94,15 @@ def decode_upload(data, max_bytes: int, kind: UploadKind) -> str:
     except UnicodeDecodeError as e:
         raise DataError(f"the file is not UTF-8 text (the byte 0x{data[e.start]:02x} at position {e.start} cannot "
                         f"be read): {kind.resave}") from None
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Mostly ASCII text saved as UTF-16 with no byte order mark: every other byte is NUL."""
+    head = data[:4096]
+    if len(head) < 4:
+        return False
+    shares = sorted(part.count(0) / len(part) for part in (head[0::2], head[1::2]))
+    return shares[0] < 0.05 and shares[1] > 0.7
 
 
 def _decode(data, max_bytes: int) -> str:
@@ -150,7 +159,9 @@ def _read(text: str, sep: str, notes: list[str], header) -> pd.DataFrame:
         line = re.search(r"line (\d+)", str(e))
         where = f"line {line.group(1)} has" if line else "some rows have"
         if "EOF inside string" in str(e):
-            where = "a quote (\") is opened and never closed, so the file"
+            raise DataError(f"could not read the file as a {shown}-separated table: a quote (\") is opened and "
+                            "never closed, so the rest of the file reads as one cell. Close the quote or remove "
+                            "it, and upload again") from None
         raise DataError(f"could not read the file as a {shown}-separated table: {where} a different number "
                         "of fields than the header. Make every row use the same separator, and quote "
                         "text that contains it") from None
@@ -167,12 +178,14 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _check_rows(n: int, min_rows: int) -> None:
+def _check_rows(n: int, min_rows: int, merged: bool = False) -> None:
+    """`merged`: rows sharing a time were averaged, or rows without one dropped, before counting."""
     if n == 0:
         raise DataError(f"the file has a header but no rows of data: add at least {min_rows} rows of values")
     if n < min_rows:
-        raise DataError(f"the file has only {n} usable rows of data; at least {min_rows} are needed "
-                        "to train and test a model: add more rows")
+        why = " once rows sharing a date or time are averaged into one" if merged else ""
+        raise DataError(f"the file has only {n} usable row{'s' * (n != 1)} of data{why}; at least {min_rows} are "
+                        "needed to train and test a model: add more rows" + (", one per date" if merged else ""))
 
 
 def _find_time_column(table: pd.DataFrame) -> tuple[str | None, pd.Series | None]:

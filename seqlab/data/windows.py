@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import torch
@@ -24,8 +26,9 @@ def _check_length(n: int, n_train: int, n_val: int, n_test: int, cfg: DataConfig
     if n_train - window - horizon + 1 >= MIN_TRAIN_WINDOWS and min(n_val, n_test) >= horizon:
         return
     longest = n_train - horizon + 1 - MIN_TRAIN_WINDOWS
-    hint = (f"lower the window length to at most {longest}" if longest >= 2
-            else "use a longer series or larger validation/test shares")
+    needed = math.ceil((window + horizon - 1 + MIN_TRAIN_WINDOWS) / (1 - cfg.val_fraction - cfg.test_fraction))
+    hint = (f"lower the window length to at most {longest}, or use a longer series" if longest >= 2
+            else f"use a longer series (about {needed} rows or more for this window)")
     raise DataError(
         f"the series has {n} rows ({n_train} for training): too few for a window of {window} steps "
         f"and a horizon of {horizon}; {hint}"
