@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -10,6 +11,51 @@ from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, Trai
 from seqlab.presets import comparison_runs
 
 TABLE_COLUMNS = ["label", "params", "epochs", "sec_per_epoch", "train_loss", "val_loss", "status"]
+THREADS = 1  # as the app trains (seqlab.app.live.TRAIN_THREADS), so a run repeated here gives the same numbers
+
+# Every config field and its option: the parser is built from this table and `command_for` writes it back, so a
+# run from the app can always be repeated here. (section, field, option, help); `arch` is --archs, below.
+OPTIONS = (
+    ("data", "task", "--task", f"one of: {', '.join(TASKS)}"),
+    ("data", "length", "--length", "window or sequence length T"),
+    ("data", "horizon", "--horizon", "steps ahead (forecasting)"),
+    ("data", "n_samples", "--samples", "sequences or points to generate"),
+    ("data", "max_rows", "--max-rows", "real series: most recent rows kept"),
+    ("data", "column", "--column", "column of a real series or CSV"),
+    ("data", "reading", "--reading", "digits: rows or pixels"),
+    ("data", "corpus", "--corpus", "text task: python-docs, shakespeare or upload (with --text)"),
+    ("data", "tokens", "--tokens", "sentiment task: char or word"),
+    ("data", "text_column", "--text-column", "sentiment task: the column of texts"),
+    ("data", "label_column", "--label-column", "sentiment task: the column of labels"),
+    ("data", "ticker", "--ticker", "stock task: ticker symbol"),
+    ("data", "start", "--start", "stock task: first date YYYY-MM-DD"),
+    ("data", "end", "--end", "stock task: last date YYYY-MM-DD"),
+    ("data", "val_fraction", "--val-fraction", "share of the data kept for validation"),
+    ("data", "test_fraction", "--test-fraction", "share of the data kept for the final test"),
+    ("data", "noise", "--noise", "sine task: standard deviation of the noise"),
+    ("data", "seed", "--data-seed", "seed of the data generator (default: --seed)"),
+    ("model", "hidden_size", "--hidden", "hidden units per layer"),
+    ("model", "num_layers", "--layers", "stacked recurrent layers"),
+    ("model", "dropout", "--dropout", "dropout between stacked layers"),
+    ("model", "bidirectional", "--bidirectional", "classification tasks only"),
+    ("model", "forget_bias", "--forget-bias", "LSTM forget-gate bias at init (e.g. 1.0)"),
+    ("model", "embedding_dim", "--embedding", "size of the token embedding (text and copy tasks)"),
+    ("train", "epochs", "--epochs", "passes over the training data"),
+    ("train", "batch_size", "--batch", "sequences per gradient step"),
+    ("train", "lr", "--lr", "learning rate"),
+    ("train", "optimizer", "--optimizer", "adam or sgd"),
+    ("train", "clip", "--clip", "gradient-norm clip; 0 turns it off"),
+    ("train", "seed", "--seed", "seed of data, weights and shuffling"),
+    ("train", "max_seconds", "--max-seconds", "wall-time budget per architecture"),
+    ("train", "record_gradients", "--record-gradients", "record, per epoch, the gradient back through time on a "
+                                                        "probe batch and per-layer norms"),
+)
+SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
+UPLOAD_OPTION = {"csv": "--csv", "sentiment": "--csv"}  # and --text for the text task's own file
+
+
+def _dest(option: str) -> str:
+    return option.lstrip("-").replace("-", "_")
 
 
 class UsageError(Exception):
@@ -28,40 +74,20 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="train several architectures on one task and print a results table",
                        description="Example: python -m seqlab compare --task adding --length 50 "
                                    "--archs rnn,lstm,gru --epochs 30 --seed 0")
-    d, m, t = DataConfig(), ModelConfig(), TrainConfig()
-    c.add_argument("--task", default=d.task, help=f"one of: {', '.join(TASKS)}")
-    c.add_argument("--length", type=int, default=d.length, help="window or sequence length T")
-    c.add_argument("--horizon", type=int, default=d.horizon, help="steps ahead (forecasting)")
-    c.add_argument("--samples", type=int, default=d.n_samples, help="sequences or points to generate")
-    c.add_argument("--max-rows", type=int, default=d.max_rows, help="real series: most recent rows kept")
-    c.add_argument("--column", default=d.column, help="column of a real series or CSV")
-    c.add_argument("--reading", default=d.reading, help="digits: rows or pixels")
-    c.add_argument("--ticker", default=d.ticker, help="stock task: ticker symbol")
-    c.add_argument("--start", default=d.start, help="stock task: first date YYYY-MM-DD")
-    c.add_argument("--end", default=d.end, help="stock task: last date YYYY-MM-DD")
-    c.add_argument("--csv", type=Path, help="csv and sentiment tasks: path of the CSV file")
-    c.add_argument("--corpus", default=d.corpus, help="text task: python-docs, shakespeare or upload (with --text)")
-    c.add_argument("--text", type=Path, help="text task with --corpus upload: path of a UTF-8 .txt file")
-    c.add_argument("--tokens", default=d.tokens, help="sentiment task: char or word")
-    c.add_argument("--text-column", default=d.text_column, help="sentiment task: the column of texts")
-    c.add_argument("--label-column", default=d.label_column, help="sentiment task: the column of labels")
+    for section, name, option, text in OPTIONS:
+        default = getattr(SECTIONS[section](), name)
+        if isinstance(default, bool):
+            c.add_argument(option, action="store_true", help=text)
+        elif (section, name) in (("model", "forget_bias"), ("data", "seed")):
+            c.add_argument(option, type=float if name == "forget_bias" else int, default=None, help=text)
+        else:
+            c.add_argument(option, type=type(default), default=default, help=text)
     c.add_argument("--archs", default=",".join(ARCHS), help="comma-separated: rnn,lstm,gru")
-    c.add_argument("--hidden", type=int, default=m.hidden_size, help="hidden units per layer")
-    c.add_argument("--layers", type=int, default=m.num_layers, help="stacked recurrent layers")
-    c.add_argument("--dropout", type=float, default=m.dropout)
-    c.add_argument("--bidirectional", action="store_true", help="classification tasks only")
-    c.add_argument("--forget-bias", type=float, default=None, help="LSTM forget-gate bias at init (e.g. 1.0)")
     c.add_argument("--equal-budget", action="store_true", help="give every architecture about the same "
                                                                "number of parameters")
-    c.add_argument("--epochs", type=int, default=t.epochs)
-    c.add_argument("--batch", type=int, default=t.batch_size)
-    c.add_argument("--lr", type=float, default=t.lr)
-    c.add_argument("--optimizer", default=t.optimizer, help="adam or sgd")
-    c.add_argument("--clip", type=float, default=t.clip, help="gradient-norm clip; 0 turns it off")
-    c.add_argument("--seed", type=int, default=t.seed, help="seed of data, weights and shuffling")
-    c.add_argument("--max-seconds", type=float, default=t.max_seconds, help="wall-time budget per architecture")
-    c.add_argument("--record-gradients", action="store_true", help="record, per epoch, the gradient back through "
-                                                                   "time on a probe batch and per-layer norms")
+    c.add_argument("--csv", type=Path, help="csv and sentiment tasks: path of the CSV file")
+    c.add_argument("--text", type=Path, help="text task with --corpus upload: path of a UTF-8 .txt file")
+    c.add_argument("--threads", type=int, default=THREADS, help=f"torch threads (default {THREADS}, as the app)")
     c.add_argument("--history-csv", type=Path, help="write the per-epoch history here")
     c.add_argument("--results-json", type=Path, help="write results, configs and history here")
     c.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
@@ -73,14 +99,34 @@ def run_configs(a: argparse.Namespace) -> list[RunConfig]:
     archs = [s.strip().lower() for s in a.archs.split(",") if s.strip()]
     if not archs or any(arch not in ARCHS for arch in archs):
         raise ValueError(f"--archs must list some of {', '.join(ARCHS)}, got {a.archs!r}")
-    data = DataConfig(task=a.task, length=a.length, horizon=a.horizon, n_samples=a.samples, max_rows=a.max_rows,
-                      column=a.column, reading=a.reading, ticker=a.ticker, start=a.start, end=a.end, seed=a.seed,
-                      corpus=a.corpus, tokens=a.tokens, text_column=a.text_column, label_column=a.label_column)
-    train = TrainConfig(epochs=a.epochs, batch_size=a.batch, lr=a.lr, optimizer=a.optimizer, clip=a.clip,
-                        seed=a.seed, max_seconds=a.max_seconds, record_gradients=a.record_gradients)
-    model = ModelConfig(arch=archs[0], hidden_size=a.hidden, num_layers=a.layers, dropout=a.dropout,
-                        bidirectional=a.bidirectional, forget_bias=a.forget_bias)
-    return comparison_runs(RunConfig(data=data, model=model, train=train), archs)
+    fields = {section: {} for section in SECTIONS}
+    for section, name, option, _ in OPTIONS:
+        fields[section][name] = getattr(a, _dest(option))
+    if fields["data"]["seed"] is None:
+        fields["data"]["seed"] = a.seed
+    if not 1 <= a.threads <= 64:
+        raise ValueError(f"--threads must be between 1 and 64, got {a.threads}")
+    template = RunConfig(data=DataConfig(**fields["data"]), model=ModelConfig(arch=archs[0], **fields["model"]),
+                         train=TrainConfig(**fields["train"]))
+    return comparison_runs(template, archs)
+
+
+def command_for(run: RunConfig, upload: str = "YOUR-FILE") -> str:
+    """The `python -m seqlab compare` command that trains exactly this run again (options left at their
+    defaults are left out). A run that needed an uploaded file names it `upload`."""
+    parts = ["python -m seqlab compare", "--archs", run.model.arch]
+    for section, name, option, _ in OPTIONS:
+        value, default = getattr(getattr(run, section), name), getattr(SECTIONS[section](), name)
+        if section == "data" and name == "seed" and value == run.train.seed:
+            continue  # --seed sets both
+        if value == default and name != "task":
+            continue
+        parts += [option] if isinstance(value, bool) else [option, shlex.quote(str(value))]
+    if run.data.task in UPLOAD_OPTION:
+        parts += [UPLOAD_OPTION[run.data.task], shlex.quote(upload)]
+    elif run.data.task == "text" and run.data.corpus == "upload":
+        parts += ["--text", shlex.quote(upload)]
+    return " ".join(parts)
 
 
 def _read_upload(a: argparse.Namespace) -> bytes | None:
@@ -101,6 +147,7 @@ def _read_upload(a: argparse.Namespace) -> bytes | None:
 
 def compare(a: argparse.Namespace) -> int:
     import pandas as pd
+    import torch
 
     from seqlab.data import make_task
     from seqlab.evaluate import results_table
@@ -109,6 +156,7 @@ def compare(a: argparse.Namespace) -> int:
     from seqlab.train import train_interleaved
 
     runs = run_configs(a)
+    torch.set_num_threads(a.threads)
     task = make_task(runs[0].data, _read_upload(a))
     for warning in task.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -13,6 +13,7 @@ from seqlab import __version__
 from seqlab.data.task import Task
 
 RESULTS_FORMAT = "seqlab-results/1"
+MAX_RESULTS_BYTES = 20 * 2**20  # a results file this large is not one seqlab wrote for a few runs
 
 
 def history_csv(history: list[dict]) -> str:
@@ -20,11 +21,11 @@ def history_csv(history: list[dict]) -> str:
     return pd.DataFrame(history).to_csv(index=False)
 
 
-def _clean(value):
+def json_value(value):
     """JSON has no NaN or inf: write them as null. numpy scalars become Python numbers; lists are cleaned
     item by item (a record's `grad_through_time` curve)."""
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [json_value(v) for v in value]
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -44,13 +45,53 @@ def results_dict(runs, task: Task, table: pd.DataFrame) -> dict:
         "headline_metric": table.attrs.get("headline"),
         "runs": [{"label": r.label, "key": r.key, "status": r.status, "reason": r.reason,
                   "config": r.run.to_dict()} for r in runs],
-        "results": [{k: _clean(v) for k, v in row.items()} for row in table.to_dict("records")],
-        "history": [{k: _clean(v) for k, v in rec.items()} for r in runs for rec in r.history],
+        "results": [{k: json_value(v) for k, v in row.items()} for row in table.to_dict("records")],
+        "history": [{k: json_value(v) for k, v in rec.items()} for r in runs for rec in r.history],
     }
 
 
 def results_json(runs, task: Task, table: pd.DataFrame) -> str:
     return json.dumps(results_dict(runs, task, table), indent=2)
+
+
+def read_results_json(data: bytes | str) -> dict:
+    """A results JSON written by `results_json`, checked part by part; ValueError saying what is wrong.
+
+    Plain JSON only: nothing in the file is executed or unpickled, and each run's config is rebuilt through
+    RunConfig's own checks.
+    """
+    from seqlab.config import RunConfig
+
+    if len(data) > MAX_RESULTS_BYTES:
+        raise ValueError(f"the file is larger than {MAX_RESULTS_BYTES // 2**20} MB; a seqlab results file is "
+                         "far smaller")
+    try:
+        payload = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"this is not valid JSON ({e}); pick a results file that seqlab wrote") from None
+    if not isinstance(payload, dict) or payload.get("format") != RESULTS_FORMAT:
+        raise ValueError(f'this JSON is not a seqlab results file (it has no "format": "{RESULTS_FORMAT}"); '
+                         "download one from the Lab, the Runs page or `python -m seqlab compare --results-json`")
+    parts = {"task": dict, "runs": list, "results": list, "history": list}
+    for name, kind in parts.items():
+        if not isinstance(payload.get(name), kind) or (kind is list and
+                                                       not all(isinstance(x, dict) for x in payload[name])):
+            raise ValueError(f'the results file is damaged: its "{name}" part is missing or not a '
+                             f"{'JSON object' if kind is dict else 'list of JSON objects'}")
+    if not payload["runs"]:
+        raise ValueError("the results file holds no runs")
+    for i, run in enumerate(payload["runs"], 1):
+        if not isinstance(run.get("label"), str) or not isinstance(run.get("status"), str):
+            raise ValueError(f"the results file is damaged: run {i} has no label or status")
+        try:
+            RunConfig.from_dict(run.get("config"))
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"the results file is damaged: the config of run {i} ({run['label']}) is not valid: "
+                             f"{e}") from None
+    for record in payload["history"]:
+        if not all(isinstance(v, (str, int, float, list, type(None))) for v in record.values()):
+            raise ValueError("the results file is damaged: its history holds values that are not numbers or text")
+    return payload
 
 
 VOCAB_FORMAT = "seqlab-vocab/1"

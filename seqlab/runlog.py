@@ -1,0 +1,234 @@
+"""A session's finished runs, kept for comparing later: config, history, final results and weights of each.
+
+A `SavedRun` holds the same per-epoch records training yields and the run's row of the results table, so
+every view (overlaid curves, a sortable table, a hyperparameter chart, exports) reads one thing. Results JSON
+files (`seqlab.export`) come back in as saved runs without weights; nothing a user uploads is unpickled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import pprint
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from seqlab import __version__
+from seqlab.cli import command_for
+from seqlab.config import RunConfig
+from seqlab.export import RESULTS_FORMAT, json_value, results_dict, state_dict_bytes
+
+MAX_RUNS = 30  # kept per session unless the server says otherwise (seqlab.app.limits)
+
+# Settings a person may plot against the final validation loss: column -> (shown name, log scale)
+HYPERPARAMETERS = {
+    "hidden_size": ("hidden units", True), "num_layers": ("layers", False), "lr": ("learning rate", True),
+    "batch_size": ("batch size", True), "epochs_trained": ("epochs trained", False), "dropout": ("dropout", False),
+    "clip": ("gradient clip", False), "length": ("sequence length", True), "params": ("parameters", True),
+    "seed": ("seed", False),
+}
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """One architecture's finished (or stopped) training, as every view of the Runs page reads it."""
+
+    id: int
+    source: str  # where it came from: "Lab", "Demo: …", "imported from results.json"
+    label: str  # the architecture's label, "LSTM"
+    config: RunConfig
+    status: str  # done, stopped, diverged, out of time
+    reason: str
+    history: tuple[dict, ...]  # the per-epoch records training yielded
+    result: dict  # the run's row of the results table: params, losses, test metrics, beats_baseline
+    task: dict  # the results JSON's "task" section: name, title, kind, sizes, notes, warnings, source
+    baselines: tuple[dict, ...] = ()  # the baselines' rows of the results table
+    headline: str = ""  # the headline metric's column, "mse" or "accuracy"
+    baseline: str = ""  # the reference baseline's label
+    weights: bytes | None = field(default=None, repr=False)  # a torch.save'd state dict; None when imported
+    saved_at: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"#{self.id} {self.label} · {self.task.get('title', '?')}"
+
+    @property
+    def epochs_trained(self) -> int:
+        return max((int(r.get("epoch", 0)) for r in self.history), default=0)
+
+    def final(self, key: str) -> float:
+        value = self.history[-1].get(key) if self.history else None
+        return float(value) if isinstance(value, (int, float)) and value is not None else math.nan
+
+    def reproducible(self) -> RunConfig:
+        """The config that trains this run again to the same numbers: a run stopped by a person trained fewer
+        epochs than its config says. (One out of time stopped inside an epoch; see `reproduce`.)"""
+        if self.status != "stopped" or self.epochs_trained in (0, self.config.train.epochs):
+            return self.config
+        return self.config.replace(train=dataclasses.replace(self.config.train, epochs=self.epochs_trained))
+
+
+class RunLog:
+    """The session's saved runs, newest last, at most `limit` of them: the oldest go first, and are counted."""
+
+    def __init__(self, limit: int = MAX_RUNS):
+        self.limit, self.runs, self.dropped, self._next = limit, [], 0, 1
+
+    def add(self, saved: Iterable[SavedRun]) -> list[SavedRun]:
+        """Add runs, each numbered anew in order; drop the oldest beyond the limit."""
+        added = []
+        for run in saved:
+            added.append(dataclasses.replace(run, id=self._next))
+            self._next += 1
+        self.runs.extend(added)
+        excess = max(len(self.runs) - self.limit, 0)
+        del self.runs[:excess]
+        self.dropped += excess
+        return added
+
+    def find(self, ids: Iterable[int]) -> list[SavedRun]:
+        wanted = set(ids)
+        return [r for r in self.runs if r.id in wanted]
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%H:%M:%S")
+
+
+def from_training(runs, task, table: pd.DataFrame, source: str) -> list[SavedRun]:
+    """The trained runs of a comparison as saved runs (numbered by `RunLog.add`), their weights copied now."""
+    runs = [r for r in runs if r.history]
+    payload = results_dict(runs, task, table)
+    weights = {r.label: state_dict_bytes(r.model) for r in runs}
+    return [_saved(e, payload, source, weights.get(e["label"])) for e in payload["runs"]]
+
+
+def from_results(payload: dict, source: str) -> list[SavedRun]:
+    """Every run of a results JSON (already checked by `seqlab.export.read_results_json`), without weights."""
+    return [_saved(e, payload, source, None) for e in payload["runs"]]
+
+
+def _saved(entry: dict, payload: dict, source: str, weights: bytes | None) -> SavedRun:
+    label = entry["label"]
+    rows = payload["results"]
+    return SavedRun(
+        id=0, source=source, label=label, config=RunConfig.from_dict(entry["config"]), status=entry["status"],
+        reason=entry.get("reason", ""), history=tuple(r for r in payload["history"] if r.get("label") == label),
+        result=next((r for r in rows if r.get("label") == label and r.get("kind") == "model"), {}),
+        task=payload["task"], baselines=tuple(r for r in rows if r.get("kind") == "baseline"),
+        headline=payload.get("headline_metric") or "", baseline=payload.get("baseline") or "", weights=weights,
+        saved_at=_now(),
+    )
+
+
+def results_payload(saved: Sequence[SavedRun]) -> dict:
+    """The results JSON of some saved runs, in the format `seqlab.export.results_json` writes and imports read."""
+    first = saved[0]
+    return {
+        "format": RESULTS_FORMAT, "seqlab_version": __version__, "task": first.task,
+        "baseline": first.baseline, "headline_metric": first.headline,
+        "runs": [{"label": s.label, "key": s.config.key(), "status": s.status, "reason": s.reason,
+                  "config": s.config.to_dict()} for s in saved],
+        "results": [s.result for s in saved] + list(first.baselines),
+        "history": [{k: json_value(v) for k, v in rec.items()} for s in saved for rec in s.history],
+    }
+
+
+def history_frame(saved: Sequence[SavedRun]) -> pd.DataFrame:
+    """The per-epoch records of some saved runs in one table; `run` names each one."""
+    frames = [pd.DataFrame(list(s.history)).assign(run=s.name) for s in saved if s.history]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def smooth(values: Sequence[float], weight: float) -> list[float]:
+    """TensorBoard's smoothing: an exponential moving average, debiased so the first points are not pulled
+    towards zero. `weight` 0 leaves the curve alone; 0.99 nearly flattens it. NaNs are carried, not spread."""
+    out, last, n = [], 0.0, 0
+    for v in values:
+        if v is None or not math.isfinite(v):
+            out.append(math.nan)
+            continue
+        last, n = last * weight + (1 - weight) * v, n + 1
+        out.append(last / (1 - weight**n) if weight > 0 else v)
+    return out
+
+
+def overlay_frame(saved: Sequence[SavedRun], metric: str = "val_loss", weight: float = 0.6) -> pd.DataFrame:
+    """Tidy (run, epoch, value, smoothed) of one loss for each saved run, for overlaid curves."""
+    rows = []
+    for s in saved:
+        epochs = [r.get("epoch") for r in s.history]
+        values = [r.get(metric) for r in s.history]
+        values = [float(v) if isinstance(v, (int, float)) else math.nan for v in values]
+        for e, v, sm in zip(epochs, values, smooth(values, weight), strict=True):
+            rows.append({"run": s.name, "epoch": e, "value": v, "smoothed": sm})
+    return pd.DataFrame(rows, columns=["run", "epoch", "value", "smoothed"])
+
+
+def summary_table(saved: Sequence[SavedRun]) -> pd.DataFrame:
+    """One row per saved run: where it came from, its settings, final losses, headline metric and a thumbnail
+    (the validation loss per epoch, for a sparkline)."""
+    rows = []
+    for s in saved:
+        c = s.config
+        headline = s.result.get(s.headline) if s.headline else None
+        rows.append({
+            "id": s.id, "run": s.name, "source": s.source, "task": s.task.get("title", ""), "arch": s.label,
+            "status": s.status, "epochs_trained": s.epochs_trained, "train_loss": s.final("train_loss"),
+            "val_loss": s.final("val_loss"), "headline": s.headline, "headline_value": _number(headline),
+            "beats_baseline": s.result.get("beats_baseline"), "params": s.result.get("params"),
+            "hidden_size": c.model.hidden_size, "num_layers": c.model.num_layers, "dropout": c.model.dropout,
+            "lr": c.train.lr, "batch_size": c.train.batch_size, "clip": c.train.clip, "optimizer": c.train.optimizer,
+            "seed": c.train.seed, "length": c.data.length,
+            "curve": [v if math.isfinite(v) else None for v in (_number(r.get("val_loss")) for r in s.history)],
+            "saved_at": s.saved_at,
+        })
+    return pd.DataFrame(rows)
+
+
+def _number(value) -> float:
+    return float(value) if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) else math.nan
+
+
+def python_snippet(run: RunConfig, upload: str = "YOUR-FILE") -> str:
+    """A few lines of Python that train `run` again and print its final losses."""
+    config = pprint.pformat(run.to_dict(), width=100, sort_dicts=False)
+    needs_file = run.data.task in ("csv", "sentiment") or (run.data.task == "text" and run.data.corpus == "upload")
+    data = f"make_task(run.data, open({upload!r}, 'rb').read())" if needs_file else "make_task(run.data)"
+    return (
+        "import torch\n\n"
+        "from seqlab.config import RunConfig\n"
+        "from seqlab.data import make_task\n"
+        "from seqlab.train import TrainingRun\n\n"
+        "torch.set_num_threads(1)  # as the app trains: the same numbers, to the last digit\n"
+        f"run = RunConfig.from_dict({config})\n"
+        f"task = {data}\n"
+        "history = list(TrainingRun(run, task))  # one record per epoch, from epoch 0 (untrained)\n"
+        "print(history[-1]['train_loss'], history[-1]['val_loss'])\n"
+    )
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    command: str  # python -m seqlab compare ...
+    python: str  # the same run in a few lines of Python
+    note: str  # what the person must know ("" when the numbers will match exactly)
+
+
+def reproduce(saved: SavedRun, upload: str = "YOUR-FILE") -> Reproduction:
+    """The command and the Python that train a saved run again to the same numbers, and any caveat."""
+    run, task, note = saved.reproducible(), saved.config.data.task, ""
+    if saved.status == "out of time":
+        note = (f"This run ran out of time inside epoch {saved.epochs_trained}: the command trains it for "
+                f"{run.train.max_seconds:g} s again, so its last epoch may end at another step.")
+    elif task == "stock":
+        note = "Yahoo Finance may have revised its prices since, and offline the shipped MSFT prices are used."
+    elif task in ("csv", "sentiment") or (task == "text" and run.data.corpus == "upload"):
+        note = f"Put the file you uploaded where the command says {upload}."
+    if saved.weights is None and saved.source.startswith("imported"):
+        note = (note + " " if note else "") + "Imported runs carry no weights: this retrains from scratch."
+    return Reproduction(command_for(run, upload) + " --history-csv history.csv", python_snippet(run, upload), note)

@@ -1,0 +1,121 @@
+import contextlib
+import dataclasses
+import io
+import json
+import math
+import shlex
+
+import pandas as pd
+import pytest
+
+from seqlab import cli, runlog
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.data import make_task
+from seqlab.evaluate import results_table
+from seqlab.export import read_results_json
+from seqlab.presets import comparison_runs
+from seqlab.train import train_interleaved
+from tests.conftest import tiny_run
+
+
+def trained(task_name="adding", archs=("rnn", "gru"), stop_after=None, **train):
+    runs = comparison_runs(tiny_run(task_name, **train), archs)
+    task = make_task(runs[0].data)
+    session = train_interleaved(runs, task)
+    for i, _ in enumerate(session):
+        if stop_after is not None and i + 1 == stop_after:
+            session.stop("stopped by you")
+            break
+    return runlog.from_training(session.runs, task, results_table(session.runs, task), "Lab")
+
+
+def test_the_log_keeps_the_newest_runs_and_counts_the_dropped():
+    log = runlog.RunLog(limit=3)
+    log.add(trained())
+    log.add(trained(seed=1))
+    assert [r.id for r in log.runs] == [2, 3, 4] and log.dropped == 1
+    assert log.runs[-1].weights and log.runs[-1].config.train.seed == 1
+
+
+def test_a_saved_run_holds_its_history_result_and_baselines():
+    rnn, gru = trained()
+    assert rnn.label == "RNN" and rnn.epochs_trained == 2 and len(rnn.history) == 3
+    assert rnn.result["label"] == "RNN" and rnn.headline == "mse" and rnn.baselines
+    table = runlog.summary_table([rnn, gru])
+    assert list(table["arch"]) == ["RNN", "GRU"] and len(table.loc[0, "curve"]) == 3
+
+
+def test_smoothing_is_tensorboards_debiased_average():
+    assert runlog.smooth([1.0, 2.0, 3.0], 0) == [1.0, 2.0, 3.0]
+    assert runlog.smooth([5.0, 5.0, 5.0], 0.9) == pytest.approx([5.0, 5.0, 5.0])  # no pull towards zero
+    noisy = [1.0, 3.0] * 10
+    smoothed = runlog.smooth(noisy, 0.8)
+    assert pd.Series(smoothed[5:]).std() < pd.Series(noisy[5:]).std() / 3
+    gap = runlog.smooth([1.0, float("nan"), 3.0], 0.5)
+    assert math.isnan(gap[1]) and gap[2] == pytest.approx((0.25 + 1.5) / 0.75)
+
+
+def test_results_json_round_trip_through_the_import():
+    saved = trained()
+    payload = read_results_json(json.dumps(runlog.results_payload(saved)).encode())
+    back = runlog.from_results(payload, "imported from r.json")
+    assert [b.config for b in back] == [s.config for s in saved]
+    assert [b.final("val_loss") for b in back] == pytest.approx([s.final("val_loss") for s in saved])
+    assert back[0].weights is None and back[0].result["mse"] == pytest.approx(saved[0].result["mse"])
+
+
+@pytest.mark.parametrize("text, words", [
+    (b"{not json", "not valid JSON"), (b'{"format": "something-else"}', "not a seqlab results file"),
+    (b"[1, 2, 3]", "not a seqlab results file"),
+    (json.dumps({"format": "seqlab-results/1", "task": {}, "runs": "x", "results": [], "history": []}).encode(),
+     '"runs" part'),
+    (json.dumps({"format": "seqlab-results/1", "task": {}, "runs": [{"label": "RNN", "status": "done",
+                 "config": {"model": {"hidden_size": 99999}}}], "results": [], "history": []}).encode(),
+     "hidden_size"),
+])
+def test_a_bad_results_file_is_refused_with_the_reason(text, words):
+    with pytest.raises(ValueError, match=words):
+        read_results_json(text)
+
+
+@pytest.mark.parametrize("run", [
+    RunConfig(),
+    RunConfig(DataConfig(task="adding", length=30, n_samples=500, seed=7),
+              ModelConfig(arch="gru", hidden_size=17, num_layers=2, dropout=0.25),
+              TrainConfig(epochs=3, batch_size=16, lr=3e-3, optimizer="sgd", clip=0.0, seed=3, max_seconds=60,
+                          record_gradients=True)),
+    RunConfig(DataConfig(task="text", corpus="upload", length=40, val_fraction=0.2, test_fraction=0.1),
+              ModelConfig(arch="lstm", forget_bias=1.0, embedding_dim=16)),
+    RunConfig(DataConfig(task="stock", ticker="BRK-B", start="2015-01-02", end="2020-01-02", column="Close")),
+    RunConfig(DataConfig(task="sentiment", tokens="word", text_column="review text", label_column="it's"),
+              ModelConfig(bidirectional=True)),
+])
+def test_the_command_parses_back_to_the_same_config(run):
+    words = shlex.split(cli.command_for(run, "my file.csv"))
+    assert words[:3] == ["python", "-m", "seqlab"]
+    parsed = cli._parser().parse_args(words[3:])
+    assert cli.run_configs(parsed)[0] == run
+
+
+def test_the_reproduce_snippets_give_the_same_final_losses(tmp_path, monkeypatch):
+    """Trained as the app trains (two architectures interleaved, the GRU stopped after its second epoch),
+    the GRU's command and Python snippet each train it again to the same losses, digit for digit."""
+    rnn, gru = trained(stop_after=5, epochs=4)  # records RNN 0, GRU 0, RNN 1, GRU 1, RNN 2: the GRU trained 1 epoch
+    assert gru.status == "stopped" and gru.epochs_trained == 1
+    shown = runlog.reproduce(gru)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(shlex.split(shown.command)[3:] + ["--quiet"]) == 0
+    again = pd.read_csv(tmp_path / "history.csv").iloc[-1]
+    assert again["epoch"] == gru.epochs_trained
+    assert (again["train_loss"], again["val_loss"]) == (gru.final("train_loss"), gru.final("val_loss"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(shown.python, {})
+    assert out.getvalue().split() == [repr(gru.final("train_loss")), repr(gru.final("val_loss"))]
+
+
+def test_a_stopped_run_is_reproduced_with_the_epochs_it_trained():
+    saved = trained(archs=("lstm",), stop_after=2, epochs=5)[0]
+    assert saved.status == "stopped" and saved.epochs_trained == 1
+    assert saved.reproducible().train.epochs == 1 and "--epochs 1" in runlog.reproduce(saved).command
+    assert dataclasses.replace(saved, status="done").reproducible().train.epochs == 5
