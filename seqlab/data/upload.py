@@ -137,12 +137,23 @@ def _parse(text: str, notes: list[str]) -> pd.DataFrame:
         table = _read(text, sep, notes, header=None)
         table.columns = [f"column_{i + 1}" for i in range(table.shape[1])]
         notes.append("the first row holds numbers, so it was read as data; columns are named column_1, ...")
-    if not table.columns.is_unique:
-        raise DataError("some column names repeat: give every column its own name")
+    else:
+        _check_unique_names(text, sep)
     if len(table) > MAX_ROWS:
         raise DataError(f"the file has {len(table):,} rows, over the limit of {MAX_ROWS:,}: "
                         "keep the most recent rows and upload again")
     return table.dropna(how="all").reset_index(drop=True)
+
+
+def _check_unique_names(text: str, sep: str) -> None:
+    """Refuse a header that names a column twice (pandas would silently rename the second one "name.1")."""
+    first = text.lstrip().split("\n", 1)[0]
+    names = [n.strip() for n in next(csv.reader([first], delimiter=sep, skipinitialspace=True), [])]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        shown = ", ".join(repr(n[:40]) for n in repeated[:5])
+        raise DataError(f"the column name(s) {shown} appear more than once in the header: give every column "
+                        "its own name")
 
 
 def _read(text: str, sep: str, notes: list[str], header) -> pd.DataFrame:

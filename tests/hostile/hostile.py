@@ -1,0 +1,55 @@
+"""Shared by the hostile-input tests: pages driven by AppTest with tiny settings, and the checks every refusal must
+pass (a message that says what was wrong and what to do, no traceback, the session still usable)."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+PAGES = Path(__file__).parents[2] / "pages"
+TIMEOUT = 120  # AppTest's 3 s default is far below a first torch import on a busy 2-core machine
+RAW = ("Traceback", "Error tokenizing", "C error", "codec can't decode", "No columns to parse", "object at 0x",
+       "Errno", "KeyError", "IndexError")  # what a message a person reads must never look like
+
+
+def clear(message: str, *phrases: str) -> str:
+    """`message`, checked to say what was wrong (each of `phrases`) without a programmer's wording."""
+    assert not any(raw in message for raw in RAW), message
+    for phrase in phrases:
+        assert phrase.lower() in message.lower(), f"{phrase!r} not in {message!r}"
+    return message
+
+
+def page(name: str, key: str, **state) -> AppTest:
+    at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
+    small = {f"{key}_archs": ["gru"], f"{key}_epochs": 1, f"{key}_hidden": 4, **state}
+    for k, value in small.items():
+        at.session_state[k] = value
+    return at.run()
+
+
+def refused(at: AppTest, *phrases: str) -> str:
+    """The page shows one clear error (no traceback) and offers no training."""
+    assert not at.exception, at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert train_button(at).disabled
+    return clear(at.error[0].value, "cannot be used", *phrases)
+
+
+def train_button(at: AppTest):
+    return next(b for b in at.button if b.label == "Train")
+
+
+def train(at: AppTest) -> AppTest:
+    """Press Train and check a report came back: the session is still usable."""
+    assert not train_button(at).disabled
+    train_button(at).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    comparison = next(at.session_state[k] for k in at.session_state if k.endswith("_comparison"))
+    assert comparison.report is not None
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTest:
+    at.get("file_uploader")[0].set_value((name, data, mime))
+    return at.run()
