@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
@@ -49,6 +50,7 @@ class DeadlineRunner:
 
 
 def short_reason(error: Exception | None) -> str:
-    """The first line of an error, short enough for a notice."""
+    """The first line of an error, short enough for a notice, without curl's "Failed to perform" preamble."""
     text = str(error or "").split("\n")[0].split(". See ")[0].strip() or type(error).__name__
+    text = re.sub(r"^Failed to perform, curl: \(\d+\) ", "", text)  # curl_cffi's wording, under yfinance
     return text[:120] + ("…" if len(text) > 120 else "")

@@ -1,9 +1,16 @@
-"""Daily stock prices from Yahoo Finance under a hard deadline, falling back to the shipped MSFT prices."""
+"""Daily stock prices from Yahoo Finance under a hard deadline, falling back to the shipped MSFT prices.
+
+Setting: `SEQLAB_YFINANCE_PROXY` (environment), an `http://host:port` proxy that every yfinance request
+goes through, read at each fetch; unset, yfinance connects directly. It serves a deployment behind a
+proxy, and lets the fault tests (tests/faults/) put a local server that refuses, hangs, answers nothing
+or answers 429 between seqlab and Yahoo. `DEADLINE` is the hard limit in seconds of one fetch.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import threading
 import time
@@ -16,6 +23,8 @@ from seqlab.data.deadline import DeadlineRunner, FetchFailed
 from seqlab.data.series import load_shipped
 from seqlab.data.task import DataError, SeriesData
 
+DEADLINE = 8.0  # seconds a fetch may take before the shipped prices are shown instead
+PROXY_ENV = "SEQLAB_YFINANCE_PROXY"
 CACHE_SIZE = 32
 CACHE_SECONDS = 3600.0  # prices change daily; an hour keeps a classroom from asking Yahoo 30 times
 MAX_WAITING_WORKERS = 4  # hung fetches we tolerate before refusing to start more
@@ -30,12 +39,14 @@ _runner = DeadlineRunner("yfinance", MAX_WAITING_WORKERS)
 
 
 def fetch_prices(
-    ticker: str, start: str, end: str = "", deadline: float = 8.0
+    ticker: str, start: str, end: str = "", deadline: float | None = None
 ) -> tuple[SeriesData, str | None]:
-    """(prices, None), or (shipped MSFT prices, notice saying why) when Yahoo cannot answer in time.
+    """(prices, None), or (shipped MSFT prices, notice saying why) when Yahoo cannot answer within
+    `deadline` seconds (default DEADLINE).
 
     The notice is not added to the data's notes: the caller shows it (seqlab.data.load_series does).
     """
+    deadline = DEADLINE if deadline is None else deadline
     ticker = _check_ticker(ticker)
     _check_dates(start, end)
     if not 0 < deadline <= 120:
@@ -62,6 +73,8 @@ def _download(ticker: str, start: str, end: str, timeout: float) -> pd.DataFrame
     """One yfinance request; tests replace this function."""
     import yfinance as yf  # here, not at the top: the import is slow and most runs never fetch
 
+    # {} rather than None when unset: yfinance keeps the last proxy it was given unless told otherwise
+    yf.config.network.proxy = os.environ.get(PROXY_ENV) or {}
     return yf.Ticker(ticker).history(start=start, end=end or None, auto_adjust=True, timeout=timeout)
 
 
