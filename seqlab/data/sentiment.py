@@ -105,11 +105,21 @@ def _chosen_columns(table: pd.DataFrame, cfg: DataConfig) -> tuple[str, str]:
     text_col = cfg.text_column or choice.text[0]
     label_col = cfg.label_column or next((c for c in choice.label if c != text_col), None)
     if label_col is None:
+        _check_named_label(table, text_col)
         raise DataError(f"no label column found (columns: {found}): a label column holds 2 to {MAX_CLASSES} "
                         "different values, such as positive / negative")
     if label_col == text_col:
         raise DataError(f"{text_col!r} is chosen as both the text and the label column: choose two columns")
     return text_col, label_col
+
+
+def _check_named_label(table: pd.DataFrame, text_col: str) -> None:
+    """A column named like labels ("sentiment", "label"...) that holds too few or too many classes: say so."""
+    for column in table.columns:
+        if column != text_col and column.strip().lower() in LABEL_NAMES:
+            values = [v for v in table[column].fillna("").astype(str).str.strip() if v]
+            if values:
+                _classes(values, column)  # raises, naming the one class or the count
 
 
 def _labelled_rows(table, text_col: str, label_col: str, cfg: DataConfig, notes: list[str]):
