@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from seqlab.app import demos
 from seqlab.app.home import CELL_DIAGRAM, PAGES
 from seqlab.data import REGISTRY
 
@@ -19,6 +20,13 @@ st.write(
     "It all works offline, from this app or from a terminal."
 )
 
+st.header("Guided demos")
+st.caption("One click each: a short story, about ten seconds of training on this computer, and a conclusion drawn "
+           "from what actually happened.")
+demos.show_cards()
+demos.show_active()
+
+st.header("The pages")
 for i, page in enumerate(PAGES):
     if i % 3 == 0:
         columns = st.columns(3)  # a new row of cards

@@ -16,11 +16,15 @@ CONFUSION_SIZE = 230  # pixels: three confusion matrices fit side by side on a l
 def show_verdict(report: Report, stopped_by_user: bool) -> None:
     if stopped_by_user:
         st.info("Stopped by you: the results below are those of the epochs trained so far.", icon="⏹️")
-    for problem in report.problems:
-        st.warning(problem, icon="⚠️")
+    show_problems(report)
     if report.verdict:
         beaten = "beat" in report.verdict and not report.verdict.startswith("No model")
         (st.success if beaten else st.info)(report.verdict)
+
+
+def show_problems(report: Report) -> None:
+    for problem in report.problems:
+        st.warning(problem, icon="⚠️")
 
 
 def show_charts(report: Report, log_scale: bool, unit: str = "") -> None:

@@ -34,7 +34,8 @@ def _number(kind, lo, hi) -> Callable[[str], object]:
             value = kind(text)
         except ValueError:
             raise ValueError(f"not a{'n integer' if kind is int else ' number'}") from None
-        if not math.isfinite(value):
+        if kind is float and not math.isfinite(value):  # an int of any length is finite (and math.isfinite
+            # cannot even take one past 1e308)
             raise ValueError("not a finite number")
         if not lo <= value <= hi:
             raise ValueError(f"must be between {lo:g} and {hi:g}")
@@ -167,13 +168,15 @@ def to_query(params: dict[str, Param], values: dict) -> dict[str, str]:
 
 
 def restore(key: str, params: dict[str, Param]) -> None:
-    """Once per session, put the link's valid settings into the widgets' state (call before any widget) and
-    say which parameters were ignored."""
-    flag = f"{key}_link_restored"
-    if st.session_state.get(flag):
+    """Put a link's valid settings into the widgets' state (call before any widget) and say which parameters
+    were ignored: on the first visit, and whenever the address holds settings this page did not publish
+    itself (a link from a guided demo, say)."""
+    query = {name: st.query_params[name] for name in st.query_params}
+    published = st.session_state.get(f"{key}_link_published")
+    if published is not None and (query == published or not query):
         return
-    st.session_state[flag] = True
-    values, ignored = parse_query(params, {name: st.query_params[name] for name in st.query_params})
+    st.session_state[f"{key}_link_published"] = query
+    values, ignored = parse_query(params, query)
     for name, value in values.items():
         st.session_state[f"{key}_{name}"] = value
     if ignored:
@@ -184,5 +187,6 @@ def publish(key: str, params: dict[str, Param]) -> None:
     """Mirror the page's widget values in the address bar (call after the widgets), so the link can be shared."""
     values = {name: st.session_state[f"{key}_{name}"] for name in params if f"{key}_{name}" in st.session_state}
     query = to_query(params, values)
+    st.session_state[f"{key}_link_published"] = query
     if query != {name: st.query_params[name] for name in st.query_params}:
         st.query_params.from_dict(query)

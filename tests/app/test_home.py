@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from seqlab.app.home import PAGES
 
 ROOT = Path(__file__).parents[2]
 
@@ -31,3 +34,33 @@ def test_every_page_card_links_to_a_page_that_exists():
         assert (ROOT / page.path).is_file() and (ROOT / page.picture).is_file()
     assert len(at_links := home().get("page_link")) == len(PAGES)
     assert [link.proto.label for link in at_links] == [p.title for p in PAGES]
+
+
+DEMO_WORDS = {"forgetting": ("steps back from the loss", "RNN: 10^"), "memory": ("Test digits named correctly",),
+              "forecast": ("persistence",), "spelling": ("Share of the words written",)}
+
+
+@pytest.mark.parametrize("key", list(DEMO_WORDS))
+def test_each_guided_demo_runs_to_a_conclusion_drawn_from_its_results(key):
+    from seqlab.demos import BY_KEY
+
+    at = home()
+    at.button(key=f"demo_{key}_start").click().run()
+    assert not at.exception
+    conclusion = at.success[0].value
+    assert all(word in conclusion for word in DEMO_WORDS[key]), conclusion
+    assert any(char.isdigit() for char in conclusion)
+    comparison = at.session_state[f"demo_{key}_comparison"]
+    assert comparison.report is not None and len(comparison.training.runs) == 3
+    assert all(r.epoch - 1 == BY_KEY[key].template.train.epochs for r in comparison.training.runs)
+    link = at.get("page_link")[-len(PAGES) - 1].proto
+    assert link.page_script_hash and "Explore" in link.label and "epochs" in link.query_string
+
+
+def test_a_second_demo_replaces_the_first_and_both_keep_their_results():
+    at = home()
+    at.button(key="demo_forecast_start").click().run()
+    first = at.success[0].value
+    at.button(key="demo_memory_start").click().run()
+    assert not at.exception and at.success[0].value != first and "digits" in at.success[0].value
+    assert at.session_state["demo_forecast_comparison"].report is not None

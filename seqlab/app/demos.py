@@ -1,0 +1,106 @@
+"""The home page's guided demos: a card per story, one click to train it live, then its conclusion and charts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seqlab import charts
+from seqlab.app import gradients, live, results, text
+from seqlab.charts_diagnostics import grad_through_time_chart
+from seqlab.data import Task, make_task
+from seqlab.demos import BY_KEY, DEMOS, Demo, corpus_words
+from seqlab.diagnostics import grad_through_time_history
+from seqlab.evaluate import metrics_long
+
+ACTIVE = "demo_active"  # session key: the demo shown under the cards
+
+
+def key_of(demo: Demo) -> str:
+    return f"demo_{demo.key}"
+
+
+@st.cache_data(max_entries=8, show_spinner="Preparing the data…")
+def demo_task(demo_key: str) -> Task:
+    return make_task(BY_KEY[demo_key].template.data)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _words(demo_key: str) -> set[str]:
+    return corpus_words(demo_task(demo_key))
+
+
+def choose(demo: Demo) -> None:
+    """Card button callback: show this demo and train it (a demo still training elsewhere is stopped)."""
+    for other in DEMOS:
+        running = live.current(key_of(other))
+        if other is not demo and running is not None and running.running:
+            running.stop()
+    st.session_state[ACTIVE] = demo.key
+    live.request(key_of(demo), "train")
+
+
+def show_cards() -> None:
+    for column, demo in zip(st.columns(len(DEMOS)), DEMOS, strict=True):
+        with column.container(border=True, height="stretch"):
+            st.markdown(f"**{demo.title}**")
+            st.caption(demo.story)
+            st.button("Run this demo", key=f"{key_of(demo)}_start", icon=demo.icon, width="stretch",
+                      type="primary" if st.session_state.get(ACTIVE) == demo.key else "secondary",
+                      on_click=choose, args=(demo,))
+
+
+def begin(demo: Demo):
+    return text.start if demo.key == "spelling" else live.start
+
+
+def show_active() -> None:
+    """The chosen demo: trained live on its first showing, then its conclusion and the charts that prove it."""
+    demo = BY_KEY.get(st.session_state.get(ACTIVE, ""))
+    if demo is None:
+        return
+    key = key_of(demo)
+    task = demo_task(demo.key)
+    with st.container(border=True, key=f"{key}_panel"):
+        st.subheader(demo.title)
+        st.write(demo.story)
+        comparison, log_scale = live.controls(key, live.take_request(key), demo.runs, task, label="Run it again",
+                                              log_default=demo.key != "spelling", begin=begin(demo))
+        if comparison is None:
+            return
+        if comparison.running:
+            if demo.key == "spelling":
+                text.train_live(comparison, log_scale, key)
+            else:
+                live.train_live(comparison, log_scale,
+                                beside=gradients.live_decay if demo.key == "forgetting" else None)
+        show_result(demo, comparison, log_scale)
+
+
+def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> None:
+    report, key = comparison.report, key_of(demo)
+    words = _words(demo.key) if demo.key == "spelling" else set()
+    conclusion = demo.conclude(report, text.samples(key), words)
+    if comparison.stopped_by_user:
+        st.info("Stopped before the end: the conclusion reads the epochs trained so far.", icon="⏹️")
+    st.success(conclusion, icon=":material/lightbulb:")
+    left, right = st.columns(2)
+    baseline = report.loss_baseline or (None, "")
+    left.altair_chart(charts.loss_chart(report.history, log_scale, *baseline), width="stretch")
+    with right:
+        if demo.key == "forgetting":
+            frame = grad_through_time_history(report.history.to_dict("records"))
+            last = frame[frame["epoch"] == frame["epoch"].max()]
+            st.altair_chart(grad_through_time_chart(last, title="How far back the gradient reaches, after training"),
+                            width="stretch")
+        elif demo.key == "forecast" and report.predictions_kind == "forecast":
+            st.altair_chart(charts.predictions_chart(report.predictions, unit=comparison.task.unit), width="stretch")
+        elif demo.key == "memory":
+            named = metrics_long(report.table, ("accuracy",))
+            st.altair_chart(charts.metrics_chart(named, title="Test digits named correctly"), width="stretch")
+        else:
+            text.show_samples(key, [r.label for r in comparison.training.runs])
+    if demo.key == "spelling":
+        text.show_sample_history(key)
+    results.show_problems(report)
+    st.page_link(demo.page, label="Explore this further, with these settings", icon=":material/arrow_forward:",
+                 query_params={name: str(value) for name, value in demo.query.items()})

@@ -1,0 +1,193 @@
+"""The guided demos: four one-click stories, each told before it runs and concluded from what actually happened.
+
+A demo is a comparison (one template, three architectures) small enough to train in about ten seconds on a
+2-core laptop (`benchmarks/bench_demos.py` measures each), and a function that reads the finished runs and
+says whether the story held, with the numbers. If the result contradicts the story, the conclusion says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.diagnostics import grad_through_time_history
+from seqlab.metrics import METRIC_NAMES
+from seqlab.presets import comparison_runs
+from seqlab.report import Report
+
+GATED = ("LSTM", "GRU")
+CLEAR_ACCURACY = 0.03  # a gated cell must be this much more accurate than the RNN for "remembers better"
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@dataclass(frozen=True)
+class Demo:
+    key: str
+    title: str
+    icon: str
+    story: str  # said before it runs
+    template: RunConfig
+    conclude: Callable[..., str]  # (report, samples, words) -> the conclusion; samples: label -> [(epoch, text)]
+    page: str  # where to explore further, and that page's settings for this demo
+    query: dict
+
+    @property
+    def runs(self) -> list[RunConfig]:
+        return comparison_runs(self.template)
+
+
+def _row(report: Report, label: str) -> pd.Series | None:
+    rows = report.table[report.table["label"] == label]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _beats(report: Report, label: str) -> bool:
+    row = _row(report, label)
+    return row is not None and bool(row.get("beats_baseline") is True or row.get("beats_baseline") == 1.0)
+
+
+def _metric(report: Report, label: str) -> float:
+    row = _row(report, label)
+    return float(row[report.table.attrs["headline"]]) if row is not None else math.nan
+
+
+def _decades(report: Report) -> tuple[dict[str, float], int]:
+    """Each run's gradient at the first step relative to the loss end, in powers of ten, at its last epoch;
+    and how many steps back the first step is."""
+    frame = grad_through_time_history(report.history.to_dict("records"))
+    out = {}
+    for label, curves in frame.groupby("label", sort=False):
+        last = curves[curves["epoch"] == curves["epoch"].max()].sort_values("steps_back")
+        out[label] = -math.inf if last.iloc[-1]["below_floor"] else last.iloc[-1]["log10_norm"] - last.iloc[0][
+            "log10_norm"]
+    return out, int(frame["steps_back"].max()) if len(frame) else 0
+
+
+def _power(decades: float) -> str:
+    return "less than 10^-300" if decades == -math.inf else f"10^{decades:.1f}"
+
+
+def conclude_forgetting(report: Report, samples=None, words=None) -> str:
+    (decades, steps), metric = _decades(report), METRIC_NAMES.get(report.table.attrs["headline"], "loss")
+    if "RNN" not in decades or not any(g in decades for g in GATED):
+        return "The demo needs the RNN and at least one gated cell to tell this story."
+    bar = _metric(report, report.table.attrs["baseline"])
+    facts = "; ".join(f"{label}: {_power(d)} of it, test {metric} {_metric(report, label):.3g} "
+                      f"({'solved' if _beats(report, label) else 'no better than the baseline'})"
+                      for label, d in decades.items())
+    gated = [g for g in GATED if g in decades]
+    held = (not _beats(report, "RNN") and all(_beats(report, g) for g in gated)
+            and all(decades["RNN"] < decades[g] for g in gated))
+    lead = ("As the story goes: the RNN's gradient all but vanished on its way back and it never beat the baseline, "
+            "while the gated cells kept theirs and solved the task." if held else
+            "This time the story did not hold as told: read the numbers, then try another seed or more epochs.")
+    return f"{lead} What reached the first step, {steps} steps back from the loss: {facts}. Baseline {metric}: " \
+           f"{bar:.3g}."
+
+
+def conclude_memory(report: Report, samples=None, words=None) -> str:
+    accuracy = {label: _metric(report, label) for label in ("RNN", *GATED) if _row(report, label) is not None}
+    if "RNN" not in accuracy or len(accuracy) < 2:
+        return "The demo needs the RNN and at least one gated cell to tell this story."
+    facts = ", ".join(f"{label} {value:.0%}" for label, value in accuracy.items())
+    best = max((g for g in GATED if g in accuracy), key=accuracy.get)
+    guess = _metric(report, report.table.attrs["baseline"])
+    if all(accuracy[g] >= accuracy["RNN"] + CLEAR_ACCURACY for g in GATED if g in accuracy):
+        lead = f"As the story goes: the gated cells remember the top of the digit better; {best} is best."
+    elif accuracy[best] > accuracy["RNN"]:
+        lead = f"Only partly: {best} beats the RNN, but not every gated cell does so clearly."
+    else:
+        lead = "Not this time: the plain RNN did as well as the gated cells. Try more epochs or another seed."
+    return f"{lead} Test digits named correctly: {facts} (always guessing the commonest digit: {guess:.0%})."
+
+
+def conclude_forecast(report: Report, samples=None, words=None) -> str:
+    table, key = report.table, report.table.attrs["headline"]
+    name, bar = table.attrs["baseline"], _metric(report, table.attrs["baseline"])
+    models = table[table["kind"] == "model"].sort_values(key)
+    if models.empty:
+        return "No model finished an epoch, so there is nothing to judge."
+    best = models.iloc[0]
+    gain = (bar - best[key]) / bar if bar else math.nan
+    if (models["beats_baseline"] == True).any():  # noqa: E712 (a column of True, False or missing)
+        lead = f"Yes: {best['label']} beats {name}, by {gain:.0%} on test {METRIC_NAMES.get(key, key)}."
+    else:
+        lead = (f"No: none of the networks beats {name} (tomorrow = today). That is common for daily weather, and "
+                "why every forecast here is judged against it.")
+    return f"{lead} {report.verdict}"
+
+
+def word_share(text: str, words: set[str]) -> float:
+    """Of the words (two letters or more) in `text`, the share that occur in `words`; NaN if there are none."""
+    found = [w.lower() for w in WORD.findall(text)]
+    return sum(w in words for w in found) / len(found) if found else math.nan
+
+
+def conclude_spelling(report: Report, samples: dict, words: set[str], prompt: str = "The ") -> str:
+    """How many of the words each model wrote are real words of the text: untrained, then after its last epoch."""
+    shares = {}
+    for label, written in samples.items():
+        if written:
+            first, last = written[0][1][len(prompt):], written[-1][1][len(prompt):]
+            shares[label] = (word_share(first, words), word_share(last, words), written[-1][0])
+    if not shares:
+        return "No model could write: none finished an epoch with a finite loss."
+    facts = "; ".join(f"{label} {_share(b)} after epoch {epoch} (untrained: {_share(a)})"
+                      for label, (a, b, epoch) in shares.items())
+    improved = [label for label, (a, b, _) in shares.items() if b > (0 if math.isnan(a) else a)]
+    if len(improved) == len(shares):
+        lead = "They learned to spell: every model writes more real words than it did untrained."
+    elif improved:
+        lead = f"Partly: only {', '.join(improved)} now writes more real words than it did untrained."
+    else:
+        lead = "Not yet: in so short a run no model writes more real words than it did untrained."
+    return f"{lead} Share of the words written that occur in the text: {facts}."
+
+
+def _share(value: float) -> str:
+    return "no words" if math.isnan(value) else f"{value:.0%}"
+
+
+DEMOS = (
+    Demo("forgetting", "Why a plain RNN forgets", ":material/trending_down:",
+         "Add two marked numbers from a sequence of 40. Every step back in time multiplies a plain RNN's gradient "
+         "by a number below one, so what it needs to learn from fades away; an LSTM's and a GRU's gates keep a "
+         "path open. We measure the gradient at every step back, and see who solves the task.",
+         RunConfig(DataConfig(task="adding", length=40, n_samples=2000), ModelConfig(hidden_size=32),
+                   TrainConfig(epochs=10, batch_size=32, lr=1e-2, clip=1.0, record_gradients=True)),
+         conclude_forgetting, "pages/2_Gradient_flow.py",
+         {"length": 40, "hidden": 32, "epochs": 10, "lr": 0.01, "clip": 1.0}),
+    Demo("memory", "Long memory", ":material/memory:",
+         "Read a handwritten digit one pixel at a time, 64 steps, and name it at the end: the top of the digit "
+         "lies 64 steps back. The gated cells should remember it better than the plain RNN.",
+         RunConfig(DataConfig(task="digits", reading="pixels"), ModelConfig(hidden_size=32),
+                   TrainConfig(epochs=8, batch_size=32, lr=1e-2, clip=1.0)),
+         conclude_memory, "pages/1_Lab.py",
+         {"task": "digits", "reading": "pixels", "hidden": 32, "epochs": 8, "batch": 32, "lr": 0.01}),
+    Demo("forecast", "Forecasting honestly", ":material/partly_cloudy_day:",
+         "Forecast tomorrow's high temperature in Seattle from the last 30 days, with real weather from "
+         "2012–2015. The honest question: does any network beat persistence, the guess that tomorrow is like today?",
+         RunConfig(DataConfig(task="seattle", length=30), ModelConfig(hidden_size=32),
+                   TrainConfig(epochs=8, batch_size=64, lr=1e-2, clip=1.0)),
+         conclude_forecast, "pages/1_Lab.py",
+         {"task": "seattle", "length": 30, "hidden": 32, "epochs": 8, "lr": 0.01}),
+    Demo("spelling", "Text that learns to spell", ":material/edit_note:",
+         "Three networks read Python's documentation one character at a time and learn to guess the next one. "
+         "After every epoch each writes a line from the same prompt: watch noise turn into words.",
+         RunConfig(DataConfig(task="text", length=50, n_samples=50_000 // 51), ModelConfig(hidden_size=128),
+                   TrainConfig(epochs=5, batch_size=32, lr=1e-2, clip=1.0)),
+         conclude_spelling, "pages/4_Text.py",
+         {"length": 50, "chars": 50_000, "hidden": 128, "epochs": 5, "batch": 32, "lr": 0.01}),
+)
+BY_KEY = {demo.key: demo for demo in DEMOS}
+
+
+def corpus_words(task) -> set[str]:
+    """The words (two letters or more, lower case) of a next-character task's training text."""
+    ids = task.x_train[:, :].flatten().tolist()
+    return {w.lower() for w in WORD.findall("".join(task.vocab[i] for i in ids))}
