@@ -54,14 +54,20 @@ class _Checked:
             if "range" in f.metadata and value is not None:
                 lo, hi = f.metadata["range"]
                 if not lo <= value <= hi:
-                    raise ValueError(f"{where} must be between {lo} and {hi}, got {value!r}")
+                    raise ValueError(f"{where} must be between {lo} and {hi}, got {_short(value)}")
             if "choices" in f.metadata and value not in f.metadata["choices"]:
                 allowed = ", ".join(map(str, f.metadata["choices"]))
-                raise ValueError(f"{where} must be one of {allowed}; got {value!r}")
+                raise ValueError(f"{where} must be one of {allowed}; got {_short(value)}")
         self._check()
 
     def _check(self):
         """Checks that involve several fields; subclasses override."""
+
+
+def _short(value) -> str:
+    """A value as shown in an error message: its repr, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _coerce(owner: str, name: str, value, hint):
@@ -75,18 +81,21 @@ def _coerce(owner: str, name: str, value, hint):
     if hint is bool:
         if isinstance(value, bool):
             return value
-        raise ValueError(f"{where} must be true or false, got {value!r}")
+        raise ValueError(f"{where} must be true or false, got {_short(value)}")
     if hint is int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or value != int(value):
-            raise ValueError(f"{where} must be a whole number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+            raise ValueError(f"{where} must be a whole number, got {_short(value)}")
         return int(value)
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            raise ValueError(f"{where} must be a number, got {value!r}")
-        return float(value)
+            raise ValueError(f"{where} must be a number, got {_short(value)}")
+        try:
+            return float(value)
+        except OverflowError:  # an int past 1e308: infinite as a float, so the range check refuses it
+            return math.inf if value > 0 else -math.inf
     if hint is str and not isinstance(value, str):
-        raise ValueError(f"{where} must be text, got {value!r}")
+        raise ValueError(f"{where} must be text, got {_short(value)}")
     return value
 
 
