@@ -21,7 +21,10 @@ from seqlab.diagnostics import GradientRecorder
 from seqlab.evaluate import evaluate
 from seqlab.models import LABELS, build_model, param_count
 
-EXPLOSION_FACTOR = 1e4  # a validation loss this many times its starting value counts as diverged
+# A validation loss this many times its starting value counts as diverged. Measured on sine, adding, copy, airline,
+# digits and text (RNN, LSTM, GRU; 6 epochs): no run with lr <= 0.1 passed 3x, while Adam at lr 10 sends a
+# regression loss 100-9000x up in its first epoch and then wanders there; 1e4 let those runs go on to the end.
+EXPLOSION_FACTOR = 100
 INIT_TRAIN_PROBE = 1024  # sequences scored for the training loss at initialisation
 DIVERGED_HINT = "lower the learning rate or clip gradients (e.g. clip 1.0)"
 
