@@ -86,13 +86,17 @@ def seqlab_fit(run: RunConfig, task) -> dict:
     return {"epoch_s": epochs, "total_s": time.perf_counter() - start, "steps": steps}
 
 
-def darts_series(task, window: int):
-    """The task's own scaled values as float32 TimeSeries: training part, and validation with its look-back."""
-    from darts import TimeSeries
-
+def darts_values(task, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The task's own scaled values, float32: the training part, and validation with its look-back window."""
     z = task.scaler.transform(task.series["value"].to_numpy()).astype(np.float32)
     a, b = task.split_index
-    return TimeSeries.from_values(z[:a]), TimeSeries.from_values(z[a - window:b])
+    return z[:a], z[a - window:b]
+
+
+def darts_series(task, window: int):
+    from darts import TimeSeries
+
+    return tuple(TimeSeries.from_values(values) for values in darts_values(task, window))
 
 
 def quiet_lightning() -> None:
