@@ -58,6 +58,7 @@ class TrainingSlots:
         self._slots = threading.Semaphore(size)
         self._lock = threading.Lock()
         self.waiting = 0
+        self.busy = 0  # trainings holding a slot now
 
     @contextmanager
     def hold(self, on_wait: Callable[[int], None] = lambda ahead: None, poll: float = 0.5) -> Iterator[None]:
@@ -70,10 +71,26 @@ class TrainingSlots:
         finally:
             with self._lock:
                 self.waiting -= 1
+        with self._lock:
+            self.busy += 1
+            _trace("start", self.busy, self.waiting)
         try:
             yield
         finally:
+            with self._lock:
+                self.busy -= 1
+                _trace("end", self.busy, self.waiting)
             self._slots.release()
+
+
+TRACE_ENV = "SEQLAB_SLOT_TRACE"  # a file path: each slot taken or given back is appended to it (the load test)
+
+
+def _trace(event: str, busy: int, waiting: int) -> None:
+    path = os.environ.get(TRACE_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(f"{time.time():.3f} {event} busy={busy} waiting={waiting}\n")
 
 
 @st.cache_resource
