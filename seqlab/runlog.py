@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import pprint
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -55,6 +54,10 @@ class SavedRun:
     @property
     def name(self) -> str:
         return f"#{self.id} {self.label} · {self.task.get('title', '?')}"
+
+    @property
+    def short_name(self) -> str:
+        return f"#{self.id} {self.label}"
 
     @property
     def epochs_trained(self) -> int:
@@ -158,15 +161,16 @@ def smooth(values: Sequence[float], weight: float) -> list[float]:
 
 
 def overlay_frame(saved: Sequence[SavedRun], metric: str = "val_loss", weight: float = 0.6) -> pd.DataFrame:
-    """Tidy (run, epoch, value, smoothed) of one loss for each saved run, for overlaid curves."""
+    """Tidy (run, arch, task, epoch, value, smoothed) of one loss for each saved run, for overlaid curves."""
     rows = []
     for s in saved:
         epochs = [r.get("epoch") for r in s.history]
         values = [r.get(metric) for r in s.history]
         values = [float(v) if isinstance(v, (int, float)) else math.nan for v in values]
         for e, v, sm in zip(epochs, values, smooth(values, weight), strict=True):
-            rows.append({"run": s.name, "epoch": e, "value": v, "smoothed": sm})
-    return pd.DataFrame(rows, columns=["run", "epoch", "value", "smoothed"])
+            rows.append({"run": s.short_name, "arch": s.label, "task": s.task.get("title", ""), "epoch": e,
+                         "value": v, "smoothed": sm})
+    return pd.DataFrame(rows, columns=["run", "arch", "task", "epoch", "value", "smoothed"])
 
 
 def summary_table(saved: Sequence[SavedRun]) -> pd.DataFrame:
@@ -177,7 +181,8 @@ def summary_table(saved: Sequence[SavedRun]) -> pd.DataFrame:
         c = s.config
         headline = s.result.get(s.headline) if s.headline else None
         rows.append({
-            "id": s.id, "run": s.name, "source": s.source, "task": s.task.get("title", ""), "arch": s.label,
+            "id": s.id, "run": s.name, "short_name": s.short_name, "source": s.source,
+            "task": s.task.get("title", ""), "arch": s.label,
             "status": s.status, "epochs_trained": s.epochs_trained, "train_loss": s.final("train_loss"),
             "val_loss": s.final("val_loss"), "headline": s.headline, "headline_value": _number(headline),
             "beats_baseline": s.result.get("beats_baseline"), "params": s.result.get("params"),
@@ -194,18 +199,25 @@ def _number(value) -> float:
     return float(value) if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) else math.nan
 
 
+def _constructor(part) -> str:
+    """`DataConfig(task='adding', length=10)`: the part's class with the fields that differ from its defaults."""
+    fields = [f for f in dataclasses.fields(part) if getattr(part, f.name) != f.default]
+    return f"{type(part).__name__}({', '.join(f'{f.name}={getattr(part, f.name)!r}' for f in fields)})"
+
+
 def python_snippet(run: RunConfig, upload: str = "YOUR-FILE") -> str:
     """A few lines of Python that train `run` again and print its final losses."""
-    config = pprint.pformat(run.to_dict(), width=100, sort_dicts=False)
     needs_file = run.data.task in ("csv", "sentiment") or (run.data.task == "text" and run.data.corpus == "upload")
     data = f"make_task(run.data, open({upload!r}, 'rb').read())" if needs_file else "make_task(run.data)"
     return (
         "import torch\n\n"
-        "from seqlab.config import RunConfig\n"
+        "from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig\n"
         "from seqlab.data import make_task\n"
         "from seqlab.train import TrainingRun\n\n"
         "torch.set_num_threads(1)  # as the app trains: the same numbers, to the last digit\n"
-        f"run = RunConfig.from_dict({config})\n"
+        f"run = RunConfig(data={_constructor(run.data)},\n"
+        f"                model={_constructor(run.model)},\n"
+        f"                train={_constructor(run.train)})\n"
         f"task = {data}\n"
         "history = list(TrainingRun(run, task))  # one record per epoch, from epoch 0 (untrained)\n"
         "print(history[-1]['train_loss'], history[-1]['val_loss'])\n"

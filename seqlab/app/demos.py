@@ -83,7 +83,8 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
     if comparison.stopped_by_user:
         st.info("Stopped before the end: the conclusion reads the epochs trained so far.", icon="⏹️")
     st.success(conclusion, icon=":material/lightbulb:")
-    left, right = st.columns(2)
+    # the forecast's two panels need the full width; the other demos' second chart fits beside the loss
+    left, right = st.columns(2) if demo.key != "forecast" else (st.container(), st.container())
     baseline = report.loss_baseline or (None, "")
     left.altair_chart(charts.loss_chart(report.history, log_scale, *baseline), width="stretch")
     with right:
@@ -93,7 +94,7 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
             st.altair_chart(grad_through_time_chart(last, title="How far back the gradient reaches, after training"),
                             width="stretch")
         elif demo.key == "forecast" and report.predictions_kind == "forecast":
-            st.altair_chart(charts.predictions_chart(report.predictions, unit=comparison.task.unit), width="stretch")
+            st.altair_chart(charts.predictions_chart(report.predictions, unit=comparison.task.unit), width="content")
         elif demo.key == "memory":
             named = metrics_long(report.table, ("accuracy",))
             st.altair_chart(charts.metrics_chart(named, title="Test digits named correctly"), width="stretch")

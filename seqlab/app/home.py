@@ -27,6 +27,9 @@ PAGES = (
     Page("pages/4_Text.py", "Text", ":material/edit_note:", "docs/text.png",
          "RNN, LSTM and GRU learn to write one character at a time: watch their samples turn from noise into "
          "words epoch by epoch, then give them a prompt of your own and download the trained models."),
+    Page("pages/5_Runs.py", "Runs", ":material/folder_open:", "docs/runs.png",
+         "Every run of your session in one place: overlay their loss curves, sort their results, see what a setting "
+         "does, download weights, and get the exact command that trains a run again."),
 )
 
 CELL_DIAGRAM = """

@@ -4,6 +4,7 @@
 | ----------------------- | ------------------------ | ------------------------ |
 | trainings at once       | SEQLAB_MAX_CONCURRENT    | the CPU count (one thread each) |
 | seconds per architecture| SEQLAB_MAX_SECONDS       | 300                      |
+| runs kept per session   | SEQLAB_MAX_RUNS          | 30 (the Runs page)       |
 
 In `.streamlit/secrets.toml` the same names work in lower case without the prefix (`max_concurrent = 4`).
 A local user can raise them; a value that is not a positive number is ignored (the default holds).
@@ -21,12 +22,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from seqlab.config import TrainConfig, bounds
+from seqlab.runlog import MAX_RUNS
 
 
 @dataclass(frozen=True)
 class Limits:
     max_concurrent: int  # trainings that run at once on this server; the others wait, shown as queued
     max_seconds: float  # wall time of one architecture's training in one comparison
+    max_runs: int = MAX_RUNS  # finished runs a session keeps for the Runs page; the oldest go first
 
 
 def _setting(name: str, default: float, lo: float, hi: float) -> float:
@@ -47,7 +50,8 @@ def current() -> Limits:
     """The limits in force, read afresh so a changed environment applies to the next run."""
     lo, hi = bounds(TrainConfig, "max_seconds")
     return Limits(max_concurrent=int(_setting("max_concurrent", os.cpu_count() or 2, 1, 256)),
-                  max_seconds=_setting("max_seconds", TrainConfig.max_seconds, lo, hi))
+                  max_seconds=_setting("max_seconds", TrainConfig.max_seconds, lo, hi),
+                  max_runs=int(_setting("max_runs", MAX_RUNS, 1, 1000)))
 
 
 class TrainingSlots:

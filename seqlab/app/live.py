@@ -15,6 +15,7 @@ import streamlit as st
 import torch
 
 from seqlab.app import limits
+from seqlab.app import runs as saved_runs
 from seqlab.charts import LiveLossChart
 from seqlab.config import RunConfig
 from seqlab.data import Task
@@ -37,13 +38,17 @@ class Comparison:
     training: Interleaved
     report: Report | None = None  # set once training ends; every later redraw reads it
     stopped_by_user: bool = False
+    key: str = ""  # the page's key ("lab", "demo_memory"): where the Runs page says the runs came from
 
     @property
     def running(self) -> bool:
         return self.report is None
 
     def finish(self) -> None:
+        """Score the runs once, and keep them in the session's run log for the Runs page."""
         self.report = summarise(self.training.runs, self.task)
+        if self.key and not self.report.table.empty:
+            saved_runs.save(self.training.runs, self.task, self.report.table, self.key)
 
     def stop(self) -> None:
         self.training.stop("stopped by you; everything learned so far is kept")
@@ -60,7 +65,7 @@ def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
     happens in `train_live`."""
     cap = limits.current().max_seconds
     runs = [r.replace(train=dataclasses.replace(r.train, max_seconds=min(r.train.max_seconds, cap))) for r in runs]
-    st.session_state[f"{key}_comparison"] = comparison = Comparison(task, train_interleaved(runs, task))
+    st.session_state[f"{key}_comparison"] = comparison = Comparison(task, train_interleaved(runs, task), key=key)
     return comparison
 
 

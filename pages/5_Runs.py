@@ -1,0 +1,39 @@
+"""Runs: every run of this session, compared side by side, exported, reproduced; and results files opened again."""
+
+import streamlit as st
+
+from seqlab.app import runs
+
+st.set_page_config(page_title="Runs · seqlab", page_icon="🗂️", layout="wide")
+st.title("Runs")
+st.write("Every run you finish or stop in this session lands here, from any page and any guided demo. Pick some "
+         "to overlay their loss curves, sort their results, see what a setting does, and take any of them home: "
+         "its history, results, weights, and the exact command that trains it again.")
+
+with st.sidebar:
+    st.header("Open a results file")
+    runs.import_results()
+
+log = runs.session_log()
+if log.dropped:
+    st.info(f"This session keeps the newest {log.limit} runs: the {log.dropped} oldest were dropped. Download what "
+            "you want to keep.", icon=":material/inventory_2:")
+if not log.runs:
+    st.info("No runs yet. Train something in the Lab, on another page or with a guided demo on the home page, or "
+            "open a results JSON in the sidebar.", icon=":material/info:")
+    st.page_link("pages/1_Lab.py", label="Go to the Lab", icon=":material/science:")
+    st.stop()
+
+picked = runs.pick_runs(log)
+if not picked:
+    st.warning("Pick at least one run above.")
+    st.stop()
+
+st.subheader("Loss curves")
+runs.show_curves(picked)
+st.subheader("Results")
+table = runs.show_table(picked)
+st.subheader("A setting against the loss")
+runs.show_setting(table)
+st.subheader("Export and reproduce")
+runs.show_exports(picked)

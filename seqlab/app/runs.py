@@ -1,0 +1,156 @@
+"""The Runs page's Streamlit side: the session's saved runs, compared, exported, reproduced and imported."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from seqlab import charts_runs, runlog
+from seqlab.app import limits
+from seqlab.export import MAX_RESULTS_BYTES, read_results_json
+from seqlab.metrics import METRIC_NAMES
+
+LOG = "runs_log"
+SOURCES = {"lab": "Lab", "grad": "Gradient flow", "cell": "Inside the cell", "text": "Text"}
+LOSSES = {"val_loss": "validation loss", "train_loss": "training loss"}
+
+
+def session_log() -> runlog.RunLog:
+    log = st.session_state.get(LOG)
+    if log is None:
+        log = st.session_state[LOG] = runlog.RunLog(limits.current().max_runs)
+    return log
+
+
+def source_of(key: str) -> str:
+    """Where a comparison was trained, by its page key ("lab", "demo_memory")."""
+    if key.startswith("demo_"):
+        from seqlab.demos import BY_KEY  # the demos' titles; imported late to keep page start-up light
+
+        demo = BY_KEY.get(key.removeprefix("demo_"))
+        return f"Demo: {demo.title}" if demo else "Demo"
+    return SOURCES.get(key, key)
+
+
+def save(runs, task, table: pd.DataFrame, key: str) -> None:
+    """Keep a finished or stopped comparison's runs for the Runs page."""
+    session_log().add(runlog.from_training(runs, task, table, source_of(key)))
+
+
+def pick_runs(log: runlog.RunLog) -> list[runlog.SavedRun]:
+    """A multiselect of the saved runs; the newest comparison (up to three runs) is picked at first."""
+    names = {r.name: r for r in reversed(log.runs)}
+    default = [r.name for r in reversed(log.runs[-3:])]
+    chosen = st.multiselect("Runs to compare", list(names), default=default, key="runs_picked",
+                            placeholder="Pick saved runs")
+    return [names[n] for n in chosen if n in names]
+
+
+def show_table(picked: list[runlog.SavedRun]) -> pd.DataFrame:
+    table = runlog.summary_table(picked)
+    sortable = {"val_loss": "validation loss", "train_loss": "training loss", "headline_value": "test metric",
+                "params": "parameters", "id": "order saved", **{k: v[0] for k, v in runlog.HYPERPARAMETERS.items()}}
+    left, right = st.columns([3, 1])
+    by = left.selectbox("Sort by", list(sortable), format_func=sortable.get, key="runs_sort")
+    ascending = right.toggle("Ascending", True, key="runs_ascending")
+    table = table.sort_values(by, ascending=ascending, na_position="last", kind="stable")
+    st.dataframe(table, hide_index=True, width="stretch", column_order=[
+        "run", "curve", "source", "status", "epochs_trained", "val_loss", "train_loss", "headline",
+        "headline_value", "beats_baseline", "params", "hidden_size", "num_layers", "lr", "batch_size", "dropout",
+        "clip", "optimizer", "seed", "length", "saved_at"], column_config={
+        "curve": st.column_config.LineChartColumn("validation loss", width="small"),
+        "run": st.column_config.TextColumn("run", width="medium"),
+        "epochs_trained": st.column_config.NumberColumn("epochs"),
+        "val_loss": st.column_config.NumberColumn("validation loss", format="%.4g"),
+        "train_loss": st.column_config.NumberColumn("training loss", format="%.4g"),
+        "headline": st.column_config.TextColumn("test metric"),
+        "headline_value": st.column_config.NumberColumn("value", format="%.4g"),
+        "beats_baseline": st.column_config.CheckboxColumn("beats baseline"),
+        "lr": st.column_config.NumberColumn("learning rate", format="%g"),
+        "hidden_size": st.column_config.NumberColumn("hidden"),
+        "saved_at": st.column_config.TextColumn("saved at"),
+    })
+    st.caption("Final values after each run's last epoch. Test metrics: " + ", ".join(
+        sorted({METRIC_NAMES.get(h, h) for h in table["headline"] if h})) + ".")
+    return table
+
+
+def show_curves(picked: list[runlog.SavedRun]) -> None:
+    left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+    metric = left.radio("Curve", list(LOSSES), format_func=LOSSES.get, horizontal=True, key="runs_metric")
+    weight = middle.slider("Smoothing", 0.0, 0.99, 0.6, 0.01, key="runs_smoothing",
+                           help="As in TensorBoard: an exponential moving average of the curve, corrected at the "
+                                "start; 0 shows it as recorded.")
+    log_scale = right.toggle("Log scale", True, key="runs_log_scale")
+    frame = runlog.overlay_frame(picked, metric, weight)
+    st.altair_chart(charts_runs.overlay_chart(frame, LOSSES[metric], log_scale, smoothed=weight > 0),
+                    width="stretch")
+
+
+def show_setting(table: pd.DataFrame) -> None:
+    varied = [k for k in runlog.HYPERPARAMETERS if table[k].nunique(dropna=True) > 1]
+    options = varied or list(runlog.HYPERPARAMETERS)
+    setting = st.selectbox("Setting", options, format_func=lambda k: runlog.HYPERPARAMETERS[k][0],
+                           key="runs_setting", help="The settings that differ between the picked runs come first.")
+    shown, log_x = runlog.HYPERPARAMETERS[setting]
+    st.altair_chart(charts_runs.setting_chart(table, setting, shown, log_x), width="stretch")
+    if not varied:
+        st.caption("The picked runs share every setting: train with another hidden size, learning rate or seed "
+                   "to see its effect here.")
+
+
+def show_exports(picked: list[runlog.SavedRun]) -> None:
+    """Downloads of the picked runs together, then each run's weights and the way to train it again."""
+    both = st.columns(2)
+    both[0].download_button("History of the picked runs (CSV)", runlog.history_frame(picked).to_csv(index=False),
+                            "seqlab-runs-history.csv", "text/csv", icon=":material/download:", width="stretch",
+                            on_click="ignore")
+    both[1].download_button("Results and configs of the picked runs (JSON)",
+                            _json(runlog.results_payload(picked)), "seqlab-runs-results.json", "application/json",
+                            icon=":material/download:", width="stretch", on_click="ignore")
+    for run in picked:
+        with st.expander(f"{run.name}: weights and how to train it again"):
+            show_one(run)
+
+
+def _json(payload: dict) -> str:
+    import json
+
+    return json.dumps(payload, indent=2)
+
+
+def show_one(run: runlog.SavedRun) -> None:
+    if run.weights is not None:
+        st.download_button("Weights (state dict, .pt)", run.weights, f"seqlab-run{run.id}-{run.config.model.arch}.pt",
+                           "application/octet-stream", key=f"runs_weights_{run.id}", on_click="ignore",
+                           icon=":material/download:")
+        st.caption("Load with `model = seqlab.models.build_model(config.model, task)` and "
+                   "`model.load_state_dict(torch.load(file, weights_only=True))`.")
+    again = runlog.reproduce(run)
+    st.markdown("**From a terminal**, the same numbers:")
+    st.code(again.command, language="bash", wrap_lines=True)
+    st.markdown("**From Python:**")
+    st.code(again.python, language="python")
+    if again.note:
+        st.caption(again.note)
+
+
+def import_results() -> None:
+    """A results JSON (from the Lab, this page or the command line) back into the session, as plain JSON."""
+    file = st.file_uploader("Open a results JSON", type=["json"], key="runs_import",
+                            help=f"A file seqlab wrote, at most {MAX_RESULTS_BYTES // 2**20} MB. It is read as "
+                                 "plain JSON; weights are never imported.")
+    if file is None:
+        return
+    done = st.session_state.setdefault("runs_imported", set())
+    if file.file_id in done:
+        return
+    try:
+        payload = read_results_json(file.getvalue())
+    except ValueError as error:
+        st.error(f"**{file.name} cannot be opened:** {error}.")
+        return
+    added = session_log().add(runlog.from_results(payload, f"imported from {file.name}"))
+    done.add(file.file_id)
+    st.session_state["runs_picked"] = [r.name for r in added]
+    st.success(f"Opened {len(added)} run{'s' if len(added) > 1 else ''} from {file.name}.")
