@@ -20,6 +20,7 @@ TASKS = (
 )
 CORPORA = ("python-docs", "shakespeare", "upload")
 TICKER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.^=\-]{0,14}$")
+MAX_NAME_CHARS = 200  # a column name in a config (and so in an uploaded file's header)
 
 
 def _range(lo, hi, default, doc=""):
@@ -138,8 +139,8 @@ class DataConfig(_Checked):
         if self.end and self.end <= self.start:
             raise ValueError(f"DataConfig.end ({self.end}) must come after DataConfig.start ({self.start})")
         for name in ("column", "text_column", "label_column"):
-            if len(getattr(self, name)) > 200:
-                raise ValueError(f"DataConfig.{name} must be at most 200 characters")
+            if len(getattr(self, name)) > MAX_NAME_CHARS:
+                raise ValueError(f"DataConfig.{name} must be at most {MAX_NAME_CHARS} characters")
 
 
 @dataclass(frozen=True)

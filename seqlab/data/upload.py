@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from seqlab.config import MAX_NAME_CHARS
 from seqlab.data.task import DataError, SeriesData
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -139,6 +140,10 @@ def _parse(text: str, notes: list[str]) -> pd.DataFrame:
         notes.append("the first row holds numbers, so it was read as data; columns are named column_1, ...")
     else:
         _check_unique_names(text, sep)
+    too_long = next((c for c in table.columns if len(c) > MAX_NAME_CHARS), None)
+    if too_long is not None:
+        raise DataError(f"a column name is {len(too_long):,} characters long ({too_long[:30]!r}...); at most "
+                        f"{MAX_NAME_CHARS} are allowed: shorten it in the header row and upload again")
     if len(table) > MAX_ROWS:
         raise DataError(f"the file has {len(table):,} rows, over the limit of {MAX_ROWS:,}: "
                         "keep the most recent rows and upload again")

@@ -50,6 +50,8 @@ BAD_FILES = [
     ("ragged rows", b"date,value\n" + b"2021-01-01,1\n" * 5 + b"a\nb,c,d,e,f,g\n" * 20,
      ["different number of fields", "same separator"]),
     ("repeated column names", b"a,a\n" + b"1,2\n" * 40, ["'a' appear more than once", "its own name"]),
+    ("a 300-character column name", rows([str(i % 7) for i in range(40)], header="date," + "x" * 300),
+     ["300 characters long", "shorten it in the header row"]),
     ("over the size cap", over_the_cap(), ["over the 5 MB limit", "keep fewer rows"]),
     ("a pickle", b"\x80\x04\x95" + bytes(60) + b"cos\nsystem\n", ["binary", "export it as CSV"]),
 ]
@@ -94,6 +96,15 @@ def test_infinite_values_among_numbers_are_filled_and_said():
     data = read_csv_series(rows([("inf" if i % 5 == 0 else f"{i}.5") for i in range(40)]))
     assert np.isfinite(data.frame["value"]).all()
     assert any("8 infinite values" in n for n in data.notes)
+
+
+def test_column_names_holding_html_and_markdown_are_offered_as_plain_names(lab):
+    names = ["<img src=x onerror=alert(1)>", "[click](javascript:alert(1))"]
+    values = [f"{np.sin(i / 3):.3f},{i % 5}" for i in range(60)]
+    at = upload(lab_on_csv(lab), "tricky.csv", rows(values, header=f"date,{names[0]},{names[1]}"))
+    assert not at.exception and not at.error
+    assert at.selectbox(key="lab_column_csv").options == names
+    train(at)
 
 
 def lab_on_csv(lab):

@@ -90,6 +90,8 @@ BAD_LABELLED = [
      ["one class only", "at least two classes"]),
     ("a label per row", b"review,label\n" + b"".join(b"text number %d,%d\n" % (i, i) for i in range(40)),
      ["40 different values", "is it really the column of labels"]),
+    ("a 300-character column name", reviews().replace(b"review,", b"r" * 300 + b","),
+     ["300 characters long", "shorten it in the header row"]),
     ("too few rows", reviews(6), ["6 rows", "add more rows"]),
 ]
 
