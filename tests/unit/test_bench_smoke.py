@@ -58,3 +58,10 @@ def test_diagnostics_benchmark_gives_a_finite_row_per_config_and_arch(tmp_path, 
     assert all(r["steps"] >= 2 and r["probe_size"] == 8 for r in rows)
     assert all(finite(r, ("off_ms", "on_ms", "ratio", "probe_ms")) for r in rows)
     assert "worst ratio" in capsys.readouterr().out
+
+
+def test_demo_benchmark_concludes_every_demo_headless(tmp_path, capsys):
+    _, rows = run_bench("bench_demos", ["--quick"], tmp_path)
+    assert [r["demo"] for r in rows] == ["forgetting", "memory", "forecast", "spelling"]
+    assert all(r["headless_s"] > 0 and r["conclusion"] for r in rows)
+    assert "headless" in capsys.readouterr().out
