@@ -137,7 +137,8 @@ class DataConfig(_Checked):
                 except ValueError:
                     raise ValueError(f"DataConfig.{name} must be a date as YYYY-MM-DD, got {text!r}") from None
         if self.end and self.end <= self.start:
-            raise ValueError(f"DataConfig.end ({self.end}) must come after DataConfig.start ({self.start})")
+            raise ValueError(f"DataConfig.end ({self.end}) must come after DataConfig.start ({self.start}): "
+                             "choose a last date later than the first")
         for name in ("column", "text_column", "label_column"):
             if len(getattr(self, name)) > MAX_NAME_CHARS:
                 raise ValueError(f"DataConfig.{name} must be at most {MAX_NAME_CHARS} characters")

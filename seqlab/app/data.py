@@ -55,8 +55,10 @@ def pick_data(key: str = "lab") -> DataChoice:
     if name == "stock":
         fields["ticker"] = st.text_input("Ticker", "MSFT", max_chars=15, key=f"{key}_ticker",
                                          help="A Yahoo Finance symbol such as MSFT, BRK-B or ^GSPC").strip().upper()
-        start = st.date_input("From", dt.date(2010, 1, 1), key=f"{key}_start", min_value=dt.date(1970, 1, 1))
-        end = st.date_input("To", dt.date.today(), key=f"{key}_end", min_value=dt.date(1970, 1, 2))
+        today = dt.date.today()  # the pickers' own default upper limit is ten years after their first value
+        start = st.date_input("From", dt.date(2010, 1, 1), key=f"{key}_start", min_value=dt.date(1970, 1, 1),
+                              max_value=today)
+        end = st.date_input("To", today, key=f"{key}_end", min_value=dt.date(1970, 1, 2), max_value=today)
         fields.update(start=start.isoformat(), end=end.isoformat())
     if name == "csv":
         file = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key=f"{key}_csv",

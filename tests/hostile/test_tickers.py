@@ -1,4 +1,6 @@
-"""Bad tickers never reach the network: the config, the fetcher and the Lab refuse them with a clear message."""
+"""Bad tickers and dates never reach the network: the config, the fetcher and the Lab refuse them clearly."""
+
+import datetime as dt
 
 import pandas as pd
 import pytest
@@ -102,3 +104,33 @@ def test_after_bad_tickers_the_session_still_trains(lab, no_network):
     lab.text_input(key="lab_ticker").set_value("GOOG").run()
     at = train(lab)
     assert "GOOG daily prices" in at.subheader[-1].value and set(no_network) == {"MSFT", "GOOG"}
+
+
+BAD_DATES = {
+    "end before start": ("2020-06-01", "2020-01-01", ["must come after", "choose a last date later"]),
+    "end equal to start": ("2020-06-01", "2020-06-01", ["must come after", "choose a last date later"]),
+    "not a date": ("2020-13-45", "", ["YYYY-MM-DD"]),
+    "a path": ("../../etc", "", ["YYYY-MM-DD"]),
+    "words": ("yesterday", "", ["YYYY-MM-DD"]),
+}
+
+
+@pytest.mark.parametrize("start, end, phrases", BAD_DATES.values(), ids=BAD_DATES.keys())
+def test_bad_dates_are_refused_before_any_download(no_network, start, end, phrases):
+    with pytest.raises(ValueError) as caught:
+        load_series(DataConfig(task="stock", ticker="MSFT", start=start, end=end))
+    clear(str(caught.value), "DataConfig.", *phrases)
+    with pytest.raises(DataError):
+        stocks.fetch_prices("MSFT", start, end or "2021-01-01")
+    assert no_network == []
+
+
+def test_the_lab_refuses_reversed_dates_then_takes_any_start_up_to_today(lab, no_network):
+    lab.selectbox(key="lab_task").set_value("stock").run()
+    lab.date_input(key="lab_start").set_value(dt.date(2020, 6, 1)).run()  # after the picker's old limit
+    assert lab.date_input(key="lab_start").value == dt.date(2020, 6, 1) and no_network[-1] == "MSFT"
+    lab.date_input(key="lab_end").set_value(dt.date(2020, 1, 1)).run()
+    refused(lab, "must come after", "choose a last date later")
+    fetched = len(no_network)
+    lab.date_input(key="lab_end").set_value(dt.date(2021, 6, 1)).run()
+    assert not lab.exception and not lab.error and len(no_network) == fetched + 1
