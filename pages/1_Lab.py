@@ -16,7 +16,6 @@ with st.sidebar:
     model, equal = settings.pick_model(KEY)
     with st.expander("Training", expanded=True):
         train = settings.pick_training(KEY)
-share.publish(KEY, share.LAB)  # the address bar now holds this setup
 
 st.title("Lab")
 st.write("Choose a data set and architectures in the sidebar, press **Train**, and watch them learn side by side "
@@ -24,7 +23,8 @@ st.write("Choose a data set and architectures in the sidebar, press **Train**, a
 
 action = live.take_request(KEY)
 first_run = live.current(KEY) is None and action != "train"  # the data stays open until something is trained
-loaded = data.load_task(choice, KEY, seed=train.seed)
+loaded = data.load_task(choice, KEY, seed=train.seed)  # draws the column picker, if the data has columns
+share.publish(KEY, share.LAB)  # the address bar now holds this setup
 runs, task = [], None
 if loaded:
     cfg, task = loaded

@@ -120,6 +120,19 @@ def _labelled_texts(cfg: DataConfig, choice: DataChoice, key: str) -> tuple[Data
     return cfg, _task(cfg, choice.upload)
 
 
+def _column_key(key: str, task: str, columns: list[str]) -> str:
+    """The column picker's key for this data set, set first to the column a shared link asked for, if it has
+    that column (each data set keeps its own choice; the link's applies to the data set it came with)."""
+    widget, asked = f"{key}_column_{task}", st.session_state.pop(f"{key}_column_asked", None)
+    if asked is not None:
+        if asked in columns:
+            st.session_state[widget] = asked
+        else:
+            st.warning(f"Ignored from the link: column={asked[:30]} (this data set's columns are "
+                       f"{', '.join(columns)})", icon="🔗")
+    return widget
+
+
 def load_task(choice: DataChoice, key: str = "lab", **overrides) -> tuple[DataConfig, Task] | None:
     """The data config and task chosen, with a column picker for series; None (and a message a person can
     act on) when they cannot be built."""
@@ -136,8 +149,9 @@ def load_task(choice: DataChoice, key: str = "lab", **overrides) -> tuple[DataCo
         raw = dataclasses.replace(cfg, column="", length=DataConfig.length)  # what loading depends on
         series, period = _series(raw, upload)
         columns = list(series.value_columns)
-        column = choice.column_slot.selectbox("Column to forecast", columns, key=f"{key}_column_{cfg.task}",
+        column = choice.column_slot.selectbox("Column to forecast", columns, key=_column_key(key, cfg.task, columns),
                                               index=columns.index(series.default_column))
+        st.session_state[f"{key}_column"] = column  # what a shared link says (seqlab.app.share)
         cfg = dataclasses.replace(cfg, column=column)
         return cfg, forecast_task(series, cfg, cfg.task, seasonal_period=period)
     except (DataError, ValueError) as error:

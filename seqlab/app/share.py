@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, TrainC
 
 FIRST_DAY = dt.date(1970, 1, 1)  # the date pickers' min_value
 SAMPLED = ("sine", "adding", "copy")  # tasks whose page shows the "sequences to generate" slider
+COLUMNED = ("seattle", "co2", "airline", "sunspots", "msft", "stock")  # real series with a column picker
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Param:
     format: Callable[[object], str] = str
     shown: Callable[[dict], bool] = lambda values: True
     limits: tuple | None = None  # (lo, hi) of a numeric parameter, from the config field it sets
+    state: str = ""  # the session key (after "<page>_") a link's value goes to, when not the parameter's name
 
 
 def _number(kind, lo, hi) -> Callable[[str], object]:
@@ -77,6 +80,12 @@ def _archs(text: str) -> list[str]:
     return [a for a in ARCHS if a in picked]
 
 
+def _column(text: str) -> str:
+    if not text.strip() or len(text) > 200:
+        raise ValueError("not a column name")
+    return text
+
+
 def _ticker(text: str) -> str:
     if not TICKER_PATTERN.match(text):
         raise ValueError("not a ticker symbol")
@@ -125,6 +134,8 @@ LAB = {
     "reading": one_of(choices(DataConfig, "reading"), shown=_task_is("digits")),
     "length": dataclasses.replace(integer(DataConfig, "length"), shown=lambda values: values.get("task") != "digits"),
     "samples": dataclasses.replace(integer(DataConfig, "n_samples"), shown=_task_is(*SAMPLED)),
+    # the column of a real series; checked against the data set's columns when it is loaded (seqlab.app.data)
+    "column": Param(_column, shown=_task_is(*COLUMNED), state="column_asked"),
     **MODEL, **TRAINING,
 }
 GRAD = {
@@ -147,17 +158,24 @@ TEXT = {
 }
 
 
+def _literal(text: str, most: int = 30) -> str:
+    """Text from the address bar as the notice shows it: cut short, one line, every markdown character
+    escaped, so a link cannot put its own links, images or formatting into the page."""
+    cut = " ".join(text[:most].split())
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$=:])", r"\\\1", cut)
+
+
 def parse_query(params: dict[str, Param], query: dict[str, str]) -> tuple[dict, list[str]]:
-    """The widget values a query string asks for, and a note on each parameter ignored (and why)."""
+    """The widget values a query string asks for, and a note on each parameter ignored (and why), in markdown."""
     values, ignored = {}, []
     for name, text in query.items():
         if name not in params:
-            ignored.append(f"{name} (not a setting of this page)")
+            ignored.append(f"{_literal(name)} (not a setting of this page)")
             continue
         try:
             values[name] = params[name].parse(text)
         except ValueError as error:
-            ignored.append(f"{name}={text[:30]} ({error})")
+            ignored.append(f"{_literal(name)}={_literal(text)} ({error})")
     return values, ignored
 
 
@@ -178,7 +196,7 @@ def restore(key: str, params: dict[str, Param]) -> None:
     st.session_state[f"{key}_link_published"] = query
     values, ignored = parse_query(params, query)
     for name, value in values.items():
-        st.session_state[f"{key}_{name}"] = value
+        st.session_state[f"{key}_{params[name].state or name}"] = value
     if ignored:
         st.warning("Ignored from the link: " + "; ".join(ignored), icon="🔗")
 

@@ -87,3 +87,21 @@ def test_valid_values_round_trip_through_the_query_string():
     values, ignored = share.parse_query(share.LAB, query)
     assert not ignored and values["archs"] == ["rnn", "gru"] and values["lr"] == 3e-4 and values["seed"] == 7
     assert share.to_query(share.LAB, values) == query
+
+
+def test_a_link_picks_a_real_series_column_and_a_wrong_one_is_named():
+    at = page("1_Lab.py", task="seattle", column="wind")
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="lab_column_seattle").value == "wind"
+    assert "wind" in at.query_params["column"]  # published back into the address
+    at = page("1_Lab.py", task="seattle", column="no such column")
+    assert not at.exception and "column=no such column" in at.warning[0].value
+    assert at.selectbox(key="lab_column_seattle").value == "temp_max"  # the data set's default
+
+
+def test_a_second_link_in_the_same_session_is_applied_too():
+    at = page("1_Lab.py", task="adding", epochs="3")
+    at.query_params.clear()
+    at.query_params.update(task="sine", epochs="5")  # as a demo's "Explore this further" link does
+    at.run()
+    assert at.selectbox(key="lab_task").value == "sine" and at.select_slider(key="lab_epochs").value == 5
