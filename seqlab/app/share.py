@@ -162,7 +162,8 @@ def _literal(text: str, most: int = 30) -> str:
     """Text from the address bar as the notice shows it: cut short, one line, every markdown character
     escaped, so a link cannot put its own links, images or formatting into the page."""
     cut = " ".join(text[:most].split())
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$=:])", r"\\\1", cut)
+    escaped = re.sub(r"([\\`*{}\[\]()<>#+\-.!|~$=:])", r"\\\1", cut)
+    return re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", escaped)  # chars_extra stays as it is
 
 
 def parse_query(params: dict[str, Param], query: dict[str, str]) -> tuple[dict, list[str]]:

@@ -141,6 +141,29 @@ def test_a_link_with_400_digit_numbers_opens_the_defaults_with_a_notice(file):
     assert clear(at.warning[0].value, "Ignored from the link", "must be between")
 
 
+HOSTILE_TEXTS = ["", "../../etc/passwd", "<script>alert(1)</script>", "$(reboot)", "; rm -rf /", "\x00", "9" * 400,
+                 "a" * 10_000, "[Log in](https://evil.example/login)", "**BIG**", "1\n2", "%00", "ls `id`"]
+ALL_PARAMS = [(file, name) for file, (_, table) in TABLES.items() for name in table]
+
+
+@pytest.mark.parametrize("file, name", ALL_PARAMS, ids=[f"{f[2:-3]}-{n}" for f, n in ALL_PARAMS])
+def test_any_query_parameter_takes_a_valid_value_or_ignores_hostile_text_with_a_reason(file, name):
+    table = TABLES[file][1]
+    for text in HOSTILE_TEXTS:
+        values, ignored = share.parse_query(table, {name: text})
+        assert len(values) + len(ignored) == 1
+        if ignored:
+            assert ignored[0].startswith(f"{name}=") and len(ignored[0]) < 200
+            assert "](" not in ignored[0] and "**" not in ignored[0]  # no link or formatting gets through
+
+
+def test_a_link_cannot_put_a_link_into_the_pages_notice():
+    at = link("1_Lab.py", {"[Log in again](https://evil.example/login)": "1", "epochs": "[win](https://e.x)"})
+    assert not at.exception
+    notice = at.warning[0].value
+    assert "\\[Log in again\\]\\(https\\://evil" in notice and "](" not in notice
+
+
 def test_after_an_out_of_bounds_link_the_lab_still_trains():
     at = link("1_Lab.py", {"epochs": "0", "hidden": "513", "lr": "-1", "length": "1001", "batch": "1e9"})
     assert not at.exception and "Ignored from the link" in at.warning[0].value

@@ -92,7 +92,7 @@ def test_a_shared_link_with_a_bad_ticker_is_ignored_and_never_fetched(no_network
     at.query_params.update(task="stock", ticker="$(reboot)", start="2015-01-01")
     at.run()
     assert not at.exception and not at.error
-    assert "ticker=$(reboot) (not a ticker symbol)" in at.warning[0].value
+    assert "ticker=\\$\\(reboot\\) (not a ticker symbol)" in at.warning[0].value  # markdown shown literally
     assert at.text_input(key="lab_ticker").value == "MSFT" and no_network == ["MSFT"]
 
 
