@@ -211,3 +211,28 @@ def test_generation_takes_every_knob_at_its_bounds():
         at.run()
         assert not at.exception and not at.error
         assert len(at.session_state["text_generated"].sample.text) == length
+
+
+def test_inside_the_cell_shows_the_first_and_the_last_test_sequence():
+    from seqlab.app.inside import MAX_SEQUENCES
+    from seqlab.app.live import Comparison
+    from seqlab.config import RunConfig
+    from seqlab.data import make_task
+    from seqlab.train import train_interleaved
+
+    data = DataConfig(task="adding", length=10, n_samples=200)
+    task = make_task(data)
+    training = train_interleaved([RunConfig(data, ModelConfig(arch="lstm", hidden_size=4), TrainConfig(epochs=2))],
+                                 task)
+    comparison = Comparison(task, training)
+    list(training)
+    comparison.finish()
+    at = AppTest.from_file(str(PAGES / "3_Inside_the_cell.py"), default_timeout=TIMEOUT)
+    at.session_state["lab_comparison"] = comparison
+    at.run()
+    last = min(len(task.x_test), MAX_SEQUENCES) - 1
+    assert at.number_input(key="cell_index").proto.max == last
+    for index in (0, last, 0):
+        at.number_input(key="cell_index").set_value(index).run()
+        assert not at.exception and not at.error and at.number_input(key="cell_index").value == index
+        assert at.get("vega_lite_chart")
