@@ -123,12 +123,14 @@ def _labelled_texts(cfg: DataConfig, choice: DataChoice, key: str) -> tuple[Data
 def _column_key(key: str, task: str, columns: list[str]) -> str:
     """The column picker's key for this data set, set first to the column a shared link asked for, if it has
     that column (each data set keeps its own choice; the link's applies to the data set it came with)."""
+    from seqlab.app.share import literal  # here: share imports this module (through seqlab.app.text)
+
     widget, asked = f"{key}_column_{task}", st.session_state.pop(f"{key}_column_asked", None)
     if asked is not None:
         if asked in columns:
             st.session_state[widget] = asked
         else:
-            st.warning(f"Ignored from the link: column={asked[:30]} (this data set's columns are "
+            st.warning(f"Ignored from the link: column={literal(asked)} (this data set's columns are "
                        f"{', '.join(columns)})", icon="🔗")
     return widget
 

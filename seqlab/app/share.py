@@ -158,7 +158,7 @@ TEXT = {
 }
 
 
-def _literal(text: str, most: int = 30) -> str:
+def literal(text: str, most: int = 30) -> str:
     """Text from the address bar as the notice shows it: cut short, one line, every markdown character
     escaped, so a link cannot put its own links, images or formatting into the page."""
     cut = " ".join(text[:most].split())
@@ -171,12 +171,12 @@ def parse_query(params: dict[str, Param], query: dict[str, str]) -> tuple[dict, 
     values, ignored = {}, []
     for name, text in query.items():
         if name not in params:
-            ignored.append(f"{_literal(name)} (not a setting of this page)")
+            ignored.append(f"{literal(name)} (not a setting of this page)")
             continue
         try:
             values[name] = params[name].parse(text)
         except ValueError as error:
-            ignored.append(f"{_literal(name)}={_literal(text)} ({error})")
+            ignored.append(f"{literal(name)}={literal(text)} ({error})")
     return values, ignored
 
 

@@ -164,6 +164,14 @@ def test_a_link_cannot_put_a_link_into_the_pages_notice():
     assert "\\[Log in again\\]\\(https\\://evil" in notice and "](" not in notice
 
 
+def test_a_links_column_cannot_put_a_link_into_the_pages_notice():
+    at = link("1_Lab.py", {"task": "msft", "column": "[Log in again](https://evil.example/login)"})
+    assert not at.exception and not at.error
+    notice = next(w.value for w in at.warning if "column=" in w.value)
+    assert "\\[Log in again\\]\\(https\\://evil" in notice and "](" not in notice
+    assert at.selectbox(key="lab_column_msft").value == "close"  # the data set's own default
+
+
 def test_after_an_out_of_bounds_link_the_lab_still_trains():
     at = link("1_Lab.py", {"epochs": "0", "hidden": "513", "lr": "-1", "length": "1001", "batch": "1e9"})
     assert not at.exception and "Ignored from the link" in at.warning[0].value
