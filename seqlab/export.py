@@ -67,7 +67,13 @@ def read_results_json(data: bytes | str) -> dict:
                          "far smaller")
     try:
         payload = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError:
+        raise ValueError("this is not valid JSON: the file is not UTF-8 text; pick a results file that seqlab "
+                         "wrote") from None
+    except RecursionError:
+        raise ValueError("this is not valid JSON for seqlab: it is nested too deeply; pick a results file that "
+                         "seqlab wrote") from None
+    except json.JSONDecodeError as e:
         raise ValueError(f"this is not valid JSON ({e}); pick a results file that seqlab wrote") from None
     if not isinstance(payload, dict) or payload.get("format") != RESULTS_FORMAT:
         raise ValueError(f'this JSON is not a seqlab results file (it has no "format": "{RESULTS_FORMAT}"); '
@@ -81,8 +87,8 @@ def read_results_json(data: bytes | str) -> dict:
     if not payload["runs"]:
         raise ValueError("the results file holds no runs")
     for i, run in enumerate(payload["runs"], 1):
-        if not isinstance(run.get("label"), str) or not isinstance(run.get("status"), str):
-            raise ValueError(f"the results file is damaged: run {i} has no label or status")
+        if not _short_text(run.get("label")) or not _short_text(run.get("status")):
+            raise ValueError(f"the results file is damaged: run {i} has no label or status (short text)")
         try:
             RunConfig.from_dict(run.get("config"))
         except (ValueError, TypeError) as e:
@@ -91,7 +97,29 @@ def read_results_json(data: bytes | str) -> dict:
     for record in payload["history"]:
         if not all(isinstance(v, (str, int, float, list, type(None))) for v in record.values()):
             raise ValueError("the results file is damaged: its history holds values that are not numbers or text")
+        epoch = record.get("epoch")
+        if not _short_text(record.get("label")) or isinstance(epoch, bool) or not isinstance(epoch, int) \
+                or epoch < 0 or any(not _number_or_null(record.get(k)) for k in LOSS_KEYS):
+            raise ValueError("the results file is damaged: each epoch of its history needs a label, a whole epoch "
+                             "number and losses that are numbers")
+    for row in payload["results"]:
+        if not _short_text(row.get("label")) or any(
+                not (_number_or_null(v) or isinstance(v, str) and len(v) <= MAX_LABEL) for v in row.values()):
+            raise ValueError("the results file is damaged: its results table holds values that are not numbers or "
+                             "short text")
     return payload
+
+
+LOSS_KEYS = ("train_loss", "val_loss")
+MAX_LABEL = 100  # characters of a label or a status: seqlab writes "LSTM", "training mean", "out of time"
+
+
+def _short_text(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_LABEL
+
+
+def _number_or_null(value) -> bool:
+    return value is None or isinstance(value, bool) or isinstance(value, (int, float))
 
 
 VOCAB_FORMAT = "seqlab-vocab/1"
