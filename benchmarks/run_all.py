@@ -156,7 +156,7 @@ def machine_line(quick: bool) -> str:
     import torch
 
     kind = "QUICK smoke run, figures meaningless" if quick else "full run"
-    return (f"{dt.date.today().isoformat()}, {platform.python_version()}, torch {torch.__version__}, "
+    return (f"{dt.date.today().isoformat()}, Python {platform.python_version()}, torch {torch.__version__}, "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end; {kind}")
 
 
