@@ -8,8 +8,10 @@ A consumer stops training by stopping iteration; the model and history stay on t
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import threading
 import time
 from collections.abc import Iterator, Sequence
 
@@ -27,6 +29,10 @@ from seqlab.models import LABELS, build_model, param_count
 EXPLOSION_FACTOR = 100
 INIT_TRAIN_PROBE = 1024  # sequences scored for the training loss at initialisation
 DIVERGED_HINT = "lower the learning rate or clip gradients (e.g. clip 1.0)"
+# torch has one default random generator per process, and weight initialisation and dropout draw from it. A shared
+# server trains several sessions in threads at once: without this lock one run's seeded draws interleave with
+# another's, and the same seed no longer gives the same run (the load test saw it: benchmarks/load_test.py).
+GLOBAL_RNG = threading.Lock()
 
 
 class TrainingRun:
@@ -41,7 +47,7 @@ class TrainingRun:
         self.run, self.task = run, task
         self.label = label or LABELS[run.model.arch]
         self.key = run.key()
-        with torch.random.fork_rng(devices=[]):  # leave the caller's random state alone
+        with GLOBAL_RNG, torch.random.fork_rng(devices=[]):  # leave the caller's random state alone
             torch.manual_seed(run.train.seed)
             self.model = build_model(run.model, task)
             self._rng_state = torch.get_rng_state()  # dropout draws from here, epoch after epoch
@@ -83,6 +89,11 @@ class TrainingRun:
         return self._record(train_loss, [], 0, 0.0)
 
     def _train_epoch(self) -> dict:
+        """One epoch; a model with dropout holds GLOBAL_RNG throughout, since every step draws from it."""
+        with GLOBAL_RNG if self.run.model.dropout > 0 else contextlib.nullcontext():
+            return self._train_epoch_drawing()
+
+    def _train_epoch_drawing(self) -> dict:
         model, opt, cfg = self.model, self.optimizer, self.run.train
         x, y = self.task.x_train, self.task.y_train
         params = [p for p in model.parameters() if p.requires_grad]
