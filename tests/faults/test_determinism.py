@@ -68,3 +68,37 @@ def test_the_lab_and_the_command_line_give_the_same_numbers(lab_seed_7, cli_seed
     same = [c for c in lab_seed_7.columns if c not in [*TIMING, "run"]]
     assert list(lab_seed_7.columns) == list(cli_seed_7.columns)
     pd.testing.assert_frame_equal(lab_seed_7[same], cli_seed_7[same])
+
+
+def test_runs_started_in_threads_at_once_keep_their_own_seeds():
+    """A shared server starts sessions' runs in threads at once; each must get its own seed's weights."""
+    import threading
+
+    import torch
+
+    from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+    from seqlab.data import make_task
+    from seqlab.train import TrainingRun
+
+    data = DataConfig(task="sine", length=20, n_samples=300)
+    task = make_task(data)
+
+    def weights(seed: int) -> list[torch.Tensor]:
+        run = RunConfig(data=data, model=ModelConfig(arch="gru", hidden_size=64), train=TrainConfig(seed=seed))
+        return [p.detach().clone() for p in TrainingRun(run, task).model.parameters()]
+
+    alone = weights(3)
+    done = threading.Event()
+
+    def another_session():
+        while not done.is_set():
+            weights(5)
+
+    other = threading.Thread(target=another_session, daemon=True)
+    other.start()
+    try:
+        together = [weights(3) for _ in range(20)]
+    finally:
+        done.set()
+        other.join(10)
+    assert all(all(torch.equal(a, b) for a, b in zip(alone, w, strict=True)) for w in together)
