@@ -228,10 +228,15 @@ def alerts(page) -> list[str]:
 def watch(sessions: list[Session], seconds: float, every: float = 0.3) -> list[int]:
     """Poll every page until each shows its results; return how many showed "Queued" at each poll."""
     queued_counts, deadline = [], time.monotonic() + seconds
-    while any(s.finished is None for s in sessions) and time.monotonic() < deadline:
+    while any(s.finished is None and not s.errors for s in sessions) and time.monotonic() < deadline:
         queued = 0
         for s in sessions:
-            if s.finished is not None:
+            if s.finished is not None or s.errors:
+                continue
+            crashed = s.page.get_by_test_id("stException").all_inner_texts()
+            if crashed:  # a traceback on the page: say which, and stop waiting for this session
+                s.errors += [f"session {s.setup.seed} shows an exception: {' '.join(t.split())[:400]}"
+                             for t in crashed]
                 continue
             texts = alerts(s.page)
             if any("Queued:" in t for t in texts):  # after the icon's name, which is text too

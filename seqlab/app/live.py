@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 import torch
+from streamlit.elements.vega_charts import _altair_globals_lock
 
 from seqlab.app import limits
 from seqlab.app import runs as saved_runs
@@ -23,6 +24,9 @@ from seqlab.evaluate import loss_baseline
 from seqlab.report import Report, summarise
 from seqlab.train import Interleaved, TrainingRun, train_interleaved
 
+# Altair's data transformer and theme are process-wide, and st.altair_chart swaps them under this lock while it
+# converts a chart; LiveLossChart converts its own chart once, and must not meet Streamlit's transformer then.
+ALTAIR_GLOBALS = _altair_globals_lock
 DRAW_EVERY = 0.5  # seconds between chart redraws while training, at least
 DRAW_SHARE = 0.03  # and drawing may take at most this share of the time (slow charts are redrawn less often)
 # One intra-op thread: the server and the browser share the CPU with training, and two spinning OpenMP
@@ -126,7 +130,8 @@ class LiveCharts:
         started = time.perf_counter()
         history = pd.DataFrame(self.comparison.training.history)
         if self.loss is None and history["label"].nunique() == len(self.comparison.training.runs):
-            self.loss = LiveLossChart(history, self.log_scale, *self.baseline, title="Loss, as it trains")
+            with ALTAIR_GLOBALS:  # another session's thread may be inside st.altair_chart, which swaps them
+                self.loss = LiveLossChart(history, self.log_scale, *self.baseline, title="Loss, as it trains")
         if self.loss is not None:
             self.loss_slot.vega_lite_chart(self.loss.spec_for(history), width="stretch")
         extra = self.beside(self.comparison.training.history) if self.beside else None
