@@ -247,12 +247,11 @@ def forget_bias_effect(model_cfg, task, seed: int, bias: float = 1.0, size: int 
     from dataclasses import replace
     from types import SimpleNamespace
 
-    from seqlab.models import build_model
+    from seqlab.models import build_model, seeded
 
     models = []
     for label, value in (("LSTM, default start", None), (f"LSTM, forget bias {bias:g}", bias)):
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)  # the same weights but for the bias
+        with seeded(seed):  # the same weights but for the bias
             model = build_model(replace(model_cfg, arch="lstm", forget_bias=value), task)
         models.append(SimpleNamespace(label=label, model=model))  # what compare_grad_norms reads of a run
     return compare_grad_norms(models, task, size)

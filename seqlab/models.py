@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import threading
+from collections.abc import Iterator
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from seqlab.config import ARCHS, ModelConfig, bounds
+
+# torch has one default random generator per process, and weight initialisation and dropout draw from it. A shared
+# server trains several sessions in threads at once: without this lock one run's seeded draws interleave with
+# another's, and the same seed no longer gives the same run (the load test saw it: benchmarks/load_test.py).
+GLOBAL_RNG = threading.Lock()
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Draw from torch's global generator seeded with `seed`, alone, and leave its state as it was."""
+    with GLOBAL_RNG, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 RECURRENT = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}

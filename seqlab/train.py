@@ -8,10 +8,8 @@ A consumer stops training by stopping iteration; the model and history stay on t
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
-import threading
 import time
 from collections.abc import Iterator, Sequence
 
@@ -21,7 +19,7 @@ from seqlab.config import RunConfig
 from seqlab.data.task import Task
 from seqlab.diagnostics import GradientRecorder
 from seqlab.evaluate import evaluate
-from seqlab.models import LABELS, build_model, param_count
+from seqlab.models import GLOBAL_RNG, LABELS, build_model, param_count, seeded
 
 # A validation loss this many times its starting value counts as diverged. Measured on sine, adding, copy, airline,
 # digits and text (RNN, LSTM, GRU; 6 epochs): no run with lr <= 0.1 passed 3x, while Adam at lr 10 sends a
@@ -29,10 +27,6 @@ from seqlab.models import LABELS, build_model, param_count
 EXPLOSION_FACTOR = 100
 INIT_TRAIN_PROBE = 1024  # sequences scored for the training loss at initialisation
 DIVERGED_HINT = "lower the learning rate or clip gradients (e.g. clip 1.0)"
-# torch has one default random generator per process, and weight initialisation and dropout draw from it. A shared
-# server trains several sessions in threads at once: without this lock one run's seeded draws interleave with
-# another's, and the same seed no longer gives the same run (the load test saw it: benchmarks/load_test.py).
-GLOBAL_RNG = threading.Lock()
 
 
 class TrainingRun:
@@ -47,8 +41,7 @@ class TrainingRun:
         self.run, self.task = run, task
         self.label = label or LABELS[run.model.arch]
         self.key = run.key()
-        with GLOBAL_RNG, torch.random.fork_rng(devices=[]):  # leave the caller's random state alone
-            torch.manual_seed(run.train.seed)
+        with seeded(run.train.seed):  # leave the caller's random state alone
             self.model = build_model(run.model, task)
             self._rng_state = torch.get_rng_state()  # dropout draws from here, epoch after epoch
         self.params = param_count(self.model)
@@ -89,16 +82,22 @@ class TrainingRun:
         return self._record(train_loss, [], 0, 0.0)
 
     def _train_epoch(self) -> dict:
-        """One epoch; a model with dropout holds GLOBAL_RNG throughout, since every step draws from it."""
-        with GLOBAL_RNG if self.run.model.dropout > 0 else contextlib.nullcontext():
+        """One epoch. A model with dropout draws from torch's global generator at every step: it holds
+        GLOBAL_RNG throughout, with its own state swapped in. One without never touches the global state
+        (setting it unlocked would reseed another thread's weight initialisation in the middle)."""
+        if self.run.model.dropout <= 0:
             return self._train_epoch_drawing()
+        with GLOBAL_RNG:
+            torch.set_rng_state(self._rng_state)
+            record = self._train_epoch_drawing()
+            self._rng_state = torch.get_rng_state()
+            return record
 
     def _train_epoch_drawing(self) -> dict:
         model, opt, cfg = self.model, self.optimizer, self.run.train
         x, y = self.task.x_train, self.task.y_train
         params = [p for p in model.parameters() if p.requires_grad]
         model.train()
-        torch.set_rng_state(self._rng_state)
         start = time.perf_counter()
         loss_sum, seen, norms, clipped = 0.0, 0, [], 0
         for idx in torch.randperm(len(x), generator=self.shuffle).split(cfg.batch_size):
@@ -125,7 +124,6 @@ class TrainingRun:
                 self._end("out of time", f"the wall-time budget of {cfg.max_seconds:g} s ran out in epoch "
                                          f"{self.epoch}")
                 break
-        self._rng_state = torch.get_rng_state()
         seconds = time.perf_counter() - start
         self.elapsed += seconds
         train_loss = loss_sum / seen if seen else float("nan")
