@@ -21,18 +21,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+from benchmarks.serve import CHROMIUM_ARGS, free_port, stop, wait_healthy  # noqa: E402
+
 CHROMIUM = os.environ.get("SEQLAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TARGET = 1.3  # the app may take at most 30% longer than a bare torch page to show its first chart
 DEADLINE = 180.0  # seconds one start may take before the benchmark gives up
 VEGA = "[data-testid='stVegaLiteChart'] svg.marks"
@@ -53,35 +54,6 @@ st.altair_chart(alt.Chart(frame).mark_line().encode(x="step", y="value"))
 '''
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, server: subprocess.Popen, deadline: float) -> None:
-    """Poll Streamlit's health endpoint every 50 ms until it answers 200."""
-    while time.perf_counter() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.returncode}:\n{server.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"streamlit did not answer on {url} in time")
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def cold_start(browser, script: Path, path: str, selector: str) -> dict:
     """Seconds from spawning `streamlit run script` to its server answering, its title and its first chart."""
     port = free_port()
@@ -92,7 +64,7 @@ def cold_start(browser, script: Path, path: str, selector: str) -> dict:
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     context = None
     try:
-        wait_healthy(url, server, start + DEADLINE)
+        wait_healthy(url, server, DEADLINE - (time.perf_counter() - start), poll=0.05)
         up = time.perf_counter() - start
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         page = context.new_page()

@@ -22,19 +22,19 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+from benchmarks.serve import CHROMIUM_ARGS, free_port, stop, wait_healthy  # noqa: E402
 
 CHROMIUM = os.environ.get("SEQLAB_CHROMIUM", "/usr/bin/chromium")
 MEMORY_BOUND = 2**30  # bytes: the documented bound for a shared server (issue 6: under 1 GB with 8 sessions)
@@ -79,12 +79,6 @@ def expected_verdict(setup: Setup) -> str:
 
 # ---- the server and its memory -------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(env: dict[str, str], seconds: float = 90):
     """`streamlit run dashboard.py` on a free port: yields (url, process); stopped on the way out."""
@@ -96,26 +90,10 @@ def streamlit_server(env: dict[str, str], seconds: float = 90):
         cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + seconds
-        while True:
-            if server.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"streamlit exited with code {server.returncode}:\n{log.read()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"streamlit did not answer on {url} within {seconds} s") from None
-                time.sleep(0.3)
+        wait_healthy(url, server, seconds, output=lambda: log.seek(0) or log.read())
         yield url, server
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()
 
 
@@ -181,8 +159,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

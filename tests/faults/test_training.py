@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seqlab.app.live import Comparison
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.export import history_csv
-from seqlab.train import DIVERGED_HINT, train, train_interleaved
+from seqlab.train import DIVERGED_HINT, train
+from tests.app.test_lab import half_trained
 
 ROOT = Path(__file__).parents[2]
 LAB = "pages/1_Lab.py"
@@ -51,18 +51,6 @@ def test_the_lab_stops_every_exploding_architecture_and_still_shows_results():
     assert [w.split(" ")[0] for w in warnings] == ["RNN", "LSTM", "GRU"]
     assert all("exploded" in w and "lower the learning rate" in w for w in warnings)
     assert len(at.dataframe) == 1  # the metrics table, with the baseline, is still there
-
-
-def half_trained(epochs: int, records: int) -> Comparison:
-    data = DataConfig(task="sine", n_samples=500, length=20)
-    runs = [RunConfig(data=data, model=ModelConfig(arch=a, hidden_size=8), train=TrainConfig(epochs=epochs))
-            for a in ("lstm", "gru")]
-    task = make_task(data)
-    comparison = Comparison(task, train_interleaved(runs, task))
-    records_so_far = iter(comparison.training)
-    for _ in range(records):
-        next(records_so_far)
-    return comparison
 
 
 def lab(**state) -> AppTest:
