@@ -31,7 +31,7 @@ def app_url():
         stop(server)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed after each file: later tests (the load test) start Playwright again
 def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
