@@ -189,5 +189,5 @@ BY_KEY = {demo.key: demo for demo in DEMOS}
 
 def corpus_words(task) -> set[str]:
     """The words (two letters or more, lower case) of a next-character task's training text."""
-    ids = task.x_train[:, :].flatten().tolist()
+    ids = task.x_train.flatten().tolist()
     return {w.lower() for w in WORD.findall("".join(task.vocab[i] for i in ids))}

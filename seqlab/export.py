@@ -33,21 +33,26 @@ def json_value(value):
     return value
 
 
+def results_document(task: dict, baseline: str | None, headline: str | None, runs: list[dict], results: list[dict],
+                     history: list[dict]) -> dict:
+    """The results JSON's content, in the one format every writer and `read_results_json` share."""
+    return {
+        "format": RESULTS_FORMAT, "seqlab_version": __version__, "task": task, "baseline": baseline,
+        "headline_metric": headline, "runs": runs,
+        "results": [{k: json_value(v) for k, v in row.items()} for row in results],
+        "history": [{k: json_value(v) for k, v in rec.items()} for rec in history],
+    }
+
+
 def results_dict(runs, task: Task, table: pd.DataFrame) -> dict:
     """Everything needed to read a run again or reproduce it: configs, task, history, final results."""
-    return {
-        "format": RESULTS_FORMAT,
-        "seqlab_version": __version__,
-        "task": {"name": task.name, "title": task.title, "kind": task.kind, "sizes": task.sizes(),
-                 "notes": list(task.notes), "warnings": list(task.warnings),
-                 "source": task.source},
-        "baseline": table.attrs.get("baseline"),
-        "headline_metric": table.attrs.get("headline"),
-        "runs": [{"label": r.label, "key": r.key, "status": r.status, "reason": r.reason,
-                  "config": r.run.to_dict()} for r in runs],
-        "results": [{k: json_value(v) for k, v in row.items()} for row in table.to_dict("records")],
-        "history": [{k: json_value(v) for k, v in rec.items()} for r in runs for rec in r.history],
-    }
+    return results_document(
+        task={"name": task.name, "title": task.title, "kind": task.kind, "sizes": task.sizes(),
+              "notes": list(task.notes), "warnings": list(task.warnings), "source": task.source},
+        baseline=table.attrs.get("baseline"), headline=table.attrs.get("headline"),
+        runs=[{"label": r.label, "key": r.key, "status": r.status, "reason": r.reason, "config": r.run.to_dict()}
+              for r in runs],
+        results=table.to_dict("records"), history=[rec for r in runs for rec in r.history])
 
 
 def results_json(runs, task: Task, table: pd.DataFrame) -> str:

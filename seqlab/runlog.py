@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from seqlab import __version__
 from seqlab.cli import command_for
 from seqlab.config import RunConfig
-from seqlab.export import RESULTS_FORMAT, json_value, results_dict, state_dict_bytes
+from seqlab.export import results_dict, results_document, state_dict_bytes
 
 MAX_RUNS = 30  # kept per session unless the server says otherwise (seqlab.app.limits)
 
@@ -93,10 +92,6 @@ class RunLog:
         self.dropped += excess
         return added
 
-    def find(self, ids: Iterable[int]) -> list[SavedRun]:
-        wanted = set(ids)
-        return [r for r in self.runs if r.id in wanted]
-
 
 def _now() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
@@ -131,14 +126,11 @@ def _saved(entry: dict, payload: dict, source: str, weights: bytes | None) -> Sa
 def results_payload(saved: Sequence[SavedRun]) -> dict:
     """The results JSON of some saved runs, in the format `seqlab.export.results_json` writes and imports read."""
     first = saved[0]
-    return {
-        "format": RESULTS_FORMAT, "seqlab_version": __version__, "task": first.task,
-        "baseline": first.baseline, "headline_metric": first.headline,
-        "runs": [{"label": s.label, "key": s.config.key(), "status": s.status, "reason": s.reason,
-                  "config": s.config.to_dict()} for s in saved],
-        "results": [s.result for s in saved] + list(first.baselines),
-        "history": [{k: json_value(v) for k, v in rec.items()} for s in saved for rec in s.history],
-    }
+    return results_document(
+        task=first.task, baseline=first.baseline, headline=first.headline,
+        runs=[{"label": s.label, "key": s.config.key(), "status": s.status, "reason": s.reason,
+               "config": s.config.to_dict()} for s in saved],
+        results=[s.result for s in saved] + list(first.baselines), history=[rec for s in saved for rec in s.history])
 
 
 def history_frame(saved: Sequence[SavedRun]) -> pd.DataFrame:
@@ -181,7 +173,7 @@ def summary_table(saved: Sequence[SavedRun]) -> pd.DataFrame:
         c = s.config
         headline = s.result.get(s.headline) if s.headline else None
         rows.append({
-            "id": s.id, "run": s.name, "short_name": s.short_name, "source": s.source,
+            "id": s.id, "run": s.name, "source": s.source,
             "task": s.task.get("title", ""), "arch": s.label,
             "status": s.status, "epochs_trained": s.epochs_trained, "train_loss": s.final("train_loss"),
             "val_loss": s.final("val_loss"), "headline": s.headline, "headline_value": _number(headline),

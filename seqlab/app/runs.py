@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -106,17 +108,12 @@ def show_exports(picked: list[runlog.SavedRun]) -> None:
                             "seqlab-runs-history.csv", "text/csv", icon=":material/download:", width="stretch",
                             on_click="ignore")
     both[1].download_button("Results and configs of the picked runs (JSON)",
-                            _json(runlog.results_payload(picked)), "seqlab-runs-results.json", "application/json",
+                            json.dumps(runlog.results_payload(picked), indent=2), "seqlab-runs-results.json",
+                            "application/json",
                             icon=":material/download:", width="stretch", on_click="ignore")
     for run in picked:
         with st.expander(f"{run.name}: weights and how to train it again"):
             show_one(run)
-
-
-def _json(payload: dict) -> str:
-    import json
-
-    return json.dumps(payload, indent=2)
 
 
 def show_one(run: runlog.SavedRun) -> None:

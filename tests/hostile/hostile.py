@@ -11,6 +11,13 @@ RAW = ("Traceback", "Error tokenizing", "C error", "codec can't decode", "No col
        "Errno", "KeyError", "IndexError")  # what a message a person reads must never look like
 
 
+def past_the_cap(header: bytes, row: bytes) -> bytes:
+    """A CSV of `header` and `row` repeated until it is just over the upload cap."""
+    from seqlab.data.upload import MAX_UPLOAD_BYTES
+
+    return header + row * (MAX_UPLOAD_BYTES // len(row) + 1)
+
+
 def clear(message: str, *phrases: str) -> str:
     """`message`, checked to say what was wrong (each of `phrases`) without a programmer's wording."""
     assert not any(raw in message for raw in RAW), message

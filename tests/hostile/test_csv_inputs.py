@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hostile import clear, refused, train, upload
+from hostile import clear, past_the_cap, refused, train, upload
 
 from seqlab.config import DataConfig
 from seqlab.data import DataError, make_task
-from seqlab.data.upload import MAX_UPLOAD_BYTES, read_csv_series
+from seqlab.data.upload import read_csv_series
 
 
 def rows(values, header: str = "date,value", sep: str = ",") -> bytes:
@@ -18,11 +18,6 @@ def rows(values, header: str = "date,value", sep: str = ",") -> bytes:
 
 def good_csv(n: int = 120) -> bytes:
     return rows([f"{np.sin(i / 5) * 10 + i * 0.1:.3f}" for i in range(n)])
-
-
-def over_the_cap() -> bytes:
-    line = b"2021-01-01,1.5\n"
-    return b"date,value\n" + line * (MAX_UPLOAD_BYTES // len(line) + 1)
 
 
 # (name, file's bytes, phrases the message must hold: what was wrong, then what to do)
@@ -52,7 +47,8 @@ BAD_FILES = [
     ("repeated column names", b"a,a\n" + b"1,2\n" * 40, ["'a' appear more than once", "its own name"]),
     ("a 300-character column name", rows([str(i % 7) for i in range(40)], header="date," + "x" * 300),
      ["300 characters long", "shorten it in the header row"]),
-    ("over the size cap", over_the_cap(), ["over the 5 MB limit", "keep fewer rows"]),
+    ("over the size cap", past_the_cap(b"date,value\n", b"2021-01-01,1.5\n"),
+     ["over the 5 MB limit", "keep fewer rows"]),
     ("a pickle", b"\x80\x04\x95" + bytes(60) + b"cos\nsystem\n", ["binary", "export it as CSV"]),
 ]
 

@@ -1,12 +1,11 @@
 """Bad text uploads: a .txt for the Text page and a CSV of labelled texts for the Lab, refused with a clear message."""
 
 import pytest
-from hostile import clear, refused, train, upload
+from hostile import clear, past_the_cap, refused, train, upload
 
 from seqlab.config import DataConfig
 from seqlab.data import DataError, make_task
 from seqlab.data.corpus import MAX_TEXT_BYTES, corpus_from_upload
-from seqlab.data.upload import MAX_UPLOAD_BYTES
 
 PROSE = "".join(f"Line {i}: the cat sat on the mat, and the dog sat on the log.\n" for i in range(300)).encode()
 
@@ -71,11 +70,6 @@ def reviews(rows: int = 60) -> bytes:
                                              for i in range(rows)]).encode()
 
 
-def over_the_csv_cap() -> bytes:
-    row = b'"a long and winding review of a film that goes on",pos\n'
-    return b"review,sentiment\n" + row * (MAX_UPLOAD_BYTES // len(row) + 1)
-
-
 BAD_LABELLED = [
     ("empty", b"", ["empty", "choose a CSV file"]),
     ("one character", b"a", ["no rows", "add rows of texts and their labels"]),
@@ -83,7 +77,8 @@ BAD_LABELLED = [
     ("binary", bytes(range(256)) * 4, ["binary", "export it as CSV"]),
     ("not UTF-8", reviews().decode().replace("wonderful", "merveilleux \u00e9").encode("cp1252"),
      ["not UTF-8", "CSV UTF-8"]),
-    ("huge", over_the_csv_cap(), ["over the 5 MB limit", "keep fewer rows"]),
+    ("huge", past_the_cap(b"review,sentiment\n", b'"a long and winding review of a film that goes on",pos\n'),
+     ["over the 5 MB limit", "keep fewer rows"]),
     ("numbers only", b"a,b\n" + b"".join(b"%d,%d\n" % (i, i % 2) for i in range(40)),
      ["no text column", "a column of texts"]),
     ("one class", b"review,sentiment\n" + b"".join(b"text number %d,pos\n" % i for i in range(40)),
