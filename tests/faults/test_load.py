@@ -17,8 +17,9 @@ def load_test_module():
 
 
 def test_ten_sessions_complete_with_their_own_results_within_the_queue_and_memory_limits():
+    # 4 epochs of 500 points: each comparison trains long enough that the ones behind it are seen "Queued"
     load = load_test_module()
-    result = load.run_load_test(sessions=10, max_concurrent=2, epochs=2, samples=300, timeout=150)
+    result = load.run_load_test(sessions=10, max_concurrent=2, epochs=4, samples=500, timeout=150)
     assert not result.errors  # no traceback or error shown, and no session's verdict differs from its config's
     assert result.completed == 10 and result.own_results == 10 and result.foreign_results == 0
     assert result.trainings_started == 10 and result.most_slots_held == 2  # the limit is reached, never passed
