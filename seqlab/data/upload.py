@@ -114,7 +114,7 @@ def _decode(data, max_bytes: int) -> str:
     sample = text[:65536]  # enough to tell text from binary without scanning 5 MB character by character
     if sum(not (c.isprintable() or c in "\t\r\n") for c in sample) > 0.1 * len(sample):
         raise DataError("this looks like a binary file, not CSV text: export it as CSV and upload again")
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line endings, as pandas reads them
 
 
 def _separator(text: str) -> str:
@@ -153,7 +153,10 @@ def _parse(text: str, notes: list[str]) -> pd.DataFrame:
 def _check_unique_names(text: str, sep: str) -> None:
     """Refuse a header that names a column twice (pandas would silently rename the second one "name.1")."""
     first = text.lstrip().split("\n", 1)[0]
-    names = [n.strip() for n in next(csv.reader([first], delimiter=sep, skipinitialspace=True), [])]
+    try:
+        names = [n.strip() for n in next(csv.reader([first], delimiter=sep, skipinitialspace=True), [])]
+    except csv.Error:  # pandas read this header already; a quirk only Python's csv module minds is not a repeat
+        return
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         shown = ", ".join(repr(n[:40]) for n in repeated[:5])
