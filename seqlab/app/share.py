@@ -189,10 +189,16 @@ def to_query(params: dict[str, Param], values: dict) -> dict[str, str]:
 def restore(key: str, params: dict[str, Param]) -> None:
     """Put a link's valid settings into the widgets' state (call before any widget) and say which parameters
     were ignored: on the first visit, and whenever the address holds settings this page did not publish
-    itself (a link from a guided demo, say)."""
+    itself (a link from a guided demo, say). Coming back from another page, whose run let Streamlit drop this
+    page's widget values, puts back the settings the page last published."""
     query = {name: st.query_params[name] for name in st.query_params}
     published = st.session_state.get(f"{key}_link_published")
-    if published is not None and (query == published or not query):
+    if published is not None and not query:  # back from another page, whose run dropped this page's widget state
+        values, _ = parse_query(params, published)
+        for name, value in values.items():
+            st.session_state.setdefault(f"{key}_{params[name].state or name}", value)
+        return
+    if query == published:
         return
     st.session_state[f"{key}_link_published"] = query
     values, ignored = parse_query(params, query)

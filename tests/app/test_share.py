@@ -105,3 +105,26 @@ def test_a_second_link_in_the_same_session_is_applied_too():
     at.query_params.update(task="sine", epochs="5")  # as a demo's "Explore this further" link does
     at.run()
     assert at.selectbox(key="lab_task").value == "sine" and at.select_slider(key="lab_epochs").value == 5
+
+
+@pytest.mark.parametrize("name, other, query, expected", [
+    ("1_Lab.py", "2_Gradient_flow.py", {"task": "adding", "epochs": "7", "hidden": "8"},
+     {"lab_task": "adding", "lab_epochs": 7, "lab_hidden": 8}),
+    ("2_Gradient_flow.py", "1_Lab.py", {"length": "20", "epochs": "3"}, {"grad_length": 20, "grad_epochs": 3}),
+    ("4_Text.py", "1_Lab.py", {"chars": "20000", "epochs": "2"}, {"text_chars": 20_000,
+                                                                           "text_epochs": 2}),
+])
+def test_a_page_keeps_its_settings_after_a_visit_to_another_page(name, other, query, expected):
+    at = AppTest.from_file(str(PAGES.parent / "dashboard.py"), default_timeout=120).run()
+    visit = lambda path, **link: at.switch_page(f"pages/{path}").run() if not link else (  # noqa: E731
+        at.switch_page(f"pages/{path}"), at.query_params.update(link), at.run())[-1]
+    visit(name, **query)
+    assert {f: at.session_state[f] for f in expected} == expected
+    at.query_params.clear()  # the sidebar's link to another page carries no settings
+    visit(other)
+    assert not at.exception and all(f not in at.session_state for f in expected)  # Streamlit dropped the widgets
+    at.query_params.clear()
+    visit(name)
+    assert not at.exception and not at.warning
+    assert {f: at.session_state[f] for f in expected} == expected
+    assert {k: at.query_params[k] for k in query} == query  # and the address bar holds them again

@@ -1,5 +1,7 @@
 """The main journey in a real browser: open the Lab by its link, train the default comparison, read the results."""
 
+import re
+
 from playwright.sync_api import expect
 
 TRAINING_TIMEOUT_MS = 240_000  # the default sine comparison takes seconds; leave room for a busy machine
@@ -58,4 +60,27 @@ def test_a_shared_link_opens_the_same_setup_and_a_tampered_one_opens_defaults(pa
     page.goto(f"{app_url}/Lab?epochs=abc&hidden=99999&task=../../etc")
     expect(page.get_by_text("Ignored from the link")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("RNN · 64 units")).to_be_visible()  # the defaults
+    no_error_boxes(page)
+
+
+def test_leaving_the_lab_mid_run_and_coming_back_finishes_the_comparison(page, app_url):
+    # long enough that the page is left while it trains: 500 samples of length 60, 100 epochs, two architectures
+    page.goto(f"{app_url}/Lab?task=sine&samples=500&length=60&archs=lstm,gru&hidden=32&epochs=100")
+    expect(page.get_by_text("LSTM · 32 units")).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="Train").click()
+    expect(page.get_by_text(re.compile(r"GRU · epoch [1-9]/100"))).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
+    page.get_by_test_id("stSidebarNav").get_by_text("Gradient flow").click()  # leave mid-run
+    expect(page.get_by_role("heading", name="Gradient flow").first).to_be_visible(timeout=60_000)
+    no_error_boxes(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Lab").click()  # come back: it carries on and ends
+    expect(page.get_by_text("LSTM · 32 units")).to_be_visible(timeout=60_000)  # with the settings it had
+    expect(page.get_by_role("heading", name="Results", exact=False)).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    expect(page.get_by_text("stopped", exact=False)).to_have_count(0)  # nothing was cut short
+    no_error_boxes(page)
+
+    page.get_by_role("button", name="Train").click()  # the training slot was given back: a new run starts and ends
+    expect(page.get_by_text(re.compile(r"LSTM · epoch \d+/100"))).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="Stop").click()
+    expect(page.get_by_role("heading", name="Results", exact=False)).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
     no_error_boxes(page)
