@@ -5,12 +5,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from seqlab.app import demos
+from seqlab.app import demos, live
 from seqlab.app.home import CELL_DIAGRAM, PAGES
 from seqlab.data import REGISTRY
 
 ROOT = Path(__file__).parent
 st.set_page_config(page_title="seqlab", page_icon="🔁", layout="wide")
+live.show_paused("demo")
 
 st.title("seqlab: see how sequence models learn")
 st.write(

@@ -7,6 +7,7 @@ from seqlab.app import data, live, results, settings, share
 KEY = "lab"
 st.set_page_config(page_title="Lab · seqlab", page_icon="🧪", layout="wide")
 share.restore(KEY, share.LAB)  # a shared link sets the widgets before they are drawn
+live.show_paused(KEY)
 
 with st.sidebar:
     st.header("Data")

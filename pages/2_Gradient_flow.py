@@ -8,6 +8,7 @@ from seqlab.presets import comparison_runs
 KEY = "grad"
 st.set_page_config(page_title="Gradient flow · seqlab", page_icon="📉", layout="wide")
 share.restore(KEY, share.GRAD)  # a shared link sets the widgets before they are drawn
+live.show_paused(KEY)
 
 with st.sidebar:
     st.header("The demo")

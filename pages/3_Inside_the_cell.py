@@ -8,6 +8,7 @@ from seqlab.presets import CELL_DEMO, comparison_runs
 
 KEY = "cell"
 st.set_page_config(page_title="Inside the cell · seqlab", page_icon="🔬", layout="wide")
+live.show_paused(KEY)
 
 st.title("Inside the cell")
 st.write("Pick a trained model and one sequence, and see what every unit of the network holds at every step: "

@@ -7,6 +7,7 @@ from seqlab.app import live, results, settings, share, text
 KEY = "text"
 st.set_page_config(page_title="Text · seqlab", page_icon="✍️", layout="wide")
 share.restore(KEY, share.TEXT)  # a shared link sets the widgets before they are drawn
+live.show_paused(KEY)
 
 with st.sidebar:
     st.header("Text")

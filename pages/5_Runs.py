@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from seqlab.app import runs
+from seqlab.app import live, runs
 
 st.set_page_config(page_title="Runs · seqlab", page_icon="🗂️", layout="wide")
+live.show_paused("runs")
 st.title("Runs")
 st.write("Every run you finish or stop in this session lands here, from any page and any guided demo. Pick some "
          "to overlay their loss curves, sort their results, see what a setting does, and take any of them home: "

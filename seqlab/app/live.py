@@ -73,6 +73,39 @@ def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
     return comparison
 
 
+# where each page's comparison lives: a comparison left mid-run waits there and carries on when it is opened again
+HOMES = {"lab": ("pages/1_Lab.py", "Lab"), "grad": ("pages/2_Gradient_flow.py", "Gradient flow"),
+         "cell": ("pages/3_Inside_the_cell.py", "Inside the cell"), "text": ("pages/4_Text.py", "Text")}
+
+
+def paused(here: str) -> list[tuple[str, str, Comparison]]:
+    """(page path, title, comparison) of every comparison left mid-run on a page other than `here`
+    (guided demos, keyed "demo_<name>", live on the home page, whose `here` is "demo")."""
+    found = []
+    for name, value in list(st.session_state.items()):
+        key = str(name).removesuffix("_comparison")
+        if key == name or key.split("_")[0] == here or not isinstance(value, Comparison) or not value.running:
+            continue
+        if key.startswith("demo_"):
+            found.append(("dashboard.py", "Guided demo", value))
+        elif key in HOMES:
+            found.append((*HOMES[key], value))
+    return found
+
+
+def show_paused(here: str) -> None:
+    """In the sidebar: a link back to each comparison left mid-run on another page (a page trains only while it
+    is open, so leaving it pauses its comparison; nothing learned is lost)."""
+    waiting = paused(here)
+    if waiting:
+        st.sidebar.caption("Paused when you left; each carries on when you open it again:")
+    for path, title, comparison in waiting:
+        left = [r for r in comparison.training.runs if not r.finished]
+        epoch = min(max(r.epoch - 1, 0) for r in left) if left else 0
+        total = left[0].run.train.epochs if left else 0
+        st.sidebar.page_link(path, icon=":material/pause_circle:", label=f"{title} · epoch {epoch} of {total}")
+
+
 def request(key: str, action: str) -> None:
     """Button callback: remember what was asked; the page acts on it when it runs."""
     st.session_state[f"{key}_action"] = action

@@ -63,7 +63,7 @@ def test_a_shared_link_opens_the_same_setup_and_a_tampered_one_opens_defaults(pa
     no_error_boxes(page)
 
 
-def test_leaving_the_lab_mid_run_and_coming_back_finishes_the_comparison(page, app_url):
+def test_leaving_the_lab_mid_run_and_coming_back_finishes_the_comparison(page, app_url, screenshots):
     # long enough that the page is left while it trains: 500 samples of length 60, 100 epochs, two architectures
     page.goto(f"{app_url}/Lab?task=sine&samples=500&length=60&archs=lstm,gru&hidden=32&epochs=100")
     expect(page.get_by_text("LSTM · 32 units")).to_be_visible(timeout=60_000)
@@ -71,8 +71,11 @@ def test_leaving_the_lab_mid_run_and_coming_back_finishes_the_comparison(page, a
     expect(page.get_by_text(re.compile(r"GRU · epoch [1-9]/100"))).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
     page.get_by_test_id("stSidebarNav").get_by_text("Gradient flow").click()  # leave mid-run
     expect(page.get_by_role("heading", name="Gradient flow").first).to_be_visible(timeout=60_000)
+    back = page.get_by_role("link", name=re.compile(r"Lab · epoch \d+ of 100"))  # the way back, in the sidebar
+    expect(back).to_be_visible(timeout=60_000)
     no_error_boxes(page)
-    page.get_by_test_id("stSidebarNav").get_by_text("Lab").click()  # come back: it carries on and ends
+    page.screenshot(path=screenshots / "paused.png")
+    back.click()  # come back: it carries on and ends
     expect(page.get_by_text("LSTM · 32 units")).to_be_visible(timeout=60_000)  # with the settings it had
     expect(page.get_by_role("heading", name="Results", exact=False)).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
     expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
