@@ -64,7 +64,23 @@ def verdict(table: pd.DataFrame) -> str:
            f"against {bar:.3g}"
     if not losses.empty:
         text += f"; {_names(losses)} {'does' if len(losses) == 1 else 'do'} not ({values(losses)})"
-    return text + "."
+    return text + "." + _stronger_baseline(table, key, name)
+
+
+def _stronger_baseline(table: pd.DataFrame, key: str, reference: str) -> str:
+    """A sentence when another baseline beats even the best model: the networks beat the reference, not the
+    simplest thing that works."""
+    models = table.loc[table["kind"] == "model", key].dropna()
+    others = table[(table["kind"] == "baseline") & (table["label"] != reference)].dropna(subset=[key])
+    if models.empty or others.empty:
+        return ""
+    lower = metrics.better(key, 0.0, 1.0)  # the metric's direction: is a smaller value better?
+    best_model = models.min() if lower else models.max()
+    best = others.loc[others[key].idxmin() if lower else others[key].idxmax()]
+    if not metrics.better(key, float(best[key]), float(best_model)):
+        return ""
+    return (f" But the {best['label']} baseline does better than every model ({best[key]:.3g}): a network is not "
+            "needed to reach this score.")
 
 
 def _names(rows: pd.DataFrame) -> str:

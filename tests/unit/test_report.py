@@ -94,3 +94,26 @@ def test_the_text_task_lists_its_frequency_baseline_once():
     training, task = trained("text", archs=("gru",), epochs=1)
     baselines = summarise(training.runs, task).table.query("kind == 'baseline'")["label"].tolist()
     assert baselines == ["symbol frequencies"]
+
+
+def test_the_verdict_says_when_another_baseline_beats_every_model():
+    rows = [{"label": "LSTM", "kind": "model", "mse": 0.02, "beats_baseline": True},
+            {"label": "GRU", "kind": "model", "mse": 0.03, "beats_baseline": True},
+            {"label": "persistence", "kind": "baseline", "mse": 0.07, "beats_baseline": None},
+            {"label": "linear", "kind": "baseline", "mse": 0.012, "beats_baseline": None},
+            {"label": "window mean", "kind": "baseline", "mse": 0.7, "beats_baseline": None}]
+    text = verdict(table(rows))
+    assert text.startswith("LSTM and GRU beat persistence") and "But the linear baseline does better than every " \
+                                                                "model (0.012)" in text
+    rows[3]["mse"] = 0.025  # better than GRU, not than LSTM: nothing more to say
+    assert "But" not in verdict(table(rows))
+
+
+def test_for_accuracy_a_stronger_baseline_is_a_higher_one():
+    rows = [{"label": "GRU", "kind": "model", "accuracy": 0.6, "beats_baseline": True},
+            {"label": "class frequencies", "kind": "baseline", "accuracy": 0.1, "beats_baseline": None},
+            {"label": "bag of words", "kind": "baseline", "accuracy": 0.8, "beats_baseline": None}]
+    assert "But the bag of words baseline does better than every model (0.8)" in verdict(
+        table(rows, "accuracy", "class frequencies"))
+    rows[2]["accuracy"] = 0.5
+    assert "But" not in verdict(table(rows, "accuracy", "class frequencies"))
