@@ -65,3 +65,11 @@ def test_demo_benchmark_concludes_every_demo_headless(tmp_path, capsys):
     assert [r["demo"] for r in rows] == ["forgetting", "memory", "forecast", "spelling"]
     assert all(r["headless_s"] > 0 and r["conclusion"] for r in rows)
     assert "headless" in capsys.readouterr().out
+
+
+def test_epoch_profile_finds_onednn_kernels_for_the_lstm_only(tmp_path, capsys):
+    _, rows = run_bench("profile_epoch", ["--epochs", "1", "--hidden", "8", "--points", "300"], tmp_path)
+    share = {r["arch"]: r["fused_share"] for r in rows}
+    assert share["lstm"] > 0.2 and share["rnn"] == share["gru"] == 0.0  # torch's CPU build fuses only the LSTM
+    assert all(r["epoch_ms"] > 0 and len(r["top_ops"]) == 3 for r in rows)
+    assert "in oneDNN" in capsys.readouterr().out
