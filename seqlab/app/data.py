@@ -36,6 +36,23 @@ def pick_steps(label: str, options, default, key: str, help: str | None = None):
     return st.select_slider(label, options, value=default, key=key, help=help)
 
 
+def kept_upload(label: str, types: list[str], key: str, help: str) -> bytes | None:
+    """A file uploader whose file outlives a visit to another page: Streamlit forgets the widget of a page that
+    is not drawn, so the last file is kept beside it and used until another is uploaded or it is removed."""
+    kept = f"{key}_kept"
+    file = st.file_uploader(label, type=types, key=key, help=help,
+                            on_change=st.session_state.pop, args=(kept, None))  # a removal forgets it too
+    if file is not None:
+        st.session_state[kept] = (file.name, file.getvalue())
+    elif kept in st.session_state:
+        from seqlab.app.share import literal  # (share imports the pages' widgets, this module among them)
+
+        name, data = st.session_state[kept]
+        st.caption(f"Using **{literal(name, 60)}** ({len(data) / 1024:,.1f} kB), uploaded before you left this "
+                   "page. Upload another file to replace it.")
+    return st.session_state[kept][1] if kept in st.session_state else None
+
+
 @dataclass
 class DataChoice:
     """What the data widgets chose: DataConfig fields (checked by `load_task`), an upload, and where the
@@ -61,15 +78,12 @@ def pick_data(key: str = "lab") -> DataChoice:
         end = st.date_input("To", today, key=f"{key}_end", min_value=dt.date(1970, 1, 2), max_value=today)
         fields.update(start=start.isoformat(), end=end.isoformat())
     if name == "csv":
-        file = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key=f"{key}_csv",
-                                help=f"A time column (optional) and numeric columns; at most "
-                                     f"{MAX_UPLOAD_BYTES // 2**20} MB")
-        upload = file.getvalue() if file is not None else None
+        upload = kept_upload("CSV file", ["csv", "tsv", "txt"], f"{key}_csv",
+                             f"A time column (optional) and numeric columns; at most {MAX_UPLOAD_BYTES // 2**20} MB")
     if name == "sentiment":
-        file = st.file_uploader("CSV of texts and labels", type=["csv", "tsv", "txt"], key=f"{key}_texts",
-                                help=f"A column of texts (such as reviews) and a column of 2 to 20 classes (such "
-                                     f"as positive / negative); at most {MAX_UPLOAD_BYTES // 2**20} MB")
-        upload = file.getvalue() if file is not None else None
+        upload = kept_upload("CSV of texts and labels", ["csv", "tsv", "txt"], f"{key}_texts",
+                             f"A column of texts (such as reviews) and a column of 2 to 20 classes (such as "
+                             f"positive / negative); at most {MAX_UPLOAD_BYTES // 2**20} MB")
         fields["tokens"] = st.radio("Read the texts as", list(TOKENS), horizontal=True, key=f"{key}_tokens",
                                     format_func=TOKENS.get)
     if name == "digits":

@@ -12,7 +12,7 @@ import torch
 
 from seqlab import generate
 from seqlab.app import live
-from seqlab.app.data import pick_steps
+from seqlab.app.data import kept_upload, pick_steps
 from seqlab.config import DataConfig, RunConfig, bounds
 from seqlab.data import DataError, Task, make_task
 from seqlab.data.corpus import DOWNLOAD_DEADLINE, MAX_TEXT_BYTES
@@ -43,9 +43,8 @@ def pick_corpus(key: str = "text") -> TextChoice:
     corpus = st.radio("Text to learn", list(CORPORA), format_func=CORPORA.get, key=f"{key}_corpus")
     upload = None
     if corpus == "upload":
-        file = st.file_uploader("Your text", type=["txt"], key=f"{key}_upload",
-                                help=f"Plain text saved as UTF-8, at most {MAX_TEXT_BYTES // 2**20} MB")
-        upload = file.getvalue() if file is not None else None
+        upload = kept_upload("Your text", ["txt"], f"{key}_upload",
+                             f"Plain text saved as UTF-8, at most {MAX_TEXT_BYTES // 2**20} MB")
     length = pick_steps("Sequence length (characters)", LENGTHS, DEFAULT_LENGTH, f"{key}_length",
                         help="Characters in one training sequence: how far back the gradient travels.")
     chars = st.select_slider("Characters to train on", CHARACTERS, DEFAULT_CHARACTERS, key=f"{key}_chars",
