@@ -74,7 +74,7 @@ def _stronger_baseline(table: pd.DataFrame, key: str, reference: str) -> str:
     others = table[(table["kind"] == "baseline") & (table["label"] != reference)].dropna(subset=[key])
     if models.empty or others.empty:
         return ""
-    lower = metrics.better(key, 0.0, 1.0)  # the metric's direction: is a smaller value better?
+    lower = metrics.LOWER_IS_BETTER.get(key, True)
     best_model = models.min() if lower else models.max()
     best = others.loc[others[key].idxmin() if lower else others[key].idxmax()]
     if not metrics.better(key, float(best[key]), float(best_model)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,6 +37,14 @@ def pick_steps(label: str, options, default, key: str, help: str | None = None):
     return st.select_slider(label, options, value=default, key=key, help=help)
 
 
+def literal(text: str, most: int = 30) -> str:
+    """Text someone else chose (a link's value, a file's name) as a notice shows it: cut short, one line, every
+    markdown character escaped, so it cannot put its own links, images or formatting into the page."""
+    cut = " ".join(text[:most].split())
+    escaped = re.sub(r"([\\`*{}\[\]()<>#+\-.!|~$=:])", r"\\\1", cut)
+    return re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", escaped)  # chars_extra stays as it is
+
+
 def kept_upload(label: str, types: list[str], key: str, help: str) -> bytes | None:
     """A file uploader whose file outlives a visit to another page: Streamlit forgets the widget of a page that
     is not drawn, so the last file is kept beside it and used until another is uploaded or it is removed."""
@@ -44,13 +53,13 @@ def kept_upload(label: str, types: list[str], key: str, help: str) -> bytes | No
                             on_change=st.session_state.pop, args=(kept, None))  # a removal forgets it too
     if file is not None:
         st.session_state[kept] = (file.name, file.getvalue())
-    elif kept in st.session_state:
-        from seqlab.app.share import literal  # (share imports the pages' widgets, this module among them)
-
-        name, data = st.session_state[kept]
-        st.caption(f"Using **{literal(name, 60)}** ({len(data) / 1024:,.1f} kB), uploaded before you left this "
-                   "page. Upload another file to replace it.")
-    return st.session_state[kept][1] if kept in st.session_state else None
+        return st.session_state[kept][1]
+    if kept not in st.session_state:
+        return None
+    name, data = st.session_state[kept]
+    st.caption(f"Using **{literal(name, 60)}** ({len(data) / 1024:,.1f} kB), uploaded before you left this page. "
+               "Upload another file to replace it.")
+    return data
 
 
 @dataclass
@@ -137,8 +146,6 @@ def _labelled_texts(cfg: DataConfig, choice: DataChoice, key: str) -> tuple[Data
 def _column_key(key: str, task: str, columns: list[str]) -> str:
     """The column picker's key for this data set, set first to the column a shared link asked for, if it has
     that column (each data set keeps its own choice; the link's applies to the data set it came with)."""
-    from seqlab.app.share import literal  # here: share imports this module (through seqlab.app.text)
-
     widget, asked = f"{key}_column_{task}", st.session_state.pop(f"{key}_column_asked", None)
     if asked is not None:
         if asked in columns:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Page:
+    key: str  # the prefix of the page's session state ("lab": lab_comparison, lab_hidden, ...)
     path: str  # as st.page_link wants it, relative to dashboard.py
     title: str
     icon: str
@@ -15,19 +16,19 @@ class Page:
 
 
 PAGES = (
-    Page("pages/1_Lab.py", "Lab", ":material/science:", "docs/lab.png",
+    Page("lab", "pages/1_Lab.py", "Lab", ":material/science:", "docs/lab.png",
          "Pick a data set, train RNN, LSTM and GRU side by side and watch the loss fall live; then compare "
          "their forecasts and metrics with an honest baseline, and download everything."),
-    Page("pages/2_Gradient_flow.py", "Gradient flow", ":material/trending_down:", "docs/gradient_flow.png",
+    Page("grad", "pages/2_Gradient_flow.py", "Gradient flow", ":material/trending_down:", "docs/gradient_flow.png",
          "Why a plain RNN forgets: train the three cells on the adding problem and see, measured exactly, how much "
          "of the gradient reaches each step back in time, epoch by epoch."),
-    Page("pages/3_Inside_the_cell.py", "Inside the cell", ":material/grid_on:", "docs/inside_the_cell.png",
+    Page("cell", "pages/3_Inside_the_cell.py", "Inside the cell", ":material/grid_on:", "docs/inside_the_cell.png",
          "Open a trained model on one sequence: the hidden state, the cell state and every gate of every unit, "
          "step by step, with the steps that matter marked."),
-    Page("pages/4_Text.py", "Text", ":material/edit_note:", "docs/text.png",
+    Page("text", "pages/4_Text.py", "Text", ":material/edit_note:", "docs/text.png",
          "RNN, LSTM and GRU learn to write one character at a time: watch their samples turn from noise into "
          "words epoch by epoch, then give them a prompt of your own and download the trained models."),
-    Page("pages/5_Runs.py", "Runs", ":material/folder_open:", "docs/runs.png",
+    Page("runs", "pages/5_Runs.py", "Runs", ":material/folder_open:", "docs/runs.png",
          "Every run of your session in one place: overlay their loss curves, sort their results, see what a setting "
          "does, download weights, and get the exact command that trains a run again."),
 )

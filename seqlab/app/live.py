@@ -17,6 +17,7 @@ from streamlit.elements.vega_charts import _altair_globals_lock
 
 from seqlab.app import limits
 from seqlab.app import runs as saved_runs
+from seqlab.app.home import PAGES
 from seqlab.charts import LiveLossChart
 from seqlab.config import RunConfig
 from seqlab.data import Task
@@ -73,23 +74,19 @@ def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
     return comparison
 
 
-# where each page's comparison lives: a comparison left mid-run waits there and carries on when it is opened again
-HOMES = {"lab": ("pages/1_Lab.py", "Lab"), "grad": ("pages/2_Gradient_flow.py", "Gradient flow"),
-         "cell": ("pages/3_Inside_the_cell.py", "Inside the cell"), "text": ("pages/4_Text.py", "Text")}
-
-
 def paused(here: str) -> list[tuple[str, str, Comparison]]:
-    """(page path, title, comparison) of every comparison left mid-run on a page other than `here`
-    (guided demos, keyed "demo_<name>", live on the home page, whose `here` is "demo")."""
+    """(page path, title, comparison) of every comparison left mid-run on a page other than `here` (a page's
+    key; guided demos, keyed "demo_<name>", live on the home page, whose `here` is "demo")."""
+    pages = {page.key: page for page in PAGES}
     found = []
     for name, value in list(st.session_state.items()):
         key = str(name).removesuffix("_comparison")
-        if key == name or key.split("_")[0] == here or not isinstance(value, Comparison) or not value.running:
+        if not isinstance(value, Comparison) or not value.running or key.split("_")[0] == here:
             continue
         if key.startswith("demo_"):
             found.append(("dashboard.py", "Guided demo", value))
-        elif key in HOMES:
-            found.append((*HOMES[key], value))
+        elif key in pages:
+            found.append((pages[key].path, pages[key].title, value))
     return found
 
 
@@ -100,9 +97,9 @@ def show_paused(here: str) -> None:
     if waiting:
         st.sidebar.caption("Paused when you left; each carries on when you open it again:")
     for path, title, comparison in waiting:
-        left = [r for r in comparison.training.runs if not r.finished]
-        epoch = min(max(r.epoch - 1, 0) for r in left) if left else 0
-        total = left[0].run.train.epochs if left else 0
+        runs = comparison.training.runs
+        total = runs[0].run.train.epochs  # one setting for every run of a comparison
+        epoch = min((max(r.epoch - 1, 0) for r in runs if not r.finished), default=total)
         st.sidebar.page_link(path, icon=":material/pause_circle:", label=f"{title} · epoch {epoch} of {total}")
 
 

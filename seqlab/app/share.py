@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 
+from seqlab.app.data import literal
 from seqlab.app.text import CHARACTERS
 from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, TrainConfig, bounds, choices
 
@@ -156,14 +156,6 @@ TEXT = {
     "chars": one_of(CHARACTERS),
     **MODEL, **TRAINING,
 }
-
-
-def literal(text: str, most: int = 30) -> str:
-    """Text from the address bar as the notice shows it: cut short, one line, every markdown character
-    escaped, so a link cannot put its own links, images or formatting into the page."""
-    cut = " ".join(text[:most].split())
-    escaped = re.sub(r"([\\`*{}\[\]()<>#+\-.!|~$=:])", r"\\\1", cut)
-    return re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", escaped)  # chars_extra stays as it is
 
 
 def parse_query(params: dict[str, Param], query: dict[str, str]) -> tuple[dict, list[str]]:

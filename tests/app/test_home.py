@@ -64,3 +64,9 @@ def test_a_second_demo_replaces_the_first_and_both_keep_their_results():
     at.button(key="demo_memory_start").click().run()
     assert not at.exception and at.success[0].value != first and "digits" in at.success[0].value
     assert at.session_state["demo_forecast_comparison"].report is not None
+
+
+def test_each_page_card_names_the_key_its_page_keeps_its_state_under():
+    for page in PAGES:
+        source = (ROOT / page.path).read_text()
+        assert f'KEY = "{page.key}"' in source or f'show_paused("{page.key}")' in source, page.path

@@ -32,3 +32,11 @@ def test_the_lab_itself_trains_on_and_no_page_says_paused_once_it_is_done():
     assert not at.exception and not links(at) and comparison.report is not None
     at.switch_page("pages/5_Runs.py").run()
     assert not at.exception and not links(at)
+
+
+def test_a_comparison_left_after_its_last_epoch_but_before_its_results_says_so():
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.session_state["grad_comparison"] = comparison = half_trained(epochs=2, records=6)  # every epoch, no report
+    assert comparison.running and all(r.finished for r in comparison.training.runs)
+    at.switch_page("pages/5_Runs.py").run()
+    assert not at.exception and links(at) == ["Gradient flow · epoch 2 of 2"]
