@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -31,9 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from benchmarks.serve import CHROMIUM_ARGS, free_port, stop, wait_healthy  # noqa: E402
+from benchmarks.serve import free_port, launch_chromium, stop, streamlit_command, wait_healthy  # noqa: E402
 
-CHROMIUM = os.environ.get("SEQLAB_CHROMIUM", "/usr/bin/chromium")
 TARGET = 1.3  # the app may take at most 30% longer than a bare torch page to show its first chart
 DEADLINE = 180.0  # seconds one start may take before the benchmark gives up
 VEGA = "[data-testid='stVegaLiteChart'] svg.marks"
@@ -58,10 +56,9 @@ def cold_start(browser, script: Path, path: str, selector: str) -> dict:
     """Seconds from spawning `streamlit run script` to its server answering, its title and its first chart."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true"]
     start = time.perf_counter()
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(streamlit_command(script, port), cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
     context = None
     try:
         wait_healthy(url, server, DEADLINE - (time.perf_counter() - start), poll=0.05)
@@ -82,10 +79,6 @@ def cold_start(browser, script: Path, path: str, selector: str) -> dict:
 
 def ms_left(start: float) -> float:
     return max(1000 * (start + DEADLINE - time.perf_counter()), 1)
-
-
-def launch_chromium(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
 def measure(page_name: str, repeats: int, reference: Path, warm_up: bool = True) -> dict:

@@ -34,9 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from benchmarks.serve import CHROMIUM_ARGS, free_port, stop, wait_healthy  # noqa: E402
+from benchmarks.serve import free_port, launch_chromium, stop, streamlit_command, wait_healthy  # noqa: E402
 
-CHROMIUM = os.environ.get("SEQLAB_CHROMIUM", "/usr/bin/chromium")
 MEMORY_BOUND = 2**30  # bytes: the documented bound for a shared server (issue 6: under 1 GB with 8 sessions)
 BASE_HIDDEN = 8  # session i trains hidden size BASE_HIDDEN + i with seed i, so no two sessions share results
 
@@ -84,10 +83,8 @@ def streamlit_server(env: dict[str, str], seconds: float = 90):
     """`streamlit run dashboard.py` on a free port: yields (url, process); stopped on the way out."""
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(streamlit_command("dashboard.py", port, "--browser.gatherUsageStats", "false"),
+                              cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, server, seconds, output=lambda: log.seek(0) or log.read())
@@ -159,7 +156,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             yield browser
         finally:

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable
 
+CHROMIUM = os.environ.get("SEQLAB_CHROMIUM", "/usr/bin/chromium")  # Debian's package; `playwright install` fails here
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def launch_chromium(playwright):
+    """Headless Chromium with the flags these machines need."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def streamlit_command(script, port: int, *options: str) -> list[str]:
+    """`streamlit run script`, headless on 127.0.0.1:port, with any further options."""
+    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
+            "--server.port", str(port), "--server.headless", "true", *options]
 
 
 def free_port() -> int:
