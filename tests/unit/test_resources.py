@@ -19,7 +19,7 @@ from seqlab.train import TrainingRun
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_resources.py"
 SMALL = RunConfig(data=DataConfig(task="adding", length=10, n_samples=200), model=ModelConfig(hidden_size=8),
-                  train=TrainConfig(epochs=50, batch_size=10, max_seconds=20))
+                  train=TrainConfig(epochs=50, batch_size=10, max_seconds=80))
 
 
 def cgroup(tmp_path: Path, **files: str) -> str:
@@ -170,3 +170,12 @@ def test_a_split_scored_in_batches_equals_one_scored_at_once():
         pieces = ev.evaluate(model, task, "val")
     assert pieces["loss"] == pytest.approx(whole["loss"], rel=1e-6)
     assert pieces["accuracy"] == pytest.approx(whole["accuracy"]) and "scored" not in pieces
+
+
+def test_a_budget_spent_before_the_first_epoch_ends_the_run_there_with_a_partial_score(clock):
+    task = make_task(SMALL.data)
+    run = TrainingRun(SMALL.replace(train=dataclasses.replace(SMALL.train, max_seconds=20)), task)
+    run.model.register_forward_hook(clock.tick)
+    history = list(run)  # scoring 140 training sequences for the untrained model alone takes 28 s here
+    assert [rec["epoch"] for rec in history] == [0] and run.status == "out of time"
+    assert run.elapsed <= 20 + 1.0 and history[0]["val_loss"] == history[0]["val_loss"]  # a number, not NaN
