@@ -4,7 +4,8 @@ Each case runs in a fresh child process (so its peak resident memory is its own)
 reads its RSS, builds the model and one batch (or a split), runs one training step, one scoring of the split, or
 one gradient recording, and reports the peak RSS above where it started. The estimate must lie above every
 measured peak and within FACTOR of it, but for the vanilla RNN's gradient recording: the same case, seeded alike,
-peaks anywhere between 50 and 670 MB from one process to the next, and the estimate covers the worst. The check's cost is timed against a default Lab comparison trained headless.
+peaks anywhere between 50 and 670 MB from one process to the next, and the estimate covers the worst.
+The check's cost is timed against a default Lab comparison trained headless.
 
     .venv/bin/python benchmarks/bench_resources.py [--quick] [--json PATH]
 """

@@ -241,33 +241,36 @@ class Budget:
     where: str = "this server"  # said in a refusal: "this server allows ..."
 
 
-LEVERS = (("train", "batch_size", "batch"), ("model", "hidden_size", "hidden units"),
-          ("model", "num_layers", "layers"))
+# The settings a refusal lowers, in the order a person would give them up, each down to a floor first:
+# batch to 8 (steps get noisier, not useless), layers to 1, hidden units to 8, then batch to 1.
+LEVERS = (("train", "batch_size", 8), ("model", "num_layers", 1), ("model", "hidden_size", 8),
+          ("train", "batch_size", 1))
+WORDS = {"batch_size": "batch {}", "num_layers": "{} layers", "hidden_size": "{} hidden units"}
 
 
-def _lowered(run: RunConfig, section: str, name: str) -> list[RunConfig]:
-    """The run with one setting lowered step by step: halved (batch, hidden) or one less (layers)."""
+def _lowered(run: RunConfig, section: str, name: str, floor: int) -> list[RunConfig]:
+    """The run with one setting lowered step by step, halved (batch, hidden) or one less (layers), to `floor`."""
     import dataclasses
 
     value, out = getattr(getattr(run, section), name), []
-    while value > 1:
-        value = value - 1 if name == "num_layers" else value // 2
+    while value > floor:
+        value = max(floor, value - 1 if name == "num_layers" else value // 2)
         part = dataclasses.replace(getattr(run, section), **{name: value})
         out.append(run.replace(**{section: part}))
     return out
 
 
 def _suggestion(run: RunConfig, fits) -> str:
-    """"try batch 32, or 128 hidden units": the largest value of each setting that fits on its own."""
-    tries = []
-    for section, name, words in LEVERS:
-        found = next((r for r in _lowered(run, section, name) if fits(r)), None)
-        if found is not None:
-            value = getattr(getattr(found, section), name)
-            tries.append(f"batch {value}" if name == "batch_size" else f"{value} {words}")
-    if not tries:
-        return "try a shorter sequence or window"
-    return "try " + ", or ".join(tries[:2])
+    """"try batch 32", or, when one setting is not enough, "try batch 8, 1 layers and 64 hidden units": each
+    setting lowered in LEVERS' order, only as far as needed."""
+    current, changed = run, {}
+    for section, name, floor in LEVERS:
+        for lowered in _lowered(current, section, name, floor):
+            current, changed[name] = lowered, getattr(getattr(lowered, section), name)
+            if fits(current):
+                parts = [WORDS[k].format(v) for k, v in changed.items()]
+                return "try " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
+    return "try a shorter sequence or window"
 
 
 def _describe(run: RunConfig, shape: Shape) -> str:
