@@ -1,11 +1,15 @@
 """Honest forecasting baselines on windows: persistence, seasonal naive, window mean, linear least squares.
 
-Each takes input windows `x` of shape (N, L) and returns forecasts of shape (N, H).
+Each takes input windows `x` of shape (N, L) and returns forecasts of shape (N, H). The windows may be
+overlapping views onto one series (see `seqlab.data.windows`): N x L numbers held in N + L, so nothing
+here copies `x` whole; what needs a dense copy takes one chunk of rows at a time.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+CHUNK_BYTES = 4 * 2**20  # the most one dense chunk of windows (in float64) may take
 
 
 def persistence(x: np.ndarray, horizon: int = 1) -> np.ndarray:
@@ -26,15 +30,40 @@ def window_mean(x: np.ndarray, horizon: int = 1) -> np.ndarray:
     return np.repeat(x.mean(axis=1, keepdims=True), horizon, axis=1)
 
 
+def row_chunks(x: np.ndarray):
+    """Slices of rows of `x` whose dense float64 copy (with an intercept column) fits in CHUNK_BYTES."""
+    step = max(1, CHUNK_BYTES // (8 * (x.shape[1] + 1)))
+    return (slice(i, i + step) for i in range(0, len(x), step))
+
+
+def _design(x: np.ndarray) -> np.ndarray:
+    """(n, L + 1) in float64: the window, then 1 for the intercept; one allocation."""
+    design = np.empty((len(x), x.shape[1] + 1))
+    design[:, :-1], design[:, -1] = x, 1.0
+    return design
+
+
 def fit_linear(x_train: np.ndarray, y_train: np.ndarray) -> np.ndarray:
-    """Least-squares weights (with intercept) from a window to each step ahead: (L + 1, H)."""
-    design = np.hstack([x_train, np.ones((len(x_train), 1))])
-    weights, *_ = np.linalg.lstsq(design.astype(np.float64), y_train.astype(np.float64), rcond=None)
+    """Least-squares weights (with intercept) from a window to each step ahead: (L + 1, H).
+
+    Solved from the normal equations (D'D) w = D'y, summed chunk by chunk, so memory stays O(L^2) however
+    many windows there are (a design matrix of 140,000 windows of 1,000 steps would take 1.1 GB).
+    """
+    width = x_train.shape[1] + 1
+    gram, moment = np.zeros((width, width)), np.zeros((width, y_train.shape[1]))
+    for rows in row_chunks(x_train):
+        design = _design(x_train[rows])
+        gram += design.T @ design
+        moment += design.T @ y_train[rows].astype(np.float64)
+    weights, *_ = np.linalg.lstsq(gram, moment, rcond=None)
     return weights
 
 
 def linear(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    return np.hstack([x, np.ones((len(x), 1))]) @ weights
+    out = np.empty((len(x), weights.shape[1]))
+    for rows in row_chunks(x):
+        out[rows] = _design(x[rows]) @ weights
+    return out
 
 
 def forecast_baselines(x_train, y_train, x, horizon: int, season: int | None = None) -> dict[str, np.ndarray]:
