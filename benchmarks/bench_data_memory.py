@@ -1,10 +1,13 @@
-"""Peak memory of building a forecasting task from a long CSV and scoring its baselines, in a fresh process.
+"""Peak memory of building a forecasting task from a long CSV and scoring its baselines; pickled size of tasks.
 
 The case that once peaked at 4.5 GB: a 1.3 MB CSV of 200,000 rows, a window of 1,000 steps. The task is
 built through `seqlab.data.make_task` (as the app and the CLI do), then `evaluate.baseline_scores` fits and
 scores persistence, window mean and the linear baseline on it. Peak is the process's maximum resident set
 (`ru_maxrss`), so each measurement runs in a process of its own; "after import" is the same process's peak
 before any data is touched (torch, pandas and seqlab loaded).
+
+Then two synthetic tasks are pickled, as st.cache_data did with every task it kept and read: a split
+that is a slice of a bigger tensor pickles the whole of it.
 
     .venv/bin/python benchmarks/bench_data_memory.py [--rows 200000] [--window 1000]
 """
@@ -31,6 +34,21 @@ def long_csv(rows: int, seed: int = 0) -> bytes:
     out.write("value\n")
     out.writelines(f"{v:.2f}\n" for v in values)
     return out.getvalue().encode()
+
+
+def pickled_tasks() -> None:
+    from seqlab.config import DataConfig
+    from seqlab.data import make_task
+
+    for cfg in (DataConfig(task="copy", length=1000, n_samples=10_000),
+                DataConfig(task="adding", length=500, n_samples=20_000)):
+        task = make_task(cfg)
+        splits = (task.x_train, task.y_train, task.x_val, task.y_val, task.x_test, task.y_test)
+        dense = sum(t.numel() * t.element_size() for t in splits) / 2**20
+        start = time.perf_counter()
+        pickled = len(pickle.dumps(task)) / 2**20
+        print(f"{cfg.task} (n={cfg.n_samples:,}, T={cfg.length}): split tensors {dense:,.0f} MB, pickled "
+              f"{pickled:,.0f} MB in {time.perf_counter() - start:.2f} s")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -65,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     width = max(map(len, figures))
     for name, value in figures.items():
         print(f"{name:<{width}}  {value:,.3f}" if isinstance(value, float) else f"{name:<{width}}  {value:,}")
+    pickled_tasks()
 
 
 if __name__ == "__main__":

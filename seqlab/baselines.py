@@ -59,6 +59,34 @@ def fit_linear(x_train: np.ndarray, y_train: np.ndarray) -> np.ndarray:
     return weights
 
 
+def fit_linear_series(series: np.ndarray, window: int, horizon: int) -> np.ndarray:
+    """`fit_linear` on every window of one series (inputs series[k:k+window], targets the next `horizon`
+    values), in O(rows x window) time instead of O(rows x window^2).
+
+    Consecutive windows overlap, so their products repeat: with M = window + horizon and N windows,
+    C[i, j] = sum_k s[k+i] s[k+j] gives C[i+1, j+1] = C[i, j] - s[i] s[j] + s[N+i] s[N+j]. The first row
+    of C takes M dot products; each diagonal then follows by a cumulative sum. C holds the normal
+    equations of inputs and targets at once (targets are just the last `horizon` lags).
+    """
+    s = np.asarray(series, dtype=np.float64)
+    M = window + horizon
+    N = len(s) - M + 1
+    if N < 1:
+        raise ValueError(f"a series of {len(s)} values has no window of {window} steps and {horizon} ahead")
+    C = np.empty((M, M))
+    for d in range(M):
+        head = s[:M - d - 1] * s[d:M - 1]  # products leaving the sum as the diagonal moves down
+        tail = s[N:N + M - d - 1] * s[N + d:N + M - 1]  # products entering it
+        C[np.arange(M - d), np.arange(d, M)] = s[:N] @ s[d:d + N] + np.r_[0.0, np.cumsum(tail - head)]
+    C = np.triu(C) + np.triu(C, 1).T
+    sums = np.cumsum(np.r_[0.0, s])
+    S = sums[N:N + M] - sums[:M]  # S[i] = sum_k s[k+i]
+    gram = np.block([[C[:window, :window], S[:window, None]], [S[None, :window], np.array([[N]])]])
+    moment = np.vstack([C[:window, window:], S[None, window:]])
+    weights, *_ = np.linalg.lstsq(gram, moment, rcond=None)
+    return weights
+
+
 def linear(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     out = np.empty((len(x), weights.shape[1]))
     for rows in row_chunks(x):
@@ -66,12 +94,13 @@ def linear(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def forecast_baselines(x_train, y_train, x, horizon: int, season: int | None = None) -> dict[str, np.ndarray]:
-    """Every baseline's forecasts for windows `x`; the linear model is fitted on the training windows."""
+def forecast_baselines(train_series, x, horizon: int, season: int | None = None) -> dict[str, np.ndarray]:
+    """Every baseline's forecasts for windows `x`; the linear model is fitted on every window of the
+    (scaled) training series."""
     out = {
         "persistence": persistence(x, horizon),
         "window mean": window_mean(x, horizon),
-        "linear": linear(x, fit_linear(x_train, y_train)),
+        "linear": linear(x, fit_linear_series(train_series, x.shape[1], horizon)),
     }
     if season and season <= x.shape[1]:
         out["seasonal naive"] = seasonal_naive(x, horizon, season)

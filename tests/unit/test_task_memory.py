@@ -84,6 +84,15 @@ def test_the_linear_baseline_summed_in_chunks_equals_least_squares(monkeypatch):
     assert np.allclose(weights, dense) and np.allclose(baselines.linear(x, weights), design @ dense)
 
 
+@pytest.mark.parametrize("rows, window, horizon", [(40, 1, 1), (300, 12, 3), (2000, 50, 5)])
+def test_the_linear_baseline_from_the_series_equals_least_squares_on_its_windows(rows, window, horizon):
+    rng = np.random.default_rng(rows)
+    series = np.cumsum(rng.normal(size=rows)) * 0.1 + rng.normal(size=rows)
+    x = np.lib.stride_tricks.sliding_window_view(series, window)[: rows - window - horizon + 1]
+    y = np.lib.stride_tricks.sliding_window_view(series, horizon)[window:]
+    assert np.allclose(baselines.fit_linear_series(series, window, horizon), baselines.fit_linear(x, y), atol=1e-9)
+
+
 def test_baseline_scores_never_copy_the_windows_whole():
     """numpy reports its allocations to tracemalloc: a dense float64 design of these windows is 54 MB."""
     task = forecast_task(long_series(20_000), DataConfig(length=500, max_rows=20_000), "long")
