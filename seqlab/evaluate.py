@@ -102,9 +102,9 @@ def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
     """Metrics of the honest baselines on one split, keyed by baseline name."""
     x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
     if task.kind == "regression" and task.series is not None:
-        train_windows, windows = task.x_train.squeeze(-1).numpy(), x.squeeze(-1).numpy()  # (N, L)
-        preds = baselines.forecast_baselines(train_windows, task.y_train.numpy(), windows,
-                                             task.output_size, task.seasonal_period)
+        train_series = task.scaler.transform(train_values(task)).astype(np.float32)  # what x_train's windows hold
+        windows = x.squeeze(-1).numpy()  # (N, L): a view, not a copy (see baselines)
+        preds = baselines.forecast_baselines(train_series, windows, task.output_size, task.seasonal_period)
         truth = to_units(task, y)
         return {name: metrics.forecast_metrics(truth, to_units(task, p), train_values(task))
                 for name, p in preds.items()}

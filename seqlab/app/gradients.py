@@ -11,11 +11,11 @@ import streamlit as st
 from seqlab import charts_diagnostics as dcharts
 from seqlab import resources
 from seqlab.app import limits
-from seqlab.app.data import LENGTHS, pick_steps
+from seqlab.app.data import LENGTHS, cached_task, pick_steps
 from seqlab.app.settings import CLIPS, EPOCHS, HIDDEN, RATES, pick_archs
 from seqlab.charts import loss_chart
 from seqlab.config import RunConfig, bounds
-from seqlab.data import Task, make_task
+from seqlab.data import Task
 from seqlab.diagnostics import PROBE_SIZE, forget_bias_effect, grad_through_time_history, layer_grad_norm_history
 from seqlab.presets import GRADIENT_DEMO
 from seqlab.report import Report
@@ -47,9 +47,8 @@ def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str]]:
     return run, archs
 
 
-@st.cache_data(max_entries=8, show_spinner="Preparing the sequences…")
 def demo_task(run: RunConfig) -> Task:
-    return make_task(run.data)
+    return cached_task(run.data, spinner="Preparing the sequences…")
 
 
 def live_decay(history: list[dict]):
