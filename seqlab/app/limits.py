@@ -5,6 +5,7 @@
 | trainings at once       | SEQLAB_MAX_CONCURRENT    | the CPUs this process may use (affinity and cgroup quota) |
 | seconds per architecture| SEQLAB_MAX_SECONDS       | 300, training and scoring alike |
 | runs kept per session   | SEQLAB_MAX_RUNS          | 30 (the Runs page)       |
+| torch threads per training | SEQLAB_TORCH_THREADS  | 1                        |
 | memory of the server    | SEQLAB_MEMORY_MB         | the cgroup's memory limit, else the machine's |
 
 The memory budget follows from the last: RESERVE_MB for the server itself, then TRAINING_SHARE of the rest shared
@@ -39,6 +40,9 @@ class Limits:
     max_concurrent: int  # trainings that run at once on this server; the others wait, shown as queued
     max_seconds: float  # wall time of one architecture's training in one comparison
     max_runs: int = MAX_RUNS  # finished runs a session keeps for the Runs page; the oldest go first
+    # Intra-op threads of one training. One: the server and the browser share the CPU with training, and two
+    # spinning OpenMP threads on a busy 2-core machine made epochs up to 50x slower; one thread stays steady.
+    torch_threads: int = 1
     memory_mb: float = 2048.0  # what the whole server may use; the budgets below derive from it
     memory_source: str = "the default"  # where memory_mb came from, said in refusals
 
@@ -73,6 +77,7 @@ def current() -> Limits:
     return Limits(max_concurrent=int(_setting("max_concurrent", resources.usable_cpus(), 1, 256)),
                   max_seconds=_setting("max_seconds", TrainConfig.max_seconds, lo, hi),
                   max_runs=int(_setting("max_runs", MAX_RUNS, 1, 1000)),
+                  torch_threads=int(_setting("torch_threads", 1, 1, 64)),
                   memory_mb=memory_mb if memory_mb > 0 else memory / resources.MB,
                   memory_source="SEQLAB_MEMORY_MB" if memory_mb > 0 else source)
 
