@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> dict:
     for _ in range(a.repeats):
         page.append(page_run(settings))
         headless.append(headless_run(settings))
-    row = {**settings, "threads": current_limits().torch_threads, "repeats": a.repeats, "page_s": statistics.median(page),
-           "headless_s": statistics.median(headless)}
+    row = {**settings, "threads": current_limits().torch_threads, "repeats": a.repeats,
+           "page_s": statistics.median(page), "headless_s": statistics.median(headless)}
     row["pair_ratios"] = [round(a / b, 3) for a, b in zip(page, headless, strict=True)]
     # the median of the pairs' ratios: each pair ran back to back, so a burst of load on the machine
     # spoils one pair, not the figure (a ratio of medians can pair a slow page with a quick headless run)
