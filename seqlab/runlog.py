@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from seqlab.cli import command_for
 from seqlab.config import RunConfig
-from seqlab.export import results_dict, results_document, state_dict_bytes
+from seqlab.export import results_dict, results_document, run_histories, state_dict_bytes
 
 MAX_RUNS = 30  # kept per session unless the server says otherwise (seqlab.app.limits)
 
@@ -101,36 +102,53 @@ def from_training(runs, task, table: pd.DataFrame, source: str) -> list[SavedRun
     """The trained runs of a comparison as saved runs (numbered by `RunLog.add`), their weights copied now."""
     runs = [r for r in runs if r.history]
     payload = results_dict(runs, task, table)
-    weights = {r.label: state_dict_bytes(r.model) for r in runs}
-    return [_saved(e, payload, source, weights.get(e["label"])) for e in payload["runs"]]
+    weights = [state_dict_bytes(r.model) for r in runs]
+    return _saved_runs(payload, source, weights)
 
 
 def from_results(payload: dict, source: str) -> list[SavedRun]:
     """Every run of a results JSON (already checked by `seqlab.export.read_results_json`), without weights."""
-    return [_saved(e, payload, source, None) for e in payload["runs"]]
+    return _saved_runs(payload, source, [None] * len(payload["runs"]))
 
 
-def _saved(entry: dict, payload: dict, source: str, weights: bytes | None) -> SavedRun:
-    label = entry["label"]
+def _saved_runs(payload: dict, source: str, weights: list[bytes | None]) -> list[SavedRun]:
+    """One saved run per entry of `payload["runs"]`, each with only its own history and its own results row (the
+    file's model rows are in the order of its runs), the baselines' rows shared by all."""
     rows = payload["results"]
-    return SavedRun(
-        id=0, source=source, label=label, config=RunConfig.from_dict(entry["config"]), status=entry["status"],
-        reason=entry.get("reason", ""), history=tuple(r for r in payload["history"] if r.get("label") == label),
-        result=next((r for r in rows if r.get("label") == label and r.get("kind") == "model"), {}),
-        task=payload["task"], baselines=tuple(r for r in rows if r.get("kind") == "baseline"),
-        headline=payload.get("headline_metric") or "", baseline=payload.get("baseline") or "", weights=weights,
-        saved_at=_now(),
-    )
+    models: dict[str, list[dict]] = {}
+    for row in rows:
+        if row.get("kind") == "model":
+            models.setdefault(row.get("label"), []).append(row)
+    baselines = tuple(r for r in rows if r.get("kind") == "baseline")
+    now = _now()
+    saved = []
+    for entry, history, blob in zip(payload["runs"], run_histories(payload), weights, strict=True):
+        label = entry["label"]
+        mine = models.get(label, [])
+        saved.append(SavedRun(
+            id=0, source=source, label=label, config=RunConfig.from_dict(entry["config"]), status=entry["status"],
+            reason=entry.get("reason", ""), history=tuple(history), result=mine.pop(0) if mine else {},
+            task=payload["task"], baselines=baselines, headline=payload.get("headline_metric") or "",
+            baseline=payload.get("baseline") or "", weights=blob, saved_at=now))
+    return saved
 
 
 def results_payload(saved: Sequence[SavedRun]) -> dict:
-    """The results JSON of some saved runs, in the format `seqlab.export.results_json` writes and imports read."""
+    """The results JSON of some saved runs, in the format `seqlab.export.results_json` writes and imports read.
+
+    Each epoch names its run by label and key, as training writes it; two runs with the same label and settings
+    (the same comparison trained twice) are told apart by their number ("GRU #4"), so each reads back its own."""
     first = saved[0]
-    return results_document(
-        task=first.task, baseline=first.baseline, headline=first.headline,
-        runs=[{"label": s.label, "key": s.config.key(), "status": s.status, "reason": s.reason,
-               "config": s.config.to_dict()} for s in saved],
-        results=[s.result for s in saved] + list(first.baselines), history=[rec for s in saved for rec in s.history])
+    twice = {ident for ident, n in Counter((s.label, s.config.key()) for s in saved).items() if n > 1}
+    runs, results, history = [], [], []
+    for s in saved:
+        key = s.config.key()
+        label = f"{s.label} #{s.id}" if (s.label, key) in twice else s.label
+        runs.append({"label": label, "key": key, "status": s.status, "reason": s.reason, "config": s.config.to_dict()})
+        results.append({**s.result, "label": label} if s.result else {})
+        history += [{**rec, "label": label, "run": key} for rec in s.history]
+    return results_document(task=first.task, baseline=first.baseline, headline=first.headline, runs=runs,
+                            results=[r for r in results if r] + list(first.baselines), history=history)
 
 
 def history_frame(saved: Sequence[SavedRun]) -> pd.DataFrame:

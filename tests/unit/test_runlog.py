@@ -119,3 +119,14 @@ def test_a_stopped_run_is_reproduced_with_the_epochs_it_trained():
     assert saved.status == "stopped" and saved.epochs_trained == 1
     assert saved.reproducible().train.epochs == 1 and "--epochs 1" in runlog.reproduce(saved).command
     assert dataclasses.replace(saved, status="done").reproducible().train.epochs == 5
+
+
+def test_runs_sharing_a_label_read_back_each_with_its_own_history():
+    first, again = trained(archs=("gru",)), trained(archs=("gru",))  # the same settings twice
+    other = trained(archs=("gru",), seed=1, stop_after=2)  # the same label, other settings, stopped early
+    log = runlog.RunLog()
+    saved = log.add(first + again + other)
+    back = runlog.from_results(read_results_json(json.dumps(runlog.results_payload(saved))), "imported")
+    assert [len(b.history) for b in back] == [len(s.history) for s in saved] == [3, 3, 2]
+    assert [b.label for b in back] == ["GRU #1", "GRU #2", "GRU"]  # numbered only where label and settings agree
+    assert [b.result["mse"] for b in back] == pytest.approx([s.result["mse"] for s in saved])
