@@ -22,6 +22,11 @@ from seqlab.config import RunConfig
 from seqlab.export import results_dict, results_document, run_histories, state_dict_bytes
 
 MAX_RUNS = 30  # kept per session unless the server says otherwise (seqlab.app.limits)
+# Bytes of weights kept per session unless the server says otherwise (seqlab.app.limits). Counting runs alone let ten
+# quick 4-layer, hidden-512 comparisons keep 562 MB in one session of a server that has ~2.7 GB for everyone. 64 MB
+# holds the newest comparison of RNN, LSTM and GRU at the largest size the config allows (4 layers of 512: 7 + 28 +
+# 21 MB) and dozens of the default size (hidden 64: well under 1 MB each).
+MAX_WEIGHT_BYTES = 64 * 2**20
 
 # Settings a person may plot against the final validation loss: column -> (shown name, log scale)
 HYPERPARAMETERS = {
@@ -49,6 +54,7 @@ class SavedRun:
     headline: str = ""  # the headline metric's column, "mse" or "accuracy"
     baseline: str = ""  # the reference baseline's label
     weights: bytes | None = field(default=None, repr=False)  # a torch.save'd state dict; None when imported
+    weights_dropped: bool = False  # its weights were let go to keep the session under its byte limit
     saved_at: str = ""
 
     @property
@@ -76,13 +82,21 @@ class SavedRun:
 
 
 class RunLog:
-    """The session's saved runs, newest last, at most `limit` of them: the oldest go first, and are counted."""
+    """The session's saved runs, newest last: at most `limit` of them (the oldest go first, and are counted) and at
+    most `max_weight_bytes` of weights (the oldest runs' weights go first; their histories and results stay)."""
 
-    def __init__(self, limit: int = MAX_RUNS):
-        self.limit, self.runs, self.dropped, self._next = limit, [], 0, 1
+    def __init__(self, limit: int = MAX_RUNS, max_weight_bytes: int = MAX_WEIGHT_BYTES):
+        self.limit, self.max_weight_bytes, self.runs, self._next = limit, max_weight_bytes, [], 1
+        self.dropped = 0  # runs let go, oldest first
+        self.weights_dropped = 0  # runs whose weights were let go
+
+    @property
+    def weight_bytes(self) -> int:
+        return sum(len(r.weights) for r in self.runs if r.weights is not None)
 
     def add(self, saved: Iterable[SavedRun]) -> list[SavedRun]:
-        """Add runs, each numbered anew in order; drop the oldest beyond the limit."""
+        """Add runs, each numbered anew in order; drop the oldest runs beyond the limit, then the oldest weights
+        beyond the byte limit. Returns the added runs the log kept, as it keeps them."""
         added = []
         for run in saved:
             added.append(dataclasses.replace(run, id=self._next))
@@ -91,7 +105,18 @@ class RunLog:
         excess = max(len(self.runs) - self.limit, 0)
         del self.runs[:excess]
         self.dropped += excess
-        return added
+        self._drop_oldest_weights()
+        return [r for r in self.runs if r.id >= added[0].id] if added else []
+
+    def _drop_oldest_weights(self) -> None:
+        total = self.weight_bytes
+        for i, run in enumerate(self.runs):
+            if total <= self.max_weight_bytes:
+                break
+            if run.weights is not None:
+                total -= len(run.weights)
+                self.runs[i] = dataclasses.replace(run, weights=None, weights_dropped=True)
+                self.weights_dropped += 1
 
 
 def _now() -> str:

@@ -5,6 +5,7 @@
 | trainings at once       | SEQLAB_MAX_CONCURRENT    | the CPU count (one thread each) |
 | seconds per architecture| SEQLAB_MAX_SECONDS       | 300                      |
 | runs kept per session   | SEQLAB_MAX_RUNS          | 30 (the Runs page)       |
+| weights kept per session| SEQLAB_MAX_WEIGHTS_MB    | 64 MB (the Runs page)    |
 
 In `.streamlit/secrets.toml` the same names work in lower case without the prefix (`max_concurrent = 4`).
 A local user can raise them; a value that is not a positive number is ignored (the default holds).
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from seqlab.config import TrainConfig, bounds
-from seqlab.runlog import MAX_RUNS
+from seqlab.runlog import MAX_RUNS, MAX_WEIGHT_BYTES
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Limits:
     max_concurrent: int  # trainings that run at once on this server; the others wait, shown as queued
     max_seconds: float  # wall time of one architecture's training in one comparison
     max_runs: int = MAX_RUNS  # finished runs a session keeps for the Runs page; the oldest go first
+    max_weights_mb: float = MAX_WEIGHT_BYTES / 2**20  # weights those runs keep; the oldest runs' weights go first
 
 
 def _setting(name: str, default: float, lo: float, hi: float) -> float:
@@ -51,7 +53,8 @@ def current() -> Limits:
     lo, hi = bounds(TrainConfig, "max_seconds")
     return Limits(max_concurrent=int(_setting("max_concurrent", os.cpu_count() or 2, 1, 256)),
                   max_seconds=_setting("max_seconds", TrainConfig.max_seconds, lo, hi),
-                  max_runs=int(_setting("max_runs", MAX_RUNS, 1, 1000)))
+                  max_runs=int(_setting("max_runs", MAX_RUNS, 1, 1000)),
+                  max_weights_mb=_setting("max_weights_mb", MAX_WEIGHT_BYTES / 2**20, 1, 65_536))
 
 
 class TrainingSlots:

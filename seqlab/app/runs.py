@@ -20,8 +20,26 @@ LOSSES = {"val_loss": "validation loss", "train_loss": "training loss"}
 def session_log() -> runlog.RunLog:
     log = st.session_state.get(LOG)
     if log is None:
-        log = st.session_state[LOG] = runlog.RunLog(limits.current().max_runs)
+        bound = limits.current()
+        log = st.session_state[LOG] = runlog.RunLog(bound.max_runs, int(bound.max_weights_mb * 2**20))
     return log
+
+
+def dropped_notice(log: runlog.RunLog) -> str:
+    """What the session let go to stay within its limits, and what it kept; "" when nothing was dropped."""
+    said = []
+    if log.dropped:
+        said.append(f"This session keeps the newest {log.limit} runs: the {log.dropped} oldest were dropped.")
+    if log.weights_dropped:
+        n = log.weights_dropped
+        said.append(f"The weights of the {n} oldest run{'s' * (n > 1)} were dropped to keep this session under "
+                    f"{_size(log.max_weight_bytes)} of weights; {'their' if n > 1 else 'its'} history, "
+                    "results and reproduce command are kept.")
+    return " ".join(said + ["Download what you want to keep."]) if said else ""
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{max(n / 2**10, 1):.0f} KB"
 
 
 def source_of(key: str) -> str:
@@ -118,11 +136,14 @@ def show_exports(picked: list[runlog.SavedRun]) -> None:
 
 def show_one(run: runlog.SavedRun) -> None:
     if run.weights is not None:
-        st.download_button("Weights (state dict, .pt)", run.weights, f"seqlab-run{run.id}-{run.config.model.arch}.pt",
-                           "application/octet-stream", key=f"runs_weights_{run.id}", on_click="ignore",
-                           icon=":material/download:")
+        st.download_button("Weights (state dict, .pt)", run.weights,
+                           f"seqlab-run{run.id}-{run.config.model.arch}.pt", "application/octet-stream",
+                           key=f"runs_weights_{run.id}", on_click="ignore", icon=":material/download:")
         st.caption("Load with `model = seqlab.models.build_model(config.model, task)` and "
                    "`model.load_state_dict(torch.load(file, weights_only=True))`.")
+    elif run.weights_dropped:
+        st.caption("Its weights were dropped to keep this session's memory bounded: train it again below to get "
+                   "them.")
     again = runlog.reproduce(run)
     st.markdown("**From a terminal**, the same numbers:")
     st.code(again.command, language="bash", wrap_lines=True)

@@ -130,3 +130,16 @@ def test_runs_sharing_a_label_read_back_each_with_its_own_history():
     assert [len(b.history) for b in back] == [len(s.history) for s in saved] == [3, 3, 2]
     assert [b.label for b in back] == ["GRU #1", "GRU #2", "GRU"]  # numbered only where label and settings agree
     assert [b.result["mse"] for b in back] == pytest.approx([s.result["mse"] for s in saved])
+
+
+def test_weights_beyond_the_byte_limit_go_oldest_first_and_the_runs_stay():
+    runs = trained() + trained(seed=1) + trained(seed=2)  # six runs, each with its weights
+    sizes = [len(r.weights) for r in runs]
+    log = runlog.RunLog(limit=30, max_weight_bytes=sum(sizes[-3:]))  # room for the newest three runs' weights
+    for i in range(0, 6, 2):
+        log.add(runs[i:i + 2])
+    assert [r.weights is None for r in log.runs] == [True] * 3 + [False] * 3
+    assert [r.weights_dropped for r in log.runs] == [True] * 3 + [False] * 3 and log.weights_dropped == 3
+    assert log.weight_bytes == sum(sizes[-3:]) and len(log.runs) == 6 and log.dropped == 0
+    assert [len(r.history) for r in log.runs] == [len(r.history) for r in runs]  # histories and results kept
+    assert all(r.result for r in log.runs)
