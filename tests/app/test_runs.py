@@ -123,3 +123,14 @@ def test_weights_beyond_the_session_limit_are_dropped_and_the_page_says_so(two_c
 def test_the_weights_limit_comes_from_the_server(monkeypatch):
     monkeypatch.setenv("SEQLAB_MAX_WEIGHTS_MB", "5")
     assert runs_page().session_state["runs_log"].max_weight_bytes == 5 * 2**20
+
+
+def test_a_rerun_writes_no_download(two_comparisons, monkeypatch):
+    def refuse(*args):
+        raise AssertionError("a download was written on a rerun")
+
+    monkeypatch.setattr(runlog, "results_payload", refuse)
+    monkeypatch.setattr(runlog, "history_frame", refuse)
+    at = runs_page(seeded(two_comparisons))
+    at.slider(key="runs_smoothing").set_value(0.2).run()
+    assert not at.exception and len(at.get("download_button")) == 2 + len(at.expander)

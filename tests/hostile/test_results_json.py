@@ -4,7 +4,7 @@ import copy
 import json
 
 import pytest
-from hostile import clear
+from hostile import clear, crowded
 
 from seqlab import export, runlog
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
@@ -124,18 +124,6 @@ def test_after_refusals_a_good_file_still_reads(written):
         with pytest.raises(ValueError):
             read_results_json(text)
     assert read_results_json(json.dumps(written))["format"] == written["format"]
-
-
-def crowded(runs: int, epochs: int, keyed: bool) -> dict:
-    """A results file of `runs` runs that share one label and `epochs` history records spread over them, in turn."""
-    per_run = -(-epochs // runs)
-    return {
-        "format": "seqlab-results/1", "task": {"title": "crowded"}, "results": [],
-        "runs": [{"label": "GRU", "status": "done", "config": {"train": {"epochs": 500}},
-                  **({"key": f"run-{i}"} if keyed else {})} for i in range(runs)],
-        "history": [{"label": "GRU", "epoch": i % per_run, **({"run": f"run-{i // per_run}"} if keyed else {})}
-                    for i in range(epochs)],
-    }
 
 
 def test_a_4_mb_file_of_2000_runs_sharing_a_label_is_refused_before_it_is_multiplied():
