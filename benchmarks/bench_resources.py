@@ -46,6 +46,14 @@ def _rss() -> int:
         return int(f.read().split()[1]) * resource.getpagesize()
 
 
+def _peak_rss() -> int:
+    """This process's peak RSS (VmHWM). Not getrusage's ru_maxrss: Linux carries that across exec, so a child
+    of a big process (pytest at 900 MB) reports its parent's peak as its own."""
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
+
+
 def child(case: list) -> dict:
     """Run one case here and return its measured and estimated peak (bytes above the start)."""
     what, arch, batch, length, hidden, layers, kind, vocab = case
@@ -85,7 +93,7 @@ def child(case: list) -> dict:
         grad_through_time_curve(model, x, y)
         estimated = resources.gradient_bytes(model_cfg, shape, batch) + resources.OVERHEAD \
             + 4 * resources.param_estimate(model_cfg, shape) + data_bytes
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _peak_rss()
     return {"case": " ".join(map(str, case)), "measured": peak - start, "estimated": estimated}
 
 
