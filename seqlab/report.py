@@ -62,9 +62,12 @@ def verdict(table: pd.DataFrame) -> str:
             continue
         values = f"{getattr(rows.iloc[0], key):.3g}" if len(rows) == 1 else ", ".join(
             f"{r.label} {getattr(r, key):.3g}" for r in rows.itertuples())
-        done = said.get(level, f"{'is' if len(rows) == 1 else 'are'} no better than {name} ({bar:.3g})")
-        parts.append(f"{_names(rows)} {done}: {values}")
-    text = f"On test {shown}, " + "; ".join(parts) + "."
+        if level == criteria.NO_BETTER:
+            done, values = f"{'is' if len(rows) == 1 else 'are'} no better than {name}", f"{values} against {bar:.3g}"
+        else:
+            done = said[level]
+        parts.append(f"{_names(rows)} {done} ({values})")
+    text = f"Levels on test {shown}: " + "; ".join(parts) + "."
     return text + _bars(table, key, shown, bar) + _stronger_baseline(table, key, name)
 
 

@@ -65,8 +65,8 @@ def test_the_verdict_gives_each_models_level_with_its_value_and_the_bars():
     frame = table(rows)
     frame.attrs.update(criterion="forecast", strongest="persistence")
     text = verdict(frame)
-    assert text.startswith("On test MSE, LSTM solved the task: 0.01; GRU learned something but did not solve it: "
-                           "0.09; RNN is no better than persistence (0.1): 0.2.")
+    assert text.startswith("Levels on test MSE: LSTM solved the task (0.01); GRU learned something but did not "
+                           "solve it (0.09); RNN is no better than persistence (0.2 against 0.1).")
     assert "Solved means a skill of at least 0.10 over persistence (a test MSE below 0.09)" in text
 
 
@@ -75,7 +75,7 @@ def test_the_verdict_says_so_when_no_model_learned_anything():
             {"label": "LSTM", "kind": "model", "accuracy": 0.12, "level": "no better than the baseline"},
             {"label": "class frequencies", "kind": "baseline", "accuracy": 0.1, "level": None}]
     assert verdict(table(rows, "accuracy", "class frequencies")) == (
-        "On test accuracy, GRU and LSTM are no better than class frequencies (0.1): GRU 0.1, LSTM 0.12.")
+        "Levels on test accuracy: GRU and LSTM are no better than class frequencies (GRU 0.1, LSTM 0.12 against 0.1).")
 
 
 def test_a_classifier_report_holds_each_runs_confusion_matrix_and_mistakes():
@@ -112,7 +112,7 @@ def test_the_verdict_says_when_another_baseline_beats_every_model():
             {"label": "linear", "kind": "baseline", "mse": 0.012, "level": None},
             {"label": "window mean", "kind": "baseline", "mse": 0.7, "level": None}]
     text = verdict(table(rows))
-    assert text.startswith("On test MSE, LSTM and GRU learned something") and "But the linear baseline does " \
+    assert text.startswith("Levels on test MSE: LSTM and GRU learned something") and "But the linear baseline does " \
                                                                                "better than every model (0.012)" in text
     rows[3]["mse"] = 0.025  # better than GRU, not than LSTM: nothing more to say
     assert "But" not in verdict(table(rows))
