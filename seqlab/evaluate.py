@@ -64,6 +64,8 @@ def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
 
 
 def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
+    """The trivial strategies (frequencies, the training mean, the task's own); for forecasts every window
+    baseline, the linear one included."""
     x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
     if task.kind == "regression" and task.series is not None:
         train_windows, windows = task.x_train.squeeze(-1).numpy(), x.squeeze(-1).numpy()  # (N, L)

@@ -25,6 +25,7 @@ import torch
 
 MIN_DISCOUNT = 0.1  # with no n-gram seen once, n1 / (n1 + 2 n2) is 0 and an unseen character would get P = 0
 
+
 @dataclass(frozen=True)
 class _Counts:
     """One order's table: sorted k-gram keys with their counts, and per context (key // V) its totals."""
@@ -45,11 +46,13 @@ class _Counts:
         discount = max(n1 / (n1 + 2 * n2) if n1 + n2 else 0.5, MIN_DISCOUNT)
         return cls(keys, counts.astype(np.float64), contexts, totals, types, float(discount))
 
-    def lookup(self, table: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def lookup(table: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         """`values` at the positions of `wanted` in the sorted `table`; 0 where a key was never seen."""
-        at = np.minimum(np.searchsorted(table, wanted), max(len(table) - 1, 0))
-        hit = table[at] == wanted if len(table) else np.zeros(len(wanted), bool)
-        return np.where(hit, values[at] if len(table) else 0.0, 0.0)
+        if not len(table):
+            return np.zeros(len(wanted))
+        at = np.minimum(np.searchsorted(table, wanted), len(table) - 1)
+        return np.where(table[at] == wanted, values[at], 0.0)
 
 
 class CharNGram:
@@ -103,9 +106,9 @@ class CharNGram:
         """(N, T, n-1): for every step of every sequence, the n-1 ids up to and including it, -1 before the
         sequence begins: the n-gram sees what a model reading the sequence from its start has seen."""
         x = np.asarray(x, dtype=np.int64)
-        padded = np.concatenate([np.full((len(x), self.n - 2), -1, np.int64), x], 1) if self.n > 1 else x
         if self.n == 1:
             return np.zeros((*x.shape, 0), np.int64)
+        padded = np.concatenate([np.full((len(x), self.n - 2), -1, np.int64), x], 1)  # (N, T + n - 2)
         return np.lib.stride_tricks.sliding_window_view(padded, self.n - 1, axis=1)
 
     def cross_entropy(self, x, y) -> float:
