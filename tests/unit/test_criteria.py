@@ -31,11 +31,13 @@ def test_copy_memory_levels_against_the_blank_strategy(ce, expected):
     (7.7, 7.0, NO_BETTER),  # 3.75 % below persistence's 8.0
     (7.5, 7.0, LEARNED),  # beats persistence, but skill 0.06 < 0.10
     (7.1, 7.0, LEARNED),  # skill 0.11, but the linear forecast is better
-    (6.9, 7.0, SOLVED),  # skill 0.14 and no baseline better
-    (7.0, 7.0, SOLVED),  # as good as the best baseline counts
+    (6.9, 7.0, LEARNED),  # skill 0.14, but only 1.4 % below the linear forecast: a tie, not a win
+    (6.6, 7.0, SOLVED),  # skill 0.175 and 5.7 % below every baseline
+    (6.6, 8.0, SOLVED),  # persistence itself the strongest: skill decides
+    (7.3, 8.0, LEARNED),  # skill 0.0875 < 0.10
     (5.0, None, LEARNED),  # no strongest baseline given: a bar that cannot be checked is not met
 ])
-def test_forecast_levels_need_skill_over_persistence_and_no_better_baseline(mse, strongest, expected):
+def test_forecast_levels_need_skill_over_persistence_and_a_clear_win_over_every_baseline(mse, strongest, expected):
     assert criteria.level("forecast", mse, 8.0, strongest) == expected
 
 
