@@ -48,6 +48,8 @@ if comparison is not None and comparison.report is not None:
                "off and raise the learning rate to 0.3 to watch it explode.")
 
 st.subheader("The forget-gate bias, at initialisation")
-st.altair_chart(gradients.forget_bias_chart(template), width="stretch")
+forget_chart = gradients.forget_bias_chart(template)
+if forget_chart is not None:
+    st.altair_chart(forget_chart, width="stretch")
 st.caption("Two untrained LSTMs with the same weights but the forget gates' bias: PyTorch's default starts them "
            "half open (0.5); a bias of 1 opens them to 0.73, so the gradient decays more slowly from the start.")

@@ -7,10 +7,12 @@ import shlex
 import sys
 from pathlib import Path
 
+from seqlab import resources
 from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.presets import comparison_runs
 
 TABLE_COLUMNS = ["label", "params", "epochs", "sec_per_epoch", "train_loss", "val_loss", "status"]
+CLI_SHARE = 0.8  # of the memory, for one training (the command line trains one architecture at a time)
 THREADS = 1  # as the app trains (seqlab.app.live.TRAIN_THREADS), so a run repeated here gives the same numbers
 
 # Every config field and its option: the parser is built from this table and `command_for` writes it back, so a
@@ -88,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--csv", type=Path, help="csv and sentiment tasks: path of the CSV file")
     c.add_argument("--text", type=Path, help="text task with --corpus upload: path of a UTF-8 .txt file")
     c.add_argument("--threads", type=int, default=THREADS, help=f"torch threads (default {THREADS}, as the app)")
+    c.add_argument("--memory-mb", type=float, default=None, help="memory a training may use, checked before it "
+                                                                  "starts (default: the container's or machine's)")
     c.add_argument("--history-csv", type=Path, help="write the per-epoch history here")
     c.add_argument("--results-json", type=Path, help="write results, configs and history here")
     c.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
@@ -145,6 +149,16 @@ def _read_upload(a: argparse.Namespace) -> bytes | None:
         raise ValueError(f"cannot read {path}: {e.strerror}") from None
 
 
+def cli_budget(a: argparse.Namespace, run: RunConfig) -> resources.Budget:
+    """What a run may take here: CLI_SHARE of --memory-mb, else of the container's or the machine's memory."""
+    memory, where = (a.memory_mb * resources.MB, "--memory-mb") if a.memory_mb else resources.process_memory()
+    if not memory > 0:
+        raise ValueError(f"--memory-mb must be a positive number, got {a.memory_mb}")
+    return resources.Budget(training_bytes=int(memory * CLI_SHARE), data_bytes=int(memory * CLI_SHARE),
+                            seconds=run.train.max_seconds,
+                            where=f"this machine ({resources.size_text(memory)}, {where})")
+
+
 def compare(a: argparse.Namespace) -> int:
     import pandas as pd
     import torch
@@ -165,6 +179,10 @@ def compare(a: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if a.equal_budget:
         runs = equalise(runs, task)
+    refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0]))
+    if refusals:
+        raise ValueError("too big to train here: " + " ".join(dict.fromkeys(refusals)) +
+                         " (--memory-mb raises the limit)")
     session = train_interleaved(runs, task)
     try:
         for rec in session:

@@ -3,29 +3,54 @@
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import torch
 
-from seqlab import baselines, criteria, metrics, ngram, order_free
+from seqlab import baselines, criteria, metrics, ngram, order_free, resources
 from seqlab.data.task import Task
 from seqlab.data.windows import target_times
 from seqlab.models import task_loss
 
-EVAL_BATCH = 512
 NGRAM_ORDERS = (3, 5)  # the counted character models beside a text's networks: 2 and 4 characters of context
+
+def batch_size_for(model: torch.nn.Module, x: torch.Tensor) -> int:
+    """Sequences scored at once: as many as fit in `resources.EVAL_BYTES` for this model and sequence length."""
+    cfg = getattr(model, "cfg", None)
+    if cfg is None or x.dim() < 2:
+        return resources.MAX_EVAL_BATCH
+    shape = resources.Shape(length=int(x.shape[1]), input_size=int(x.shape[2]) if x.dim() == 3 else 1,
+                            output_size=model.head.out_features, kind=model.kind, token_input=x.dim() == 2,
+                            n_train=0, n_val=len(x), n_test=0)
+    return resources.eval_batch_size(cfg, shape)
 
 
 @torch.no_grad()
-def predict(model: torch.nn.Module, x: torch.Tensor, batch_size: int = EVAL_BATCH) -> torch.Tensor:
-    """Model outputs for every sequence in `x`, in eval mode (no dropout), batch by batch."""
-    was_training = model.training
+def batches(model: torch.nn.Module, x: torch.Tensor, seconds: float | None = None,
+            batch_size: int | None = None) -> Iterator[tuple[slice, torch.Tensor]]:
+    """(rows, outputs) batch by batch, in eval mode (no dropout). With `seconds`, starts no batch after that much
+    time has passed (but always the first: a budget is overrun by one batch at most)."""
+    batch_size = batch_size or batch_size_for(model, x)
+    started, was_training = time.perf_counter(), model.training
     model.eval()
     try:
-        return torch.cat([model(x[i:i + batch_size])[0] for i in range(0, len(x), batch_size)])
+        for i in range(0, len(x), batch_size):
+            if i and seconds is not None and time.perf_counter() - started >= seconds:
+                return
+            rows = slice(i, i + batch_size)
+            yield rows, model(x[rows])[0]
     finally:
         model.train(was_training)
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, x: torch.Tensor, batch_size: int | None = None) -> torch.Tensor:
+    """Model outputs for every sequence in `x`, in eval mode (no dropout), in batches that fit in memory."""
+    outs = [out for _, out in batches(model, x, batch_size=batch_size)]
+    return torch.cat(outs) if outs else torch.empty(0)
 
 
 def to_units(task: Task, values) -> np.ndarray:
@@ -42,19 +67,36 @@ def train_values(task: Task) -> np.ndarray | None:
 
 
 @torch.no_grad()
-def evaluate(model: torch.nn.Module, task: Task, part: str = "val") -> dict:
-    """Mean loss (the training objective) and the task's metrics, in display units, on one split."""
+def evaluate(model: torch.nn.Module, task: Task, part: str = "val", seconds: float | None = None) -> dict:
+    """Mean loss (the training objective) and the task's metrics, in display units, on one split.
+
+    Scored batch by batch: only a regression's outputs (N, horizon) are kept; classes and tokens add up their
+    loss and hits per batch, so a long split never holds every step's logits. With `seconds`, scoring stops
+    once that time has passed and the result says how many sequences it covers (`scored`, when not all).
+    """
     x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
-    if len(x) == 0:
+    loss_sum, hits, targets, outs, scored = 0.0, 0.0, 0, [], 0
+    for rows, out in batches(model, x, seconds):
+        yb = y[rows]
+        scored += len(yb)
+        if task.kind == "regression":
+            outs.append(out)
+        else:
+            loss_sum += float(task_loss(out, yb, task.kind)) * yb.numel()  # the batch's mean, weighted
+            hits += float((out.argmax(-1) == yb).double().sum())
+            targets += yb.numel()
+    if scored == 0:
         return {"loss": float("nan")}
-    out = predict(model, x)
-    loss = float(task_loss(out, y, task.kind))
+    partial = {"scored": scored} if scored < len(x) else {}
     if task.kind == "regression":
-        return {"loss": loss, **metrics.forecast_metrics(to_units(task, y), to_units(task, out), train_values(task))}
-    accuracy = float((out.argmax(-1) == y).double().mean())
+        out, yb = torch.cat(outs), y[:scored]
+        loss = float(task_loss(out, yb, task.kind))
+        return {"loss": loss, **metrics.forecast_metrics(to_units(task, yb), to_units(task, out),
+                                                         train_values(task)), **partial}
+    loss, accuracy = loss_sum / targets, hits / targets
     if task.kind == "classification":
-        return {"loss": loss, "cross_entropy": loss, "accuracy": accuracy}
-    return {"loss": loss, **metrics.token_metrics(loss, accuracy)}
+        return {"loss": loss, "cross_entropy": loss, "accuracy": accuracy, **partial}
+    return {"loss": loss, **metrics.token_metrics(loss, accuracy), **partial}
 
 
 def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
@@ -68,9 +110,9 @@ def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
     baseline, the linear one included."""
     x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
     if task.kind == "regression" and task.series is not None:
-        train_windows, windows = task.x_train.squeeze(-1).numpy(), x.squeeze(-1).numpy()  # (N, L)
-        preds = baselines.forecast_baselines(train_windows, task.y_train.numpy(), windows,
-                                             task.output_size, task.seasonal_period)
+        train_series = task.scaler.transform(train_values(task)).astype(np.float32)  # what x_train's windows hold
+        windows = x.squeeze(-1).numpy()  # (N, L): a view, not a copy (see baselines)
+        preds = baselines.forecast_baselines(train_series, windows, task.output_size, task.seasonal_period)
         truth = to_units(task, y)
         return {name: metrics.forecast_metrics(truth, to_units(task, p), train_values(task))
                 for name, p in preds.items()}
@@ -235,8 +277,10 @@ def results_table(runs, task: Task) -> pd.DataFrame:
     for r in runs:
         last = r.history[-1] if r.history else {}
         trained = [h for h in r.history if h["epoch"] > 0]
-        test = evaluate(r.model, task, "test")
+        test = evaluate(r.model, task, "test", seconds=getattr(r, "seconds_left", lambda: None)())
         test.pop("loss")
+        if "scored" in test:  # the run's wall-time budget ran out while scoring
+            test["test_scored"] = test.pop("scored")
         level = criteria.level(kind, test.get(key, math.nan), reference, strongest)
         rows.append({
             "label": r.label, "kind": "model", "arch": r.run.model.arch, "params": r.params,

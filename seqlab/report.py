@@ -130,6 +130,15 @@ def _classes(runs, task: Task) -> tuple[dict, dict]:
     return confusion, mistakes
 
 
+def _partly_scored(table: pd.DataFrame, total: int) -> list[str]:
+    """A sentence for every model scored on part of the test set only (its time budget ran out)."""
+    if "test_scored" not in table:
+        return []
+    rows = table[table["test_scored"].notna()]
+    return [f"{r.label}: the test scores cover the first {int(r.test_scored):,} of {total:,} test sequences, as its "
+            "wall-time budget ran out while scoring." for r in rows.itertuples()]
+
+
 def summarise(runs, task: Task) -> Report:
     """Score every run on the test part once and prepare every view of the comparison."""
     runs = [r for r in runs if r.history]
@@ -138,6 +147,7 @@ def summarise(runs, task: Task) -> Report:
     history = [rec for r in runs for rec in r.history]
     confusion, mistakes = _classes(runs, task)
     problems = tuple(f"{r.label} {r.status}: {r.reason}" for r in runs if r.status in ("diverged", "out of time"))
+    problems += tuple(_partly_scored(table, len(task.x_test)))
     return Report(
         task_title=task.title, history=pd.DataFrame(history), table=table, predictions=predictions,
         predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task), verdict=verdict(table), problems=problems,

@@ -51,6 +51,7 @@ class TrainingRun:
         self.epoch, self.elapsed = 0, 0.0
         self.status, self.reason = "running", ""
         self._initial_val: float | None = None
+        self._scoring_seconds = 0.0  # the last validation pass and gradient recording, measured
         self.recorder = GradientRecorder(self.model, task) if run.train.record_gradients else None
 
     @property
@@ -63,10 +64,23 @@ class TrainingRun:
     def __next__(self) -> dict:
         if self.finished:
             raise StopIteration
+        started, before = time.perf_counter(), self.elapsed
         record = self._initial_record() if self.epoch == 0 else self._train_epoch()
+        self.elapsed = before + time.perf_counter() - started  # training, scoring and recording alike
+        record["elapsed"] = self.elapsed
         self.history.append(record)
         self.epoch += 1
         return record
+
+    def seconds_left(self) -> float:
+        """What is left of the wall-time budget, which covers training, scoring and recording alike."""
+        return self.run.train.max_seconds - self.elapsed
+
+    def _reserve(self) -> float:
+        """Time kept back while training for what follows the epoch: its validation and gradient recording,
+        and the final test scoring (about the validation's time per sequence, twice: metrics, predictions)."""
+        n_val = max(len(self.task.x_val), 1)
+        return self._scoring_seconds * (1 + 2 * len(self.task.x_test) / n_val)
 
     def stop(self, reason: str = "stopped before the last epoch") -> None:
         """Mark an unfinished run as stopped; what it learned so far stays."""
@@ -78,7 +92,9 @@ class TrainingRun:
     def _initial_record(self) -> dict:
         probe = dataclasses.replace(self.task, x_train=self.task.x_train[:INIT_TRAIN_PROBE],
                                     y_train=self.task.y_train[:INIT_TRAIN_PROBE])
-        train_loss = evaluate(self.model, probe, "train")["loss"]
+        started = time.perf_counter()
+        train_loss = evaluate(self.model, probe, "train", seconds=self.seconds_left())["loss"]
+        self.elapsed += time.perf_counter() - started
         return self._record(train_loss, [], 0, 0.0)
 
     def _train_epoch(self) -> dict:
@@ -120,18 +136,26 @@ class TrainingRun:
             opt.step()
             loss_sum, seen = loss_sum + loss_value * len(idx), seen + len(idx)
             norms.append(norm)
-            if self.elapsed + time.perf_counter() - start > cfg.max_seconds:
-                self._end("out of time", f"the wall-time budget of {cfg.max_seconds:g} s ran out in epoch "
-                                         f"{self.epoch}")
+            if self.elapsed + time.perf_counter() - start + self._reserve() > cfg.max_seconds:
+                self._out_of_time()
                 break
         seconds = time.perf_counter() - start
         self.elapsed += seconds
         train_loss = loss_sum / seen if seen else float("nan")
         return self._record(train_loss, norms, clipped, seconds)
 
+    def _out_of_time(self) -> None:
+        self._end("out of time", f"the wall-time budget of {self.run.train.max_seconds:g} s (training and "
+                                 f"scoring) ran out in epoch {self.epoch}")
+
     def _record(self, train_loss: float, norms: list[float], clipped: int, seconds: float) -> dict:
-        scores = evaluate(self.model, self.task, "val")
+        started = time.perf_counter()
+        scores = evaluate(self.model, self.task, "val", seconds=self.seconds_left())
         val_loss = scores.pop("loss")
+        if scores.pop("scored", None) is not None and self.status == "running":
+            self._out_of_time()  # scored on part of the validation set only: no time for another epoch
+        recorded = self.recorder.epoch_fields() if self.recorder is not None else {}
+        self._scoring_seconds = time.perf_counter() - started
         self._check_divergence(val_loss)
         if self.status == "running" and self.epoch == self.run.train.epochs:
             self._end("done", "")
@@ -144,7 +168,7 @@ class TrainingRun:
             "clip_rate": clipped / len(norms) if norms else 0.0,
             "lr": self.optimizer.param_groups[0]["lr"], "steps": len(norms),
             "seconds": seconds, "elapsed": self.elapsed, "status": self.status, "reason": self.reason,
-            **(self.recorder.epoch_fields() if self.recorder is not None else {}),
+            **recorded,
         }
 
     def _check_divergence(self, val_loss: float) -> None:

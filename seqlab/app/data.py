@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from seqlab import charts
 from seqlab.classification import decode_tokens
 from seqlab.config import DataConfig
 from seqlab.data import REGISTRY, DataError, Task, load_series, make_task
+from seqlab.data.cache import TaskCache
 from seqlab.data.preview import example_sequences
 from seqlab.data.sentiment import ColumnChoice, candidate_columns
 from seqlab.data.upload import MAX_UPLOAD_BYTES
@@ -22,6 +24,8 @@ from seqlab.data.windows import forecast_task
 
 LENGTHS = (5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500)
 SAMPLES = (500, 1000, 2000, 5000, 10_000)
+TASK_CACHE_BYTES = 512 * 2**20  # what built tasks may hold together, for every visitor of the server
+TASK_CACHE_ENTRIES = 32
 SERIES_TASKS = {name for name, info in REGISTRY.items() if info.kind == "regression" and name != "adding"}
 STOCK_TTL = 120  # seconds a fetched (or fallen-back) ticker is reused before Yahoo is asked again
 EXAMPLE_TEXTS = 5  # labelled texts shown before training
@@ -109,14 +113,41 @@ def pick_data(key: str = "lab") -> DataChoice:
     return DataChoice(fields, upload, column_slot)
 
 
-@st.cache_data(max_entries=32, ttl=STOCK_TTL, show_spinner="Loading the data…")
+# A series is a data frame that callers may change: st.cache_data, whose copy on every read keeps sessions apart.
+# A frame holds at most MAX_ROWS rows of a file of at most 5 MB, so 8 of them stay in the tens of MB.
+@st.cache_data(max_entries=8, ttl=STOCK_TTL, show_spinner="Loading the data…")
 def _series(cfg: DataConfig, upload: bytes | None):
     return load_series(cfg, upload)
 
 
-@st.cache_data(max_entries=32, show_spinner="Preparing the data…")
-def _task(cfg: DataConfig, upload: bytes | None = None) -> Task:
-    return make_task(cfg, upload)
+@st.cache_resource
+def _tasks() -> TaskCache:
+    """Every built task of the server, shared by all sessions (see `cached_task`)."""
+    return TaskCache(TASK_CACHE_BYTES, TASK_CACHE_ENTRIES)
+
+
+def cached_task(cfg: DataConfig, upload: bytes | None = None, spinner: str = "Preparing the data…",
+                ttl: float | None = None) -> Task:
+    """The task `cfg` describes, built once for the whole server and kept within TASK_CACHE_BYTES.
+
+    Not st.cache_data: it pickles what it keeps and unpickles it again on every read, so each rerun of
+    each session held its own copy of a task of up to hundreds of MB, and a cache of 32 of them had no
+    bound in bytes. A task is read-only once built (nothing writes into its tensors), so one object
+    serves every session, as st.cache_resource does for shared read-only objects.
+    """
+    key = (cfg, None if upload is None else hashlib.sha256(upload).hexdigest())
+
+    def build() -> Task:
+        with st.spinner(spinner):
+            return make_task(cfg, upload)
+
+    return _tasks().get(key, build, ttl)
+
+
+def forget_tasks() -> None:
+    """Drop every cached task, e.g. after the network came back (tests, an operator)."""
+    _tasks().clear()
+
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the file…")
@@ -140,7 +171,7 @@ def _labelled_texts(cfg: DataConfig, choice: DataChoice, key: str) -> tuple[Data
         label_column = choice.column_slot.selectbox("Column of labels", labels, index=default,
                                                     key=f"{key}_label_column")
     cfg = dataclasses.replace(cfg, text_column=text_column, label_column=label_column)
-    return cfg, _task(cfg, choice.upload)
+    return cfg, cached_task(cfg, choice.upload)
 
 
 def _column_key(key: str, task: str, columns: list[str]) -> str:
@@ -165,7 +196,7 @@ def load_task(choice: DataChoice, key: str = "lab", **overrides) -> tuple[DataCo
         if cfg.task == "sentiment":
             return _labelled_texts(cfg, choice, key)
         if cfg.task not in SERIES_TASKS:
-            return cfg, _task(cfg)
+            return cfg, cached_task(cfg)
         if cfg.task == "csv" and upload is None:
             st.info("Upload a CSV file in the sidebar to train on your own series.")
             return None

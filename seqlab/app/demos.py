@@ -6,8 +6,9 @@ import streamlit as st
 
 from seqlab import charts
 from seqlab.app import gradients, live, results, text
+from seqlab.app.data import cached_task
 from seqlab.charts_diagnostics import grad_through_time_chart
-from seqlab.data import Task, make_task
+from seqlab.data import Task
 from seqlab.demos import BY_KEY, DEMOS, Demo, corpus_words
 from seqlab.diagnostics import grad_through_time_history
 from seqlab.evaluate import metrics_long
@@ -19,9 +20,8 @@ def key_of(demo: Demo) -> str:
     return f"demo_{demo.key}"
 
 
-@st.cache_data(max_entries=8, show_spinner="Preparing the data…")
 def demo_task(demo_key: str) -> Task:
-    return make_task(BY_KEY[demo_key].template.data)
+    return cached_task(BY_KEY[demo_key].template.data)
 
 
 @st.cache_data(max_entries=2, show_spinner=False)

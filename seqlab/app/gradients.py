@@ -9,12 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from seqlab import charts_diagnostics as dcharts
-from seqlab.app.data import LENGTHS, pick_steps
+from seqlab import resources
+from seqlab.app import limits
+from seqlab.app.data import LENGTHS, cached_task, pick_steps
 from seqlab.app.settings import CLIPS, EPOCHS, HIDDEN, RATES, pick_archs
 from seqlab.charts import loss_chart
 from seqlab.config import RunConfig, bounds
-from seqlab.data import Task, make_task
-from seqlab.diagnostics import forget_bias_effect, grad_through_time_history, layer_grad_norm_history
+from seqlab.data import Task
+from seqlab.diagnostics import PROBE_SIZE, forget_bias_effect, grad_through_time_history, layer_grad_norm_history
 from seqlab.presets import GRADIENT_DEMO
 from seqlab.report import Report
 
@@ -45,9 +47,8 @@ def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str]]:
     return run, archs
 
 
-@st.cache_data(max_entries=8, show_spinner="Preparing the sequences…")
 def demo_task(run: RunConfig) -> Task:
-    return make_task(run.data)
+    return cached_task(run.data, spinner="Preparing the sequences…")
 
 
 def live_decay(history: list[dict]):
@@ -104,7 +105,16 @@ def _forget_bias_frame(run: RunConfig) -> pd.DataFrame:
 
 
 def forget_bias_chart(run: RunConfig):
-    """Gradient through time of two untrained LSTMs that differ only in the forget-gate bias."""
+    """Gradient through time of two untrained LSTMs that differ only in the forget-gate bias; None (and a message
+    naming what to lower) when measuring them would not fit this server's memory."""
+    lstm = dataclasses.replace(run.model, arch="lstm")
+    need = 2 * resources.gradient_bytes(lstm, resources.Shape.of(demo_task(run)), PROBE_SIZE)
+    allowed = limits.current().budget().training_bytes
+    if need > allowed:
+        st.info(f"Measuring two LSTMs of {lstm.hidden_size} units over {run.data.length} steps needs about "
+                f"{resources.size_text(need)} here; this server allows {resources.size_text(allowed)}: lower the "
+                "hidden units or the sequence length to see this chart.", icon=":material/memory:")
+        return None
     return dcharts.grad_through_time_chart(_forget_bias_frame(run), title="Two LSTMs before any training")
 
 

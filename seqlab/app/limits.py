@@ -2,9 +2,13 @@
 
 | setting                 | environment variable     | default                  |
 | ----------------------- | ------------------------ | ------------------------ |
-| trainings at once       | SEQLAB_MAX_CONCURRENT    | the CPU count (one thread each) |
-| seconds per architecture| SEQLAB_MAX_SECONDS       | 300                      |
+| trainings at once       | SEQLAB_MAX_CONCURRENT    | the CPUs this process may use (affinity and cgroup quota) |
+| seconds per architecture| SEQLAB_MAX_SECONDS       | 300, training and scoring alike |
 | runs kept per session   | SEQLAB_MAX_RUNS          | 30 (the Runs page)       |
+| memory of the server    | SEQLAB_MEMORY_MB         | the cgroup's memory limit, else the machine's |
+
+The memory budget follows from the last: RESERVE_MB for the server itself, then TRAINING_SHARE of the rest shared
+by the trainings that may run at once, and DATA_SHARE of it for one data set (see `budget`).
 
 In `.streamlit/secrets.toml` the same names work in lower case without the prefix (`max_concurrent = 4`).
 A local user can raise them; a value that is not a positive number is ignored (the default holds).
@@ -21,8 +25,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from seqlab import resources
 from seqlab.config import TrainConfig, bounds
 from seqlab.runlog import MAX_RUNS
+
+RESERVE_MB = 500  # the server, torch and a page or two (361 MB measured with one Lab page open)
+TRAINING_SHARE = 0.5  # of the rest, shared by the trainings that run at once; the other half holds data and results
+DATA_SHARE = 0.125  # of the rest, for one data set (the cache holds a few; see seqlab.app.data)
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,16 @@ class Limits:
     max_concurrent: int  # trainings that run at once on this server; the others wait, shown as queued
     max_seconds: float  # wall time of one architecture's training in one comparison
     max_runs: int = MAX_RUNS  # finished runs a session keeps for the Runs page; the oldest go first
+    memory_mb: float = 2048.0  # what the whole server may use; the budgets below derive from it
+    memory_source: str = "the default"  # where memory_mb came from, said in refusals
+
+    def budget(self) -> resources.Budget:
+        """What one training and one data set may take here, from the server's memory and trainings at once."""
+        rest = max(self.memory_mb - RESERVE_MB, 64) * resources.MB
+        return resources.Budget(training_bytes=int(rest * TRAINING_SHARE / self.max_concurrent),
+                                data_bytes=int(rest * DATA_SHARE), seconds=self.max_seconds,
+                                where=f"this server ({resources.size_text(self.memory_mb * resources.MB)}, "
+                                      f"{self.memory_source})")
 
 
 def _setting(name: str, default: float, lo: float, hi: float) -> float:
@@ -49,9 +68,13 @@ def _setting(name: str, default: float, lo: float, hi: float) -> float:
 def current() -> Limits:
     """The limits in force, read afresh so a changed environment applies to the next run."""
     lo, hi = bounds(TrainConfig, "max_seconds")
-    return Limits(max_concurrent=int(_setting("max_concurrent", os.cpu_count() or 2, 1, 256)),
+    memory, source = resources.process_memory()
+    memory_mb = _setting("memory_mb", -1, 256, 2**22)
+    return Limits(max_concurrent=int(_setting("max_concurrent", resources.usable_cpus(), 1, 256)),
                   max_seconds=_setting("max_seconds", TrainConfig.max_seconds, lo, hi),
-                  max_runs=int(_setting("max_runs", MAX_RUNS, 1, 1000)))
+                  max_runs=int(_setting("max_runs", MAX_RUNS, 1, 1000)),
+                  memory_mb=memory_mb if memory_mb > 0 else memory / resources.MB,
+                  memory_source="SEQLAB_MEMORY_MB" if memory_mb > 0 else source)
 
 
 class TrainingSlots:

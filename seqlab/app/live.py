@@ -15,6 +15,7 @@ import streamlit as st
 import torch
 from streamlit.elements.vega_charts import _altair_globals_lock
 
+from seqlab import resources
 from seqlab.app import limits
 from seqlab.app import runs as saved_runs
 from seqlab.app.home import PAGES
@@ -120,16 +121,32 @@ def controls(key: str, action: str | None, runs: list[RunConfig], task: Task | N
     `begin(key, runs, task)` starts a comparison; pages with more to reset pass their own.
     """
     comparison = current(key)
-    if action == "train" and runs:
+    refused = preflight(runs, task)
+    if action == "train" and runs and not refused:
         comparison = begin(key, runs, task)
     elif action == "stop" and comparison is not None and comparison.running:
         comparison.stop()
     train_col, stop_col, log_col = st.columns([1, 1, 3], vertical_alignment="center")
-    train_col.button(label, type="primary", icon=":material/play_arrow:", width="stretch", disabled=not runs,
-                     on_click=request, args=(key, "train"))
+    train_col.button(label, type="primary", icon=":material/play_arrow:", width="stretch",
+                     disabled=not runs or refused, on_click=request, args=(key, "train"))
     stop_col.button("Stop", icon=":material/stop:", width="stretch", on_click=request, args=(key, "stop"),
                     disabled=comparison is None or not comparison.running)
     return comparison, log_col.toggle("Log-scale loss", log_default, key=f"{key}_log")
+
+
+def preflight(runs: list[RunConfig], task: Task | None) -> bool:
+    """Estimate each run's peak memory and time before anything starts; say what does not fit this server and
+    what to lower (Train stays disabled), or how many epochs the time budget will allow. True when refused."""
+    if not runs or task is None:
+        return False
+    shape, budget = resources.Shape.of(task), limits.current().budget()
+    refusals = resources.check_training(runs, shape, budget)
+    for refusal in dict.fromkeys(refusals):  # one per distinct message: three archs may say the same
+        st.error(f"**Too big for this server:** {refusal}", icon=":material/memory:")
+    notice = None if refusals else resources.time_notice(runs, shape, budget)
+    if notice:
+        st.caption(f"⏱️ {notice}")
+    return bool(refusals)
 
 
 def progress_text(run: TrainingRun) -> str:

@@ -12,9 +12,9 @@ import torch
 
 from seqlab import generate, ngram
 from seqlab.app import live
-from seqlab.app.data import kept_upload, pick_steps
+from seqlab.app.data import cached_task, kept_upload, pick_steps
 from seqlab.config import DataConfig, RunConfig, bounds
-from seqlab.data import DataError, Task, make_task
+from seqlab.data import DataError, Task
 from seqlab.data.corpus import DOWNLOAD_DEADLINE, MAX_TEXT_BYTES
 from seqlab.evaluate import NGRAM_ORDERS, ngram_label
 from seqlab.export import state_dict_bytes, vocab_json
@@ -56,10 +56,9 @@ def pick_corpus(key: str = "text") -> TextChoice:
     return TextChoice({"task": "text", "corpus": corpus, "length": length, "n_samples": n_samples}, upload)
 
 
-@st.cache_data(max_entries=16, ttl=TASK_TTL,
-               show_spinner=f"Preparing the text (a download waits at most {DOWNLOAD_DEADLINE:g} s)…")
 def _text_task(cfg: DataConfig, upload: bytes | None) -> Task:
-    return make_task(cfg, upload)
+    return cached_task(cfg, upload, f"Preparing the text (a download waits at most {DOWNLOAD_DEADLINE:g} s)…",
+                       ttl=TASK_TTL)
 
 
 def load_text(choice: TextChoice, **overrides) -> tuple[DataConfig, Task] | None:

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from seqlab.config import TASKS, DataConfig
+from seqlab.data.footprint import estimate_task_bytes
 from seqlab.data.task import DataError, Scaler, SeriesData, Task
 
 
@@ -89,4 +90,5 @@ def make_task(cfg: DataConfig, upload: bytes | None = None) -> Task:
     return windows.forecast_task(data, cfg, cfg.task, seasonal_period=period)
 
 
-__all__ = ["REGISTRY", "DataError", "Scaler", "SeriesData", "Task", "TaskInfo", "load_series", "make_task"]
+__all__ = ["REGISTRY", "DataError", "Scaler", "SeriesData", "Task", "TaskInfo", "estimate_task_bytes", "load_series",
+           "make_task"]

@@ -9,6 +9,7 @@ import pandas as pd
 import torch
 
 KINDS = ("regression", "classification", "next-token")
+SPLITS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
 
 
 class DataError(ValueError):
@@ -62,6 +63,25 @@ class Scaler:
         return z * self.std + self.mean
 
 
+def own_storage(t: torch.Tensor) -> torch.Tensor:
+    """`t` on a storage of its own that holds only the elements `t` reaches.
+
+    A slice keeps its parent's whole storage alive, and a pickle of the slice writes all of it: the three
+    splits of one 816 MB copy-task tensor pickled to 2.3 GB. Overlapping windows (a stride-1 view over a
+    series, see `windows.py`) stay views onto a copy of just the rows they read, so they cost the series
+    (O(rows)), not windows x window length.
+    """
+    if t.numel() == 0:
+        return t.new_empty(t.shape)
+    span = 1 + sum((size - 1) * stride for size, stride in zip(t.shape, t.stride(), strict=True))
+    if t.storage_offset() == 0 and t.untyped_storage().nbytes() == span * t.element_size():
+        return t  # already owns exactly what it reaches
+    if span >= t.numel():  # no element reached twice: a dense copy is the smallest
+        return t.clone(memory_format=torch.contiguous_format)
+    reached = t.as_strided((span,), (1,)).clone()  # the rows the overlapping view reads, from its offset on
+    return reached.as_strided(t.shape, t.stride())
+
+
 @dataclass
 class Task:
     """Train / validation / test tensors and what they mean.
@@ -103,6 +123,18 @@ class Task:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"Task.kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
+        for name in SPLITS:  # here, so that no builder can forget it
+            setattr(self, name, own_storage(getattr(self, name)))
+
+    def nbytes(self) -> int:
+        """Bytes the task holds: its tensors' storages (a storage shared by two splits counted once) and its
+        preview table. What a cache of tasks, or a pickle of one, costs."""
+        storages = {t.untyped_storage().data_ptr(): t.untyped_storage().nbytes() for t in self._splits()}
+        frame = int(self.series.memory_usage(index=True, deep=True).sum()) if self.series is not None else 0
+        return sum(storages.values()) + frame
+
+    def _splits(self) -> list[torch.Tensor]:
+        return [getattr(self, name) for name in SPLITS]
 
     @property
     def token_input(self) -> bool:

@@ -131,15 +131,17 @@ def _separator(text: str) -> str:
 def _parse(text: str, notes: list[str]) -> pd.DataFrame:
     """All cells as text, one column per header field."""
     sep = _separator(text)
-    if text.lstrip().split("\n", 1)[0].count(sep) >= MAX_COLUMNS:
-        raise DataError(f"the file has more than {MAX_COLUMNS} columns: keep only the columns you need")
+    header = _first_record(text, sep)
+    _check_width(len(header) if header is not None else 0)  # before pandas builds thousands of columns
     table = _read(text, sep, notes, header=0)
+    _check_width(table.shape[1])  # what pandas read is what every later step loops over
     if all(_is_number(c) for c in table.columns):  # no header row: the first row is data
         table = _read(text, sep, notes, header=None)
+        _check_width(table.shape[1])
         table.columns = [f"column_{i + 1}" for i in range(table.shape[1])]
         notes.append("the first row holds numbers, so it was read as data; columns are named column_1, ...")
-    else:
-        _check_unique_names(text, sep)
+    elif header is not None:
+        _check_unique_names(header)
     too_long = next((c for c in table.columns if len(c) > MAX_NAME_CHARS), None)
     if too_long is not None:
         raise DataError(f"a column name is {len(too_long):,} characters long ({too_long[:30]!r}...); at most "
@@ -150,13 +152,24 @@ def _parse(text: str, notes: list[str]) -> pd.DataFrame:
     return table.dropna(how="all").reset_index(drop=True)
 
 
-def _check_unique_names(text: str, sep: str) -> None:
-    """Refuse a header that names a column twice (pandas would silently rename the second one "name.1")."""
-    first = text.lstrip().split("\n", 1)[0]
+def _first_record(text: str, sep: str) -> list[str] | None:
+    """The header's fields as a CSV reader reads them: a quoted name may hold line breaks, so the first physical
+    line can hide thousands of columns. None when Python's csv module cannot read it (pandas then decides)."""
     try:
-        names = [n.strip() for n in next(csv.reader([first], delimiter=sep, skipinitialspace=True), [])]
-    except csv.Error:  # pandas read this header already; a quirk only Python's csv module minds is not a repeat
-        return
+        return next(csv.reader(io.StringIO(text.lstrip()), delimiter=sep, skipinitialspace=True), [])
+    except csv.Error:  # e.g. a quoted field over csv's size limit: the width is checked again after parsing
+        return None
+
+
+def _check_width(columns: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise DataError(f"the file has {columns:,} columns, more than the {MAX_COLUMNS} allowed: keep only the "
+                        "columns you need and upload again")
+
+
+def _check_unique_names(header: list[str]) -> None:
+    """Refuse a header that names a column twice (pandas would silently rename the second one "name.1")."""
+    names = [n.strip() for n in header]
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         shown = ", ".join(repr(n[:40]) for n in repeated[:5])

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from seqlab.app import data as app_data
 from seqlab.app import text
 from seqlab.app.live import Comparison
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
@@ -107,7 +108,7 @@ def test_shakespeare_offline_falls_back_with_a_visible_notice(page, monkeypatch,
     monkeypatch.setenv(corpus.CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(corpus, "_download", offline)
     monkeypatch.setattr(corpus, "_last_failure", [])
-    text._text_task.clear()
+    app_data.forget_tasks()
     page.radio(key="text_corpus").set_value("shakespeare").run()
     assert not page.exception and not page.error
     notice = next(w.value for w in page.warning if "Tiny Shakespeare" in w.value)

@@ -18,6 +18,13 @@ def past_the_cap(header: bytes, row: bytes) -> bytes:
     return header + row * (MAX_UPLOAD_BYTES // len(row) + 1)
 
 
+def wide(columns: int, row: str = "1", rows: int = 20) -> bytes:
+    """A CSV with `columns` columns whose first physical line shows three: a quoted name holding a line break
+    hides the rest, so only a reader that parses the header as a CSV reader does can count them."""
+    header = 'date,value,"a quoted\nname"' + "".join(f",c{i}" for i in range(columns - 3))
+    return "\n".join([header, *[",".join([row] * columns)] * rows]).encode()
+
+
 def clear(message: str, *phrases: str) -> str:
     """`message`, checked to say what was wrong (each of `phrases`) without a programmer's wording."""
     assert not any(raw in message for raw in RAW), message

@@ -109,7 +109,11 @@ def test_a_link_with_every_number_at_a_bound_opens_the_page_with_it(file, which)
     query = {n: p.format(p.limits[which == "hi"]) for n, p in table.items() if p.limits}
     at = link(file, query)
     assert not at.exception and not at.warning, [w.value for w in at.warning]
-    assert not at.error, [e.value for e in at.error]
+    errors = [e.value for e in at.error]
+    if which == "hi":  # the largest sizes open, but the pre-flight check will not train them (test_oversize.py)
+        assert all("Too big for this server" in e or "too big" in e.lower() for e in errors), errors
+    else:
+        assert not errors, errors
     for name, p in table.items():
         if p.limits:
             assert state(at, key, name) == p.limits[which == "hi"], name

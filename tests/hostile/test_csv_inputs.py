@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hostile import clear, past_the_cap, refused, train, upload
+from hostile import clear, past_the_cap, refused, train, upload, wide
 
 from seqlab.config import DataConfig
 from seqlab.data import DataError, make_task
@@ -50,6 +50,10 @@ BAD_FILES = [
     ("over the size cap", past_the_cap(b"date,value\n", b"2021-01-01,1.5\n"),
      ["over the 5 MB limit", "keep fewer rows"]),
     ("a pickle", b"\x80\x04\x95" + bytes(60) + b"cos\nsystem\n", ["binary", "export it as CSV"]),
+    ("501 columns", b",".join(b"c%d" % i for i in range(501)) + b"\n" + (b",".join([b"1"] * 501) + b"\n") * 20,
+     ["501 columns, more than the 500 allowed", "keep only the columns you need"]),
+    ("60,000 columns behind a quoted line break", wide(60_000),
+     ["60,000 columns, more than the 500 allowed", "keep only the columns you need"]),
 ]
 
 

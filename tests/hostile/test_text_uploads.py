@@ -1,7 +1,7 @@
 """Bad text uploads: a .txt for the Text page and a CSV of labelled texts for the Lab, refused with a clear message."""
 
 import pytest
-from hostile import clear, past_the_cap, refused, train, upload
+from hostile import clear, past_the_cap, refused, train, upload, wide
 
 from seqlab.config import DataConfig
 from seqlab.data import DataError, make_task
@@ -88,6 +88,8 @@ BAD_LABELLED = [
     ("a 300-character column name", reviews().replace(b"review,", b"r" * 300 + b","),
      ["300 characters long", "shorten it in the header row"]),
     ("too few rows", reviews(6), ["6 rows", "add more rows"]),
+    ("60,000 columns behind a quoted line break", wide(60_000, row="a review", rows=5),
+     ["60,000 columns, more than the 500 allowed", "keep only the columns you need"]),
 ]
 
 

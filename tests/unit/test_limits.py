@@ -11,7 +11,33 @@ from seqlab.app import limits
 def test_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("SEQLAB_MAX_CONCURRENT", "3")
     monkeypatch.setenv("SEQLAB_MAX_SECONDS", "45")
-    assert limits.current() == limits.Limits(max_concurrent=3, max_seconds=45.0)
+    monkeypatch.setenv("SEQLAB_MEMORY_MB", "2700")
+    assert limits.current() == limits.Limits(max_concurrent=3, max_seconds=45.0, memory_mb=2700.0,
+                                             memory_source="SEQLAB_MEMORY_MB")
+
+
+def test_the_memory_budget_is_shared_by_the_trainings_that_run_at_once(monkeypatch):
+    monkeypatch.setenv("SEQLAB_MEMORY_MB", "2700")
+    monkeypatch.setenv("SEQLAB_MAX_CONCURRENT", "2")
+    budget = limits.current().budget()
+    rest = (2700 - limits.RESERVE_MB) * 2**20
+    assert budget.training_bytes == int(rest * limits.TRAINING_SHARE / 2)
+    assert budget.data_bytes == int(rest * limits.DATA_SHARE) and budget.seconds == 300.0
+    monkeypatch.setenv("SEQLAB_MAX_CONCURRENT", "1")
+    assert limits.current().budget().training_bytes == 2 * budget.training_bytes
+
+
+def test_without_a_setting_the_memory_is_the_containers_limit(monkeypatch):
+    monkeypatch.delenv("SEQLAB_MEMORY_MB", raising=False)
+    monkeypatch.setattr(limits.resources, "cgroup_memory_limit", lambda root="": 1500 * 2**20)
+    current = limits.current()
+    assert current.memory_mb == 1500 and current.memory_source == "the container's memory limit"
+
+
+def test_trainings_at_once_default_to_the_cpus_this_process_may_use(monkeypatch):
+    monkeypatch.delenv("SEQLAB_MAX_CONCURRENT", raising=False)
+    monkeypatch.setattr(limits.resources, "cgroup_cpu_quota", lambda root="": 1.0)  # a hosted 1-CPU share
+    assert limits.current().max_concurrent == 1
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-2", "nan", "1e9", ""])
