@@ -145,7 +145,7 @@ def practitioner_scores(task: Task, part: str = "test") -> dict[str, dict]:
     rediscover the blank strategy (blanks, then a uniform guess after the delimiters), already its baseline."""
     if task.kind == "classification":
         return {order_free.label(task): order_free.scores(task, part)}
-    if ngram.training_text(task) is None:
+    if not ngram.is_text(task):
         return {}
     x, y = getattr(task, f"x_{part}").numpy(), getattr(task, f"y_{part}").numpy()
     # accuracy left out (NaN): it needs the whole distribution at every position, V times the work
@@ -159,7 +159,7 @@ def criterion_kind(task: Task) -> str:
         return "forecast" if task.series is not None else "exact"
     if task.kind == "classification":
         return "classification"
-    return "text" if ngram.training_text(task) is not None else "exact"
+    return "text" if ngram.is_text(task) else "exact"
 
 
 def reference_baseline(task: Task, scores: dict[str, dict]) -> str:
@@ -183,7 +183,7 @@ def practitioner_names(task: Task) -> tuple[str, ...]:
     """The names `practitioner_scores` gives its baselines, without fitting them."""
     if task.kind == "classification":
         return (order_free.label(task),)
-    return tuple(ngram_label(n) for n in NGRAM_ORDERS) if ngram.training_text(task) is not None else ()
+    return tuple(ngram_label(n) for n in NGRAM_ORDERS) if ngram.is_text(task) else ()
 
 
 def _best(task: Task, scores: dict[str, dict]) -> str:

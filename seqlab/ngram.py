@@ -140,13 +140,18 @@ class CharNGram:
         return ids[len(prompt):]
 
 
-def training_text(task) -> torch.Tensor | None:
-    """The ids of a next-character task's training part in reading order, or None when its targets are not
-    the next input (the copy task asks to recall symbols, so an n-gram over its inputs has nothing to count)."""
+def is_text(task) -> bool:
+    """True for a next-token task whose every target is the next input: a text an n-gram can count. Not the copy
+    task, which asks to recall symbols: an n-gram over its inputs has nothing to count."""
     x, y = task.x_train, task.y_train
-    if task.kind != "next-token" or not len(x) or not torch.equal(y[:, :-1], x[:, 1:]):
+    return task.kind == "next-token" and len(x) > 0 and torch.equal(y[:, :-1], x[:, 1:])
+
+
+def training_text(task) -> torch.Tensor | None:
+    """The ids of a text task's training part in reading order, or None when `is_text` is False."""
+    if not is_text(task):
         return None
-    return torch.cat([x[:, :1], y], 1).flatten()  # chunks are consecutive: each target is the next character
+    return torch.cat([task.x_train[:, :1], task.y_train], 1).flatten()  # chunks are consecutive
 
 
 def fit(task, n: int) -> CharNGram | None:
