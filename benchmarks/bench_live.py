@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from seqlab.app.live import TRAIN_THREADS  # noqa: E402
+from seqlab.app.limits import current as current_limits  # noqa: E402
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.report import summarise  # noqa: E402
@@ -79,14 +79,14 @@ def main(argv: list[str] | None = None) -> dict:
     a = p.parse_args(argv)
     settings = dict(QUICK if a.quick else DEFAULT)
     settings["epochs"] = a.epochs or settings["epochs"]
-    torch.set_num_threads(TRAIN_THREADS)
+    torch.set_num_threads(current_limits().torch_threads)
     page_run(settings), headless_run(settings)  # warm-up: imports, caches, first allocations
     page, headless = [], []
     for _ in range(a.repeats):
         page.append(page_run(settings))
         headless.append(headless_run(settings))
-    row = {**settings, "threads": TRAIN_THREADS, "repeats": a.repeats, "page_s": statistics.median(page),
-           "headless_s": statistics.median(headless)}
+    row = {**settings, "threads": current_limits().torch_threads, "repeats": a.repeats,
+           "page_s": statistics.median(page), "headless_s": statistics.median(headless)}
     row["pair_ratios"] = [round(a / b, 3) for a, b in zip(page, headless, strict=True)]
     # the median of the pairs' ratios: each pair ran back to back, so a burst of load on the machine
     # spoils one pair, not the figure (a ratio of medians can pair a slow page with a quick headless run)

@@ -10,7 +10,8 @@ memory. Their own tables scroll by as they run; the summary comes last:
 - bench_diagnostics.py: training with the gradient-through-time recording against without, one thread;
 - bench_darts.py: Darts' RNNModel against seqlab per epoch, run by the Python of benchmarks/.darts-venv
   (made by `bash benchmarks/darts_env.sh`); without it, a row says how to make it;
-- bench_cold_start.py: `streamlit run` to the Lab's first chart in Chromium against a bare torch page.
+- bench_cold_start.py: `streamlit run` to the Lab's first chart in Chromium against a bare torch page;
+- bench_resources.py: the pre-flight estimate against measured peaks, and the check's cost against a Lab run.
 
     .venv/bin/python benchmarks/run_all.py [--quick] [--only NAME ...] [--markdown PATH] [--json PATH]
         [--results DIR] [--darts-python PATH]
@@ -86,6 +87,15 @@ def cold_start_rows(row: dict) -> list[Row]:
                 row["ratio"], "≤ 1.3", row["ok"])]
 
 
+def resources_rows(result: dict) -> list[Row]:
+    cases, check = result["cases"], result["check"]
+    worst = max(cases, key=lambda r: abs(r["ratio"] - 2.5))
+    return [Row(f"bench_resources pre-flight check ({len(cases)} cases)", "estimated peak / measured peak, worst",
+                worst["ratio"], "1 to 4", all(r["ok"] for r in cases)),
+            Row("bench_resources pre-flight check", "check's time / default Lab run's", check["ratio"], "< 0.01",
+                check["ok"])]
+
+
 @dataclass(frozen=True)
 class Benchmark:
     name: str  # for --only
@@ -102,6 +112,7 @@ BENCHMARKS = (
               ("--quick", "--threads", "1", "--probe-size", "8"), diagnostics_rows),
     Benchmark("darts", "bench_darts.py", (), ("--quick",), darts_rows),
     Benchmark("cold_start", "bench_cold_start.py", (), ("--quick",), cold_start_rows),
+    Benchmark("resources", "bench_resources.py", (), ("--quick",), resources_rows),
 )
 
 

@@ -22,7 +22,7 @@ st.write(
     "here you see how much of that gradient arrives at each step, measured exactly on the models you train."
 )
 task = gradients.demo_task(template)
-runs = comparison_runs(template, archs)
+runs = comparison_runs(template, archs) if task is not None else []
 comparison, log_scale = live.controls(KEY, live.take_request(KEY), runs, task, label="Run the demo")
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")
@@ -48,7 +48,7 @@ if comparison is not None and comparison.report is not None:
                "off and raise the learning rate to 0.3 to watch it explode.")
 
 st.subheader("The forget-gate bias, at initialisation")
-forget_chart = gradients.forget_bias_chart(template)
+forget_chart = gradients.forget_bias_chart(template) if task is not None else None
 if forget_chart is not None:
     st.altair_chart(forget_chart, width="stretch")
 st.caption("Two untrained LSTMs with the same weights but the forget gates' bias: PyTorch's default starts them "

@@ -16,9 +16,8 @@ with st.sidebar:
     runs.import_results()
 
 log = runs.session_log()
-if log.dropped:
-    st.info(f"This session keeps the newest {log.limit} runs: the {log.dropped} oldest were dropped. Download what "
-            "you want to keep.", icon=":material/inventory_2:")
+if notice := runs.dropped_notice(log):
+    st.info(notice, icon=":material/inventory_2:")
 if not log.runs:
     st.info("No runs yet. Train something in the Lab, on another page or with a guided demo on the home page, or "
             "open a results JSON in the sidebar.", icon=":material/info:")

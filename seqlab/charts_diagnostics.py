@@ -122,7 +122,8 @@ def _heatmap(panel: pd.DataFrame, name: str, marks: list[int] = ()) -> alt.Chart
     steps, units = panel["step"].nunique(), panel["unit"].nunique()
     tick = max(1, int(np.ceil(steps / 12)))
     signal = panel["signal"].iloc[0]
-    cells = alt.Chart(panel).mark_rect().encode(
+    shown = panel[["step", "unit"]].assign(value=panel["value"].astype(float).round(4))  # what is drawn, no more
+    cells = alt.Chart(shown).mark_rect().encode(
         x=alt.X("step:O", axis=axis("time step", labelAngle=0, grid=False,
                                      values=sorted(panel["step"].unique())[::tick])),
         y=alt.Y("unit:O", axis=axis("unit", grid=False, labelOverlap="parity", labelFontSize=11)),
@@ -136,24 +137,50 @@ def _heatmap(panel: pd.DataFrame, name: str, marks: list[int] = ()) -> alt.Chart
     return cells.properties(title=alt.Title(name, fontSize=15, anchor="start"), width=640, height=max(9 * units, 60))
 
 
+def steps_that_fit(units: int) -> int:
+    """The most steps a heatmap panel of `units` rows shows before it strides: MAX_CELLS cells in all."""
+    return max(1, MAX_CELLS // max(units, 1))
+
+
+def _every(n: int) -> str:
+    """"every 7th", "every 2nd", "every 21st"."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"every {n}{suffix}"
+
+
 def cell_heatmap_chart(traces: pd.DataFrame, signals: list[str] | None = None, max_units: int = MAX_UNITS,
                        title: str = "Inside the cell", marks: list[int] | None = None) -> alt.VConcatChart:
     """A heatmap (time step across, unit down) per layer and signal, stacked; each with its own colour scale.
 
-    `traces`: the table of `seqlab.diagnostics.cell_traces` (layer, signal, name, step, unit, value).
+    `traces`: the table of `seqlab.diagnostics.cell_traces` (layer, signal, name, step, unit, value), whole or
+    already bounded to the units and steps shown (its `attrs` then say how many the sequence had).
     `signals` picks and orders them (default: all, h first). Gates in [0, 1] are coloured from dark
     to yellow, signed values from blue (negative) to red (positive). At most `max_units` units per
     layer (those whose h varies most) and a step stride that keeps a panel under MAX_CELLS cells.
     `marks`: the steps that matter for the task, outlined in orange on every panel and never skipped.
+    The subtitle says what was left out.
     """
     frame = _strongest_units(traces, max_units)
     signals = signals or list(dict.fromkeys(frame["signal"]))
-    units = frame["unit"].nunique()
-    stride = max(1, int(np.ceil(frame["step"].nunique() * units / MAX_CELLS)))
+    units = int(frame.groupby("layer")["unit"].nunique().max()) if len(frame) else 0  # rows of the tallest panel
     marks = list(marks or [])
+    plain = frame.loc[~frame["step"].isin(marks), "step"].nunique()  # the key steps come on top of the stride
+    stride = max(1, int(np.ceil(plain / steps_that_fit(units))))
     frame = frame[(frame["step"] % stride == 0) | frame["step"].isin(marks)]  # key steps always stay
     panels = [_heatmap(panel, f"{layer_title(layer)} · {panel['name'].iloc[0]}", marks)
               for layer in sorted(frame["layer"].unique()) for signal in signals
               if len(panel := frame[(frame["layer"] == layer) & (frame["signal"] == signal)])]
-    subtitle = f"every {stride}th step" if stride > 1 else ""
-    return alt.vconcat(*panels, title=chart_title(title, subtitle)).resolve_scale(color="independent")
+    return alt.vconcat(*panels, title=chart_title(title, _left_out(traces, units, stride, bool(marks))))\
+        .resolve_scale(color="independent")
+
+
+def _left_out(traces: pd.DataFrame, units: int, stride: int, marked: bool) -> str:
+    """"the 32 of 512 units whose h varies most (in each layer); every 7th of 1,000 steps and the key steps", or ""
+    when all show."""
+    all_units = traces.attrs.get("units", traces.groupby("layer")["unit"].nunique().max())
+    all_steps = traces.attrs.get("steps", traces["step"].nunique())
+    stride *= traces.attrs.get("stride", 1)
+    said = [f"the {units} of {all_units} units whose h varies most (in each layer)"] if units < all_units else []
+    if stride > 1:
+        said.append(f"{_every(stride)} of {all_steps:,} steps" + (" and the key steps" if marked else ""))
+    return "; ".join(said)

@@ -13,7 +13,7 @@ from seqlab.presets import comparison_runs
 
 TABLE_COLUMNS = ["label", "params", "epochs", "sec_per_epoch", "train_loss", "val_loss", "status"]
 CLI_SHARE = 0.8  # of the memory, for one training (the command line trains one architecture at a time)
-THREADS = 1  # as the app trains (seqlab.app.live.TRAIN_THREADS), so a run repeated here gives the same numbers
+THREADS = 1  # as the app trains (SEQLAB_TORCH_THREADS), so a run repeated here gives the same numbers
 
 # Every config field and its option: the parser is built from this table and `command_for` writes it back, so a
 # run from the app can always be repeated here. (section, field, option, help); `arch` is --archs, below.

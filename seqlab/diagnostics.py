@@ -113,29 +113,56 @@ def grad_through_time_curve(model: torch.nn.Module, x: torch.Tensor, y: torch.Te
     return [round(v, 4) for v in floored_log10(norms)[0].tolist()]
 
 
-def cell_traces(model: torch.nn.Module, x: torch.Tensor) -> pd.DataFrame:
-    """Every gate and state of every unit at every step of one sequence, for heatmaps.
+def cell_traces(model: torch.nn.Module, x: torch.Tensor, signals: list[str] | None = None,
+                max_units: int | None = None, max_steps: int | None = None, keep_steps=()) -> pd.DataFrame:
+    """Gates and states of the units at the steps of one sequence, for heatmaps: all of them by default.
 
     x: one sequence, (T, F) features or (T,) token ids (or the same with a leading batch of 1).
     Columns: layer (0 = first), signal (a key of GATE_NAMES: "h", "c" for LSTM, then the gates
     i f g o / r z n / pre), name (GATE_NAMES[signal]), kind ("state" or "gate"), step, unit, value.
+
+    A table has a row per value, so a 4-layer, hidden-512 LSTM on 1,000 steps gives 12 million rows (2.5 GB)
+    for a heatmap that shows a few thousand. The choice is made on the tensors, before any row exists:
+    `signals` keeps only those; `max_units` keeps, in each layer, the units whose hidden state h varies most
+    over the sequence (`strongest_units`); `max_steps` keeps every k-th step (k the smallest that leaves at most
+    `max_steps`), and `keep_steps` always. Then the table has at most layers x signals x max_units x
+    (max_steps + len(keep_steps)) rows whatever the model's size. `attrs` say what was kept of what:
+    steps (T), units (H) and stride (k).
     """
     if x.dim() == (2 if model.embed is not None else 3):
         x = x[0]
     with torch.no_grad():
         trace = run_model(model, x.unsqueeze(0))
-    signals = {"h": trace.hidden, **({"c": trace.cell} if trace.cell is not None else {}), **trace.gates}
+    hidden = trace.hidden  # [layer] (1, T, H)
+    found = {"h": hidden, **({"c": trace.cell} if trace.cell is not None else {}), **trace.gates}
+    steps, units = hidden[0].shape[1:]
+    stride = max(1, math.ceil(steps / max_steps)) if max_steps else 1
+    kept = sorted(set(range(0, steps, stride)) | {int(s) for s in keep_steps if 0 <= s < steps})
+    at = torch.tensor(kept)  # (S,)
     frames = []
-    for signal, per_layer in signals.items():
-        for layer, values in enumerate(per_layer):
-            steps, units = values.shape[1:]
+    for layer in range(trace.num_layers):
+        chosen = strongest_units(hidden[layer][0], max_units or units)  # (K,)
+        for signal in (signals or found):
+            if signal not in found:
+                continue
+            values = found[signal][layer][0][at][:, chosen]  # (S, K)
             frames.append(pd.DataFrame({
                 "layer": layer, "signal": signal, "name": GATE_NAMES[signal],
                 "kind": "state" if signal in ("h", "c") else "gate",
-                "step": torch.arange(steps).repeat_interleave(units).numpy(),
-                "unit": torch.arange(units).repeat(steps).numpy(), "value": values[0].flatten().numpy(),
+                "step": at.repeat_interleave(len(chosen)).numpy(), "unit": chosen.repeat(len(at)).numpy(),
+                "value": values.flatten().numpy(),
             }))
-    return pd.concat(frames, ignore_index=True)
+    columns = ["layer", "signal", "name", "kind", "step", "unit", "value"]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    table.attrs.update(steps=steps, units=units, stride=stride)
+    return table
+
+
+def strongest_units(h: torch.Tensor, count: int) -> torch.Tensor:
+    """The `count` units whose h (T, H) varies most over time (standard deviation, ties to the lower unit), in
+    unit order: the ones worth a row of a heatmap."""
+    spread = torch.nan_to_num(h.double().std(dim=0)) if len(h) > 1 else h.new_zeros(h.shape[1])  # (H,)
+    return torch.argsort(spread, descending=True, stable=True)[:count].sort().values
 
 
 def layer_of(name: str) -> str:
@@ -261,4 +288,4 @@ __all__ = ["FLOOR", "FLOOR_LOG10", "GRAD_THROUGH_TIME", "LAYER_NORM_PREFIX", "PR
            "cell_traces", "compare_grad_norms", "floored_log10", "forget_bias_effect", "grad_norms_through_time",
            "grad_through_time_curve", "grad_through_time_history", "hidden_grad_norms", "last_step_loss",
            "last_step_output", "layer_grad_norm_history", "layer_grad_norms", "layer_groups", "layer_of",
-           "probe_batch"]
+           "probe_batch", "strongest_units"]

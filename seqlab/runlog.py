@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,9 +19,14 @@ import pandas as pd
 
 from seqlab.cli import command_for
 from seqlab.config import RunConfig
-from seqlab.export import results_dict, results_document, state_dict_bytes
+from seqlab.export import results_dict, results_document, run_histories, state_dict_bytes
 
 MAX_RUNS = 30  # kept per session unless the server says otherwise (seqlab.app.limits)
+# Bytes of weights kept per session unless the server says otherwise (seqlab.app.limits). Counting runs alone let ten
+# quick 4-layer, hidden-512 comparisons keep 562 MB in one session of a server that has ~2.7 GB for everyone. 64 MB
+# holds the newest comparison of RNN, LSTM and GRU at the largest size the config allows (4 layers of 512: 7 + 28 +
+# 21 MB) and dozens of the default size (hidden 64: well under 1 MB each).
+MAX_WEIGHT_BYTES = 64 * 2**20
 
 # Settings a person may plot against the final validation loss: column -> (shown name, log scale)
 HYPERPARAMETERS = {
@@ -48,6 +54,7 @@ class SavedRun:
     headline: str = ""  # the headline metric's column, "mse" or "accuracy"
     baseline: str = ""  # the reference baseline's label
     weights: bytes | None = field(default=None, repr=False)  # a torch.save'd state dict; None when imported
+    weights_dropped: bool = False  # its weights were let go to keep the session under its byte limit
     saved_at: str = ""
 
     @property
@@ -75,13 +82,21 @@ class SavedRun:
 
 
 class RunLog:
-    """The session's saved runs, newest last, at most `limit` of them: the oldest go first, and are counted."""
+    """The session's saved runs, newest last: at most `limit` of them (the oldest go first, and are counted) and at
+    most `max_weight_bytes` of weights (the oldest runs' weights go first; their histories and results stay)."""
 
-    def __init__(self, limit: int = MAX_RUNS):
-        self.limit, self.runs, self.dropped, self._next = limit, [], 0, 1
+    def __init__(self, limit: int = MAX_RUNS, max_weight_bytes: int = MAX_WEIGHT_BYTES):
+        self.limit, self.max_weight_bytes, self.runs, self._next = limit, max_weight_bytes, [], 1
+        self.dropped = 0  # runs let go, oldest first
+        self.weights_dropped = 0  # runs whose weights were let go
+
+    @property
+    def weight_bytes(self) -> int:
+        return sum(len(r.weights) for r in self.runs if r.weights is not None)
 
     def add(self, saved: Iterable[SavedRun]) -> list[SavedRun]:
-        """Add runs, each numbered anew in order; drop the oldest beyond the limit."""
+        """Add runs, each numbered anew in order; drop the oldest runs beyond the limit, then the oldest weights
+        beyond the byte limit. Returns the added runs the log kept, as it keeps them."""
         added = []
         for run in saved:
             added.append(dataclasses.replace(run, id=self._next))
@@ -90,7 +105,18 @@ class RunLog:
         excess = max(len(self.runs) - self.limit, 0)
         del self.runs[:excess]
         self.dropped += excess
-        return added
+        self._drop_oldest_weights()
+        return [r for r in self.runs if r.id >= added[0].id] if added else []
+
+    def _drop_oldest_weights(self) -> None:
+        total = self.weight_bytes
+        for i, run in enumerate(self.runs):
+            if total <= self.max_weight_bytes:
+                break
+            if run.weights is not None:
+                total -= len(run.weights)
+                self.runs[i] = dataclasses.replace(run, weights=None, weights_dropped=True)
+                self.weights_dropped += 1
 
 
 def _now() -> str:
@@ -101,36 +127,53 @@ def from_training(runs, task, table: pd.DataFrame, source: str) -> list[SavedRun
     """The trained runs of a comparison as saved runs (numbered by `RunLog.add`), their weights copied now."""
     runs = [r for r in runs if r.history]
     payload = results_dict(runs, task, table)
-    weights = {r.label: state_dict_bytes(r.model) for r in runs}
-    return [_saved(e, payload, source, weights.get(e["label"])) for e in payload["runs"]]
+    weights = [state_dict_bytes(r.model) for r in runs]
+    return _saved_runs(payload, source, weights)
 
 
 def from_results(payload: dict, source: str) -> list[SavedRun]:
     """Every run of a results JSON (already checked by `seqlab.export.read_results_json`), without weights."""
-    return [_saved(e, payload, source, None) for e in payload["runs"]]
+    return _saved_runs(payload, source, [None] * len(payload["runs"]))
 
 
-def _saved(entry: dict, payload: dict, source: str, weights: bytes | None) -> SavedRun:
-    label = entry["label"]
+def _saved_runs(payload: dict, source: str, weights: list[bytes | None]) -> list[SavedRun]:
+    """One saved run per entry of `payload["runs"]`, each with only its own history and its own results row (the
+    file's model rows are in the order of its runs), the baselines' rows shared by all."""
     rows = payload["results"]
-    return SavedRun(
-        id=0, source=source, label=label, config=RunConfig.from_dict(entry["config"]), status=entry["status"],
-        reason=entry.get("reason", ""), history=tuple(r for r in payload["history"] if r.get("label") == label),
-        result=next((r for r in rows if r.get("label") == label and r.get("kind") == "model"), {}),
-        task=payload["task"], baselines=tuple(r for r in rows if r.get("kind") == "baseline"),
-        headline=payload.get("headline_metric") or "", baseline=payload.get("baseline") or "", weights=weights,
-        saved_at=_now(),
-    )
+    models: dict[str, list[dict]] = {}
+    for row in rows:
+        if row.get("kind") == "model":
+            models.setdefault(row.get("label"), []).append(row)
+    baselines = tuple(r for r in rows if r.get("kind") == "baseline")
+    now = _now()
+    saved = []
+    for entry, history, blob in zip(payload["runs"], run_histories(payload), weights, strict=True):
+        label = entry["label"]
+        mine = models.get(label, [])
+        saved.append(SavedRun(
+            id=0, source=source, label=label, config=RunConfig.from_dict(entry["config"]), status=entry["status"],
+            reason=entry.get("reason", ""), history=tuple(history), result=mine.pop(0) if mine else {},
+            task=payload["task"], baselines=baselines, headline=payload.get("headline_metric") or "",
+            baseline=payload.get("baseline") or "", weights=blob, saved_at=now))
+    return saved
 
 
 def results_payload(saved: Sequence[SavedRun]) -> dict:
-    """The results JSON of some saved runs, in the format `seqlab.export.results_json` writes and imports read."""
+    """The results JSON of some saved runs, in the format `seqlab.export.results_json` writes and imports read.
+
+    Each epoch names its run by label and key, as training writes it; two runs with the same label and settings
+    (the same comparison trained twice) are told apart by their number ("GRU #4"), so each reads back its own."""
     first = saved[0]
-    return results_document(
-        task=first.task, baseline=first.baseline, headline=first.headline,
-        runs=[{"label": s.label, "key": s.config.key(), "status": s.status, "reason": s.reason,
-               "config": s.config.to_dict()} for s in saved],
-        results=[s.result for s in saved] + list(first.baselines), history=[rec for s in saved for rec in s.history])
+    twice = {ident for ident, n in Counter((s.label, s.config.key()) for s in saved).items() if n > 1}
+    runs, results, history = [], [], []
+    for s in saved:
+        key = s.config.key()
+        label = f"{s.label} #{s.id}" if (s.label, key) in twice else s.label
+        runs.append({"label": label, "key": key, "status": s.status, "reason": s.reason, "config": s.config.to_dict()})
+        results.append({**s.result, "label": label} if s.result else {})
+        history += [{**rec, "label": label, "run": key} for rec in s.history]
+    return results_document(task=first.task, baseline=first.baseline, headline=first.headline, runs=runs,
+                            results=[r for r in results if r] + list(first.baselines), history=history)
 
 
 def history_frame(saved: Sequence[SavedRun]) -> pd.DataFrame:

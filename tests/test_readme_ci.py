@@ -11,7 +11,8 @@ def test_ci_runs_the_readme_test_command():
     test_command = next(b for b in blocks if b.endswith("python -m pytest"))
     ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and line[0] != "#"]
     assert test_command in ci_lines
-    assert "apt-get install -y -q chromium" in test_command and "requirements-dev.txt" in test_command
+    assert "apt-get update -q && apt-get install -y -q chromium" in test_command
+    assert "requirements-dev.txt" in test_command
 
 
 def test_the_readme_screenshot_exists():

@@ -13,10 +13,12 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from seqlab import charts
+from seqlab.app import limits
 from seqlab.classification import decode_tokens
 from seqlab.config import DataConfig
 from seqlab.data import REGISTRY, DataError, Task, load_series, make_task
 from seqlab.data.cache import TaskCache
+from seqlab.data.footprint import data_refusal
 from seqlab.data.preview import example_sequences
 from seqlab.data.sentiment import ColumnChoice, candidate_columns
 from seqlab.data.upload import MAX_UPLOAD_BYTES
@@ -24,7 +26,7 @@ from seqlab.data.windows import forecast_task
 
 LENGTHS = (5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500)
 SAMPLES = (500, 1000, 2000, 5000, 10_000)
-TASK_CACHE_BYTES = 512 * 2**20  # what built tasks may hold together, for every visitor of the server
+TASK_CACHE_SETS = 2  # the cache holds this many of the largest data sets allowed (limits.DATA_SHARE each)
 TASK_CACHE_ENTRIES = 32
 SERIES_TASKS = {name for name, info in REGISTRY.items() if info.kind == "regression" and name != "adding"}
 STOCK_TTL = 120  # seconds a fetched (or fallen-back) ticker is reused before Yahoo is asked again
@@ -123,18 +125,23 @@ def _series(cfg: DataConfig, upload: bytes | None):
 @st.cache_resource
 def _tasks() -> TaskCache:
     """Every built task of the server, shared by all sessions (see `cached_task`)."""
-    return TaskCache(TASK_CACHE_BYTES, TASK_CACHE_ENTRIES)
+    return TaskCache(TASK_CACHE_SETS * limits.current().budget().data_bytes, TASK_CACHE_ENTRIES)
 
 
 def cached_task(cfg: DataConfig, upload: bytes | None = None, spinner: str = "Preparing the data…",
                 ttl: float | None = None) -> Task:
-    """The task `cfg` describes, built once for the whole server and kept within TASK_CACHE_BYTES.
+    """The task `cfg` describes, built once for the whole server and kept within TASK_CACHE_SETS times the
+    largest data set this server allows; a task over that is refused before it is built.
 
     Not st.cache_data: it pickles what it keeps and unpickles it again on every read, so each rerun of
     each session held its own copy of a task of up to hundreds of MB, and a cache of 32 of them had no
     bound in bytes. A task is read-only once built (nothing writes into its tensors), so one object
     serves every session, as st.cache_resource does for shared read-only objects.
     """
+    budget = limits.current().budget()
+    refusal = data_refusal(cfg, budget.data_bytes, budget.where, upload)
+    if refusal is not None:  # estimated before anything is built: a link cannot fill the server's memory
+        raise DataError(refusal[0].upper() + refusal[1:])
     key = (cfg, None if upload is None else hashlib.sha256(upload).hexdigest())
 
     def build() -> Task:

@@ -15,7 +15,7 @@ from seqlab.app.data import LENGTHS, cached_task, pick_steps
 from seqlab.app.settings import CLIPS, EPOCHS, HIDDEN, RATES, pick_archs
 from seqlab.charts import loss_chart
 from seqlab.config import RunConfig, bounds
-from seqlab.data import Task
+from seqlab.data import DataError, Task
 from seqlab.diagnostics import PROBE_SIZE, forget_bias_effect, grad_through_time_history, layer_grad_norm_history
 from seqlab.presets import GRADIENT_DEMO
 from seqlab.report import Report
@@ -47,8 +47,13 @@ def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str]]:
     return run, archs
 
 
-def demo_task(run: RunConfig) -> Task:
-    return cached_task(run.data, spinner="Preparing the sequences…")
+def demo_task(run: RunConfig) -> Task | None:
+    """The demo's sequences; None, with a message naming what to lower, when they do not fit this server."""
+    try:
+        return cached_task(run.data, spinner="Preparing the sequences…")
+    except DataError as error:
+        st.error(f"**These sequences cannot be used:** {error}")
+        return None
 
 
 def live_decay(history: list[dict]):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from seqlab.app import live
 from seqlab.charts import sequences_chart
-from seqlab.charts_diagnostics import cell_heatmap_chart
+from seqlab.charts_diagnostics import MAX_UNITS, cell_heatmap_chart, steps_that_fit
 from seqlab.data import Task
 from seqlab.data.preview import example_sequences, key_steps
 from seqlab.diagnostics import cell_traces
@@ -52,10 +52,17 @@ def prediction_sentence(run: TrainingRun, task: Task, index: int) -> str:
     return f"The {run.label} predicts {right:.0%} of this sequence's next symbols correctly."
 
 
+def heatmap_traces(model, x, arch: str, marks: list[int]):
+    """The traces the heatmaps draw, and no more: the signals shown, the MAX_UNITS most active units per layer and
+    the steps that fit a panel, chosen before the table is built (see `seqlab.diagnostics.cell_traces`)."""
+    units = min(MAX_UNITS, model.cfg.hidden_size)
+    return cell_traces(model, x, SIGNALS[arch], max_units=units, max_steps=steps_that_fit(units), keep_steps=marks)
+
+
 def show_cell(run: TrainingRun, task: Task, index: int) -> None:
     """Heatmaps over time of the hidden state and, for gated cells, the cell state and gates."""
     x = task.x_test[index]
     marks = [int(s) for s in key_steps(task, x.unsqueeze(0))[0].nonzero().flatten()]
-    traces = cell_traces(run.model, x)
+    traces = heatmap_traces(run.model, x, run.run.model.arch, marks)
     st.altair_chart(cell_heatmap_chart(traces, SIGNALS[run.run.model.arch], marks=marks,
                                        title=f"Inside the {run.label}, step by step"), width="content")

@@ -5,6 +5,8 @@
 | trainings at once       | SEQLAB_MAX_CONCURRENT    | the CPUs this process may use (affinity and cgroup quota) |
 | seconds per architecture| SEQLAB_MAX_SECONDS       | 300, training and scoring alike |
 | runs kept per session   | SEQLAB_MAX_RUNS          | 30 (the Runs page)       |
+| torch threads per training | SEQLAB_TORCH_THREADS  | 1                        |
+| weights kept per session| SEQLAB_MAX_WEIGHTS_MB    | 64 MB (the Runs page)    |
 | memory of the server    | SEQLAB_MEMORY_MB         | the cgroup's memory limit, else the machine's |
 
 The memory budget follows from the last: RESERVE_MB for the server itself, then TRAINING_SHARE of the rest shared
@@ -27,7 +29,7 @@ import streamlit as st
 
 from seqlab import resources
 from seqlab.config import TrainConfig, bounds
-from seqlab.runlog import MAX_RUNS
+from seqlab.runlog import MAX_RUNS, MAX_WEIGHT_BYTES
 
 RESERVE_MB = 500  # the server, torch and a page or two (361 MB measured with one Lab page open)
 TRAINING_SHARE = 0.5  # of the rest, shared by the trainings that run at once; the other half holds data and results
@@ -39,6 +41,10 @@ class Limits:
     max_concurrent: int  # trainings that run at once on this server; the others wait, shown as queued
     max_seconds: float  # wall time of one architecture's training in one comparison
     max_runs: int = MAX_RUNS  # finished runs a session keeps for the Runs page; the oldest go first
+    # Intra-op threads of one training. One: the server and the browser share the CPU with training, and two
+    # spinning OpenMP threads on a busy 2-core machine made epochs up to 50x slower; one thread stays steady.
+    torch_threads: int = 1
+    max_weights_mb: float = MAX_WEIGHT_BYTES / 2**20  # weights those runs keep; the oldest runs' weights go first
     memory_mb: float = 2048.0  # what the whole server may use; the budgets below derive from it
     memory_source: str = "the default"  # where memory_mb came from, said in refusals
 
@@ -73,6 +79,8 @@ def current() -> Limits:
     return Limits(max_concurrent=int(_setting("max_concurrent", resources.usable_cpus(), 1, 256)),
                   max_seconds=_setting("max_seconds", TrainConfig.max_seconds, lo, hi),
                   max_runs=int(_setting("max_runs", MAX_RUNS, 1, 1000)),
+                  torch_threads=int(_setting("torch_threads", 1, 1, 64)),
+                  max_weights_mb=_setting("max_weights_mb", MAX_WEIGHT_BYTES / 2**20, 1, 65_536),
                   memory_mb=memory_mb if memory_mb > 0 else memory / resources.MB,
                   memory_source="SEQLAB_MEMORY_MB" if memory_mb > 0 else source)
 

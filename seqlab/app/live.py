@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,9 +30,6 @@ from seqlab.train import Interleaved, TrainingRun, train_interleaved
 ALTAIR_GLOBALS = _altair_globals_lock
 DRAW_EVERY = 0.5  # seconds between chart redraws while training, at least
 DRAW_SHARE = 0.03  # and drawing may take at most this share of the time (slow charts are redrawn less often)
-# One intra-op thread: the server and the browser share the CPU with training, and two spinning OpenMP
-# threads on a busy 2-core machine made epochs up to 50x slower; one thread stays steady.
-TRAIN_THREADS = int(os.environ.get("SEQLAB_TORCH_THREADS", "1"))
 
 
 @dataclass
@@ -208,7 +204,7 @@ def train_live(comparison: Comparison, log_scale: bool,
     `beside(history)`, if given, draws a second live chart next to the loss chart. `below()`, if given,
     draws under the charts and returns a callback that gets every record and its run as they arrive.
     """
-    torch.set_num_threads(TRAIN_THREADS)
+    torch.set_num_threads(limits.current().torch_threads)
     area = st.empty()
     with area.container():
         st.subheader("Training…")

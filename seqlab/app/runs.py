@@ -20,8 +20,26 @@ LOSSES = {"val_loss": "validation loss", "train_loss": "training loss"}
 def session_log() -> runlog.RunLog:
     log = st.session_state.get(LOG)
     if log is None:
-        log = st.session_state[LOG] = runlog.RunLog(limits.current().max_runs)
+        bound = limits.current()
+        log = st.session_state[LOG] = runlog.RunLog(bound.max_runs, int(bound.max_weights_mb * 2**20))
     return log
+
+
+def dropped_notice(log: runlog.RunLog) -> str:
+    """What the session let go to stay within its limits, and what it kept; "" when nothing was dropped."""
+    said = []
+    if log.dropped:
+        said.append(f"This session keeps the newest {log.limit} runs: the {log.dropped} oldest were dropped.")
+    if log.weights_dropped:
+        n = log.weights_dropped
+        said.append(f"The weights of the {n} oldest run{'s' * (n > 1)} were dropped to keep this session under "
+                    f"{_size(log.max_weight_bytes)} of weights; {'their' if n > 1 else 'its'} history, "
+                    "results and reproduce command are kept.")
+    return " ".join(said + ["Download what you want to keep."]) if said else ""
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{max(n / 2**10, 1):.0f} KB"
 
 
 def source_of(key: str) -> str:
@@ -102,15 +120,17 @@ def show_setting(table: pd.DataFrame) -> None:
 
 
 def show_exports(picked: list[runlog.SavedRun]) -> None:
-    """Downloads of the picked runs together, then each run's weights and the way to train it again."""
+    """Downloads of the picked runs together, then each run's weights and the way to train it again.
+
+    Each file is written when its button is pressed (Streamlit calls the function then), not on every rerun: a
+    rerun that moves a slider copies no history, JSON or weights."""
     both = st.columns(2)
-    both[0].download_button("History of the picked runs (CSV)", runlog.history_frame(picked).to_csv(index=False),
-                            "seqlab-runs-history.csv", "text/csv", icon=":material/download:", width="stretch",
-                            on_click="ignore")
+    both[0].download_button("History of the picked runs (CSV)",
+                            lambda: runlog.history_frame(picked).to_csv(index=False), "seqlab-runs-history.csv",
+                            "text/csv", icon=":material/download:", width="stretch", on_click="ignore")
     both[1].download_button("Results and configs of the picked runs (JSON)",
-                            json.dumps(runlog.results_payload(picked), indent=2), "seqlab-runs-results.json",
-                            "application/json",
-                            icon=":material/download:", width="stretch", on_click="ignore")
+                            lambda: json.dumps(runlog.results_payload(picked), indent=2), "seqlab-runs-results.json",
+                            "application/json", icon=":material/download:", width="stretch", on_click="ignore")
     for run in picked:
         with st.expander(f"{run.name}: weights and how to train it again"):
             show_one(run)
@@ -118,11 +138,15 @@ def show_exports(picked: list[runlog.SavedRun]) -> None:
 
 def show_one(run: runlog.SavedRun) -> None:
     if run.weights is not None:
-        st.download_button("Weights (state dict, .pt)", run.weights, f"seqlab-run{run.id}-{run.config.model.arch}.pt",
-                           "application/octet-stream", key=f"runs_weights_{run.id}", on_click="ignore",
-                           icon=":material/download:")
+        weights = run.weights
+        st.download_button("Weights (state dict, .pt)", lambda: weights,
+                           f"seqlab-run{run.id}-{run.config.model.arch}.pt", "application/octet-stream",
+                           key=f"runs_weights_{run.id}", on_click="ignore", icon=":material/download:")
         st.caption("Load with `model = seqlab.models.build_model(config.model, task)` and "
                    "`model.load_state_dict(torch.load(file, weights_only=True))`.")
+    elif run.weights_dropped:
+        st.caption("Its weights were dropped to keep this session's memory bounded: train it again below to get "
+                   "them.")
     again = runlog.reproduce(run)
     st.markdown("**From a terminal**, the same numbers:")
     st.code(again.command, language="bash", wrap_lines=True)
@@ -147,7 +171,8 @@ def import_results() -> None:
     except ValueError as error:
         st.error(f"**{file.name} cannot be opened:** {error}.")
         return
-    added = session_log().add(runlog.from_results(payload, f"imported from {file.name}"))
+    runs = runlog.from_results(payload, f"imported from {file.name}")
+    added = session_log().add(runs)  # the ones kept: a file may hold more runs than the session keeps
     done.add(file.file_id)
     st.session_state["runs_picked"] = [r.name for r in added]
-    st.success(f"Opened {len(added)} run{'s' if len(added) > 1 else ''} from {file.name}.")
+    st.success(f"Opened {len(runs)} run{'s' if len(runs) > 1 else ''} from {file.name}.")

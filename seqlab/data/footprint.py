@@ -9,6 +9,7 @@ the row limit, the days between two dates.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from seqlab.config import DataConfig
@@ -17,6 +18,7 @@ FLOAT, LONG = 4, 8  # bytes of a float32 input or target, of an int64 token id o
 PREVIEW_ROW = 8 + 8 + 1  # a forecasting preview row: time (int64 or datetime64), value (float64), split (category)
 PREVIEW_FIXED = 300  # its index (132 bytes) and the split's three category names
 COPY_EXTRA = 20  # the copy task's 10 symbols and 10 recall steps around its blanks
+SAMPLED = ("adding", "copy", "sine")  # tasks whose size is the number of sequences (or points) generated
 SHAKESPEARE_CHARS = 1_115_394  # the real Tiny Shakespeare; a fallback to the built-in text is smaller
 
 
@@ -79,3 +81,24 @@ def _corpus_chars(cfg: DataConfig, upload: bytes | None) -> int:
     from seqlab.data.text import builtin_corpus
 
     return len(builtin_corpus())
+
+
+def data_refusal(cfg: DataConfig, limit: int, where: str = "this server", upload: bytes | None = None) -> str | None:
+    """None when the task fits in `limit` bytes; otherwise a sentence naming its size and what to lower: the
+    number of sequences (or points) to generate where that is the lever, else the sequence length."""
+    from seqlab.resources import size_text
+
+    need = estimate_task_bytes(cfg, upload)
+    if need <= limit:
+        return None
+    said = f"this data set ({cfg.task}, {cfg.length:,} steps) needs about {size_text(need)}; {where} allows " \
+           f"{size_text(limit)} per data set: "
+    if cfg.task in SAMPLED:
+        lo, hi = 64, cfg.n_samples  # the smallest DataConfig allows, the asked
+        while lo < hi:  # the most samples that fit (the estimate grows with them)
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if estimate_task_bytes(dataclasses.replace(cfg, n_samples=mid), upload) <= limit \
+                else (lo, mid - 1)
+        if estimate_task_bytes(dataclasses.replace(cfg, n_samples=lo), upload) <= limit:
+            return said + f"try at most {lo:,} {'points' if cfg.task == 'sine' else 'sequences'}."
+    return said + "try a shorter sequence or window, or fewer rows."

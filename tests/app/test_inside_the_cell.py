@@ -55,3 +55,22 @@ def test_models_trained_on_other_pages_are_offered(page):
     at = page.run()
     assert at.selectbox(key="cell_model").options[0].startswith("GRU · Lab")
     assert "update gate z" in str(at.get("vega_lite_chart")[1].proto.spec)
+
+
+def test_the_heatmaps_of_the_largest_model_on_a_long_sequence_build_only_what_they_draw():
+    from seqlab.app import inside
+    from seqlab.charts_diagnostics import MAX_CELLS, MAX_UNITS, cell_heatmap_chart
+    from seqlab.config import ModelConfig
+    from seqlab.models import build_model
+
+    task = make_task(DataConfig(task="adding", length=1000, n_samples=64))
+    model = build_model(ModelConfig(arch="lstm", hidden_size=512, num_layers=4), task)  # untrained: only sizes matter
+    x, marks = task.x_test[0], [3, 500]
+    traces = inside.heatmap_traces(model, x, "lstm", marks)
+    panels = 4 * len(inside.SIGNALS["lstm"])
+    assert len(traces) <= panels * (MAX_CELLS + MAX_UNITS * len(marks))  # not 12 million rows
+    spec = cell_heatmap_chart(traces, inside.SIGNALS["lstm"], marks=marks).to_dict()
+    cells = [spec["datasets"][p["layer"][0]["data"]["name"]] for p in spec["vconcat"]]
+    assert len(cells) == panels and all(len(rows) <= MAX_CELLS + MAX_UNITS * len(marks) for rows in cells)
+    assert spec["title"]["subtitle"] == ("the 32 of 512 units whose h varies most (in each layer); every 7th of "
+                                         "1,000 steps and the key steps")

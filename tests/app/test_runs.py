@@ -104,3 +104,33 @@ def test_a_results_file_opens_again_and_a_bad_one_is_refused_keeping_the_runs(tw
     other = json.dumps({"name": "another program", "data": [1, 2]}).encode()
     at.get("file_uploader")[0].set_value(("other.json", other, "application/json")).run()
     assert "not a seqlab results file" in at.error[0].value and len(at.dataframe) == 1
+
+
+def test_weights_beyond_the_session_limit_are_dropped_and_the_page_says_so(two_comparisons):
+    log = runlog.RunLog(limit=30, max_weight_bytes=len(two_comparisons[-1].weights))  # room for the newest only
+    log.add(two_comparisons)
+    at = runs_page(log)
+    at.multiselect(key="runs_picked").set_value([r.name for r in log.runs]).run()
+    assert not at.exception
+    limit = f"{log.max_weight_bytes / 2**10:.0f} KB"  # the default is 64 MB; these tiny models weigh a few KB
+    assert f"The weights of the 2 oldest runs were dropped to keep this session under {limit}" in at.info[0].value
+    assert "history, results and reproduce command are kept" in at.info[0].value
+    weights = [b for b in at.get("download_button") if b.proto.label.startswith("Weights")]
+    assert len(weights) == 1 and len(at.expander) == 3
+    assert sum("Its weights were dropped" in c.value for c in at.caption) == 2
+
+
+def test_the_weights_limit_comes_from_the_server(monkeypatch):
+    monkeypatch.setenv("SEQLAB_MAX_WEIGHTS_MB", "5")
+    assert runs_page().session_state["runs_log"].max_weight_bytes == 5 * 2**20
+
+
+def test_a_rerun_writes_no_download(two_comparisons, monkeypatch):
+    def refuse(*args):
+        raise AssertionError("a download was written on a rerun")
+
+    monkeypatch.setattr(runlog, "results_payload", refuse)
+    monkeypatch.setattr(runlog, "history_frame", refuse)
+    at = runs_page(seeded(two_comparisons))
+    at.slider(key="runs_smoothing").set_value(0.2).run()
+    assert not at.exception and len(at.get("download_button")) == 2 + len(at.expander)

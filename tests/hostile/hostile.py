@@ -33,6 +33,19 @@ def clear(message: str, *phrases: str) -> str:
     return message
 
 
+def crowded(runs: int, epochs: int, keyed: bool) -> dict:
+    """A results file of `runs` runs that share one label and `epochs` history records spread over them in turn;
+    `keyed`: each record names its run, as seqlab writes them."""
+    per_run = -(-epochs // runs)
+    return {
+        "format": "seqlab-results/1", "task": {"title": "crowded"}, "results": [],
+        "runs": [{"label": "GRU", "status": "done", "config": {"train": {"epochs": 500}},
+                  **({"key": f"run-{i}"} if keyed else {})} for i in range(runs)],
+        "history": [{"label": "GRU", "epoch": i % per_run, **({"run": f"run-{i // per_run}"} if keyed else {})}
+                    for i in range(epochs)],
+    }
+
+
 def page(name: str, key: str, **state) -> AppTest:
     at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
     small = {f"{key}_archs": ["gru"], f"{key}_epochs": 1, f"{key}_hidden": 4, **state}

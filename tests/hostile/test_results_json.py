@@ -4,12 +4,13 @@ import copy
 import json
 
 import pytest
-from hostile import clear
+from hostile import clear, crowded
 
+from seqlab import export, runlog
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.evaluate import results_table
-from seqlab.export import MAX_RESULTS_BYTES, read_results_json, results_json, vocab_json
+from seqlab.export import MAX_FILE_EPOCHS, MAX_FILE_RUNS, MAX_RESULTS_BYTES, read_results_json, results_json
 from seqlab.train import train_interleaved
 
 
@@ -54,7 +55,7 @@ OTHER_PROGRAMS = [
     ("a Jupyter notebook", json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), [NOT_OURS]),
     ("GeoJSON", json.dumps({"type": "FeatureCollection", "features": []}), [NOT_OURS]),
     ("a Keras history", json.dumps({"loss": [0.9, 0.5], "val_loss": [1.0, 0.6]}), [NOT_OURS]),
-    ("seqlab's own vocabulary file", vocab_json(["a", "b"]), [NOT_OURS]),
+    ("seqlab's own vocabulary file", export.vocab_json(["a", "b"]), [NOT_OURS]),
     ("a later format", json.dumps({"format": "seqlab-results/99"}), [NOT_OURS]),
 ]
 
@@ -91,6 +92,22 @@ DAMAGED = [
      ["config of run 1", "TrainConfig.epochs must be between"]),
     ("a history holding objects", lambda p: p["history"][0].update(val_loss={"$gt": 0}),
      ["history holds values that are not numbers or text"]),
+    ("a curve holding objects", lambda p: p["history"][0].update(grad_through_time=[0.5, {"$gt": 0}]),
+     ["history holds values that are not numbers or text"]),
+    ("a stopped run at epoch 501",
+     lambda p: (p["runs"][0].update(status="stopped"), p["history"][-1].update(epoch=501)),
+     ["run 1 (GRU)", "epoch 501", "beyond the 1 epoch its config trains"]),
+    ("an epoch of 10^30", lambda p: p["history"][-1].update(epoch=10**30), ["run 1 (GRU)", "epoch 1e+30", "beyond"]),
+    ("an epoch twice", lambda p: p["history"][-1].update(epoch=0), ["run 1 (GRU)", "epoch 0 twice"]),
+    ("epochs of a run it does not list", lambda p: p["history"][0].update(label="LSTM"),
+     ["epochs of LSTM", "none of its runs"]),
+    ("more result rows than runs and baselines", lambda p: p.update(results=p["results"] * 20),
+     ["results table holds", "one per run"]),
+    (f"{MAX_FILE_RUNS + 1} runs", lambda p: p.update(runs=p["runs"] * (MAX_FILE_RUNS + 1)),
+     [f"holds {MAX_FILE_RUNS + 1} runs", f"at most {MAX_FILE_RUNS}", "Export fewer runs"]),
+    ("a history longer than its runs could train",
+     lambda p: p.update(history=[{"label": "GRU", "epoch": 1}] * (MAX_FILE_EPOCHS + 1)),
+     [f"history holds {MAX_FILE_EPOCHS + 1:,} epochs", "far fewer"]),
 ]
 
 
@@ -107,3 +124,29 @@ def test_after_refusals_a_good_file_still_reads(written):
         with pytest.raises(ValueError):
             read_results_json(text)
     assert read_results_json(json.dumps(written))["format"] == written["format"]
+
+
+def test_a_4_mb_file_of_2000_runs_sharing_a_label_is_refused_before_it_is_multiplied():
+    text = json.dumps(crowded(2_000, 180_000, keyed=False), separators=(",", ":"))
+    assert 4 * 2**20 < len(text) < MAX_RESULTS_BYTES  # small on disk: the harm was 2,000 copies of its history
+    with pytest.raises(ValueError) as caught:
+        read_results_json(text)
+    clear(str(caught.value), "2,000 runs", f"at most {MAX_FILE_RUNS}")
+
+
+def test_runs_that_share_a_label_are_refused_when_the_history_cannot_say_whose_each_epoch_is():
+    with pytest.raises(ValueError) as caught:
+        read_results_json(json.dumps(crowded(3, 30, keyed=False)))
+    clear(str(caught.value), "runs 1 and 2 are both GRU", "does not say which")
+
+
+def test_each_run_sharing_a_label_gets_only_its_own_history():
+    payload = read_results_json(json.dumps(crowded(MAX_FILE_RUNS, 10 * MAX_FILE_RUNS, keyed=True)))
+    saved = runlog.from_results(payload, "imported from crowded.json")
+    assert [len(s.history) for s in saved] == [10] * MAX_FILE_RUNS  # not 1,000 each
+    assert all(rec["run"] == f"run-{i}" for i, s in enumerate(saved) for rec in s.history)
+
+
+def test_an_epoch_naming_its_run_by_something_other_than_text_still_finds_its_run(written):
+    payload = read_results_json(damage(written, lambda p: p["history"][0].update(run=[1, 2])))
+    assert len(runlog.from_results(payload, "imported")[0].history) == len(written["history"])

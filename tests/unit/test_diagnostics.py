@@ -120,6 +120,21 @@ def test_cell_traces_give_every_signal_of_every_unit_and_step():
     assert traces[traces["kind"] == "gate"]["signal"].isin(["i", "f", "g", "o"]).all()
 
 
+def test_cell_traces_of_a_big_model_are_bounded_by_what_is_kept_not_by_the_model():
+    m, x = model("lstm", hidden=512, layers=4, inputs=2), torch.randn(1000, 2)
+    marks = [3, 500]
+    traces = dg.cell_traces(m, x, ["h", "f"], max_units=32, max_steps=150, keep_steps=marks)
+    assert len(traces) <= 4 * 2 * 32 * (150 + len(marks))  # not 4 x 6 x 512 x 1000 = 12,288,000
+    assert traces.attrs == {"steps": 1000, "units": 512, "stride": 7}
+    assert set(traces["step"]) == set(range(0, 1000, 7)) | set(marks)
+    out, _ = m.rnn(x.unsqueeze(0))  # the fused module's last layer, as the oracle
+    h = traces[(traces["signal"] == "h") & (traces["layer"] == 3)]
+    assert h["unit"].nunique() == 32
+    steps, units = torch.tensor(h["step"].to_numpy()), torch.tensor(h["unit"].to_numpy())
+    assert h["value"].tolist() == pytest.approx(out[0, steps, units].tolist(), abs=1e-5)
+    assert set(h["unit"]) == set(out[0].std(dim=0).argsort(descending=True)[:32].tolist())  # the most active
+
+
 def test_recorder_averages_layer_norms_over_steps_and_resets_each_epoch():
     m = model("rnn", hidden=4, inputs=2)
     task = SimpleNamespace(x_val=torch.randn(10, 6, 2), y_val=torch.randn(10, 1))

@@ -34,6 +34,12 @@ def test_without_a_setting_the_memory_is_the_containers_limit(monkeypatch):
     assert current.memory_mb == 1500 and current.memory_source == "the container's memory limit"
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "1e9"])
+def test_a_bad_torch_thread_count_keeps_one(monkeypatch, value):
+    monkeypatch.setenv("SEQLAB_TORCH_THREADS", value)  # read at import with a bare int(), "abc" crashed the app
+    assert limits.current().torch_threads == 1
+
+
 def test_trainings_at_once_default_to_the_cpus_this_process_may_use(monkeypatch):
     monkeypatch.delenv("SEQLAB_MAX_CONCURRENT", raising=False)
     monkeypatch.setattr(limits.resources, "cgroup_cpu_quota", lambda root="": 1.0)  # a hosted 1-CPU share

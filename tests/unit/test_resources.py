@@ -179,3 +179,18 @@ def test_a_budget_spent_before_the_first_epoch_ends_the_run_there_with_a_partial
     history = list(run)  # scoring 140 training sequences for the untrained model alone takes 28 s here
     assert [rec["epoch"] for rec in history] == [0] and run.status == "out of time"
     assert run.elapsed <= 20 + 1.0 and history[0]["val_loss"] == history[0]["val_loss"]  # a number, not NaN
+
+
+def test_the_check_costs_a_sliver_of_a_lab_run_and_the_record_reads_it():
+    bench = load_bench()
+    cost = bench.check_cost(epochs=1)
+    assert 0 < cost["check_seconds"] < cost["training_seconds"]
+    spec = importlib.util.spec_from_file_location("run_all", BENCH.parent / "run_all.py")
+    run_all = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.modules["run_all"] = run_all  # its dataclasses look their module up here
+    spec.loader.exec_module(run_all)
+    case = {"case": "train lstm", "measured": 100, "estimated": 150, "ratio": 1.5, "ok": True}
+    rows = run_all.resources_rows({"cases": [case], "check": cost})
+    assert [r.ratio for r in rows] == [1.5, cost["ratio"]] and rows[0].met

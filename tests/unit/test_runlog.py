@@ -119,3 +119,27 @@ def test_a_stopped_run_is_reproduced_with_the_epochs_it_trained():
     assert saved.status == "stopped" and saved.epochs_trained == 1
     assert saved.reproducible().train.epochs == 1 and "--epochs 1" in runlog.reproduce(saved).command
     assert dataclasses.replace(saved, status="done").reproducible().train.epochs == 5
+
+
+def test_runs_sharing_a_label_read_back_each_with_its_own_history():
+    first, again = trained(archs=("gru",)), trained(archs=("gru",))  # the same settings twice
+    other = trained(archs=("gru",), seed=1, stop_after=2)  # the same label, other settings, stopped early
+    log = runlog.RunLog()
+    saved = log.add(first + again + other)
+    back = runlog.from_results(read_results_json(json.dumps(runlog.results_payload(saved))), "imported")
+    assert [len(b.history) for b in back] == [len(s.history) for s in saved] == [3, 3, 2]
+    assert [b.label for b in back] == ["GRU #1", "GRU #2", "GRU"]  # numbered only where label and settings agree
+    assert [b.result["mse"] for b in back] == pytest.approx([s.result["mse"] for s in saved])
+
+
+def test_weights_beyond_the_byte_limit_go_oldest_first_and_the_runs_stay():
+    runs = trained() + trained(seed=1) + trained(seed=2)  # six runs, each with its weights
+    sizes = [len(r.weights) for r in runs]
+    log = runlog.RunLog(limit=30, max_weight_bytes=sum(sizes[-3:]))  # room for the newest three runs' weights
+    for i in range(0, 6, 2):
+        log.add(runs[i:i + 2])
+    assert [r.weights is None for r in log.runs] == [True] * 3 + [False] * 3
+    assert [r.weights_dropped for r in log.runs] == [True] * 3 + [False] * 3 and log.weights_dropped == 3
+    assert log.weight_bytes == sum(sizes[-3:]) and len(log.runs) == 6 and log.dropped == 0
+    assert [len(r.history) for r in log.runs] == [len(r.history) for r in runs]  # histories and results kept
+    assert all(r.result for r in log.runs)
