@@ -167,6 +167,7 @@ def compare(a: argparse.Namespace) -> int:
     from seqlab.evaluate import results_table
     from seqlab.export import history_csv, results_json
     from seqlab.models import equalise
+    from seqlab.report import verdict
     from seqlab.train import train_interleaved
 
     runs = run_configs(a)
@@ -197,6 +198,7 @@ def compare(a: argparse.Namespace) -> int:
         print(f"{task.title}: {len(task.x_train)} training sequences; baseline: {table.attrs['baseline']}")
         print(table[[c for c in TABLE_COLUMNS + metric_cols if c in table]].to_string(index=False,
                                                                                     float_format="%.4g"))
+    print(verdict(table))  # each model's level, and the bars it was held to
     if a.history_csv:
         a.history_csv.write_text(history_csv(session.history))
     if a.results_json:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.criteria import NO_BETTER, SOLVED
 from seqlab.diagnostics import grad_through_time_history
 from seqlab.metrics import METRIC_NAMES
 from seqlab.presets import comparison_runs
@@ -46,9 +47,11 @@ def _row(report: Report, label: str) -> pd.Series | None:
     return rows.iloc[0] if len(rows) else None
 
 
-def _beats(report: Report, label: str) -> bool:
+def _level(report: Report, label: str) -> str:
+    """The run's level (seqlab.criteria) from the results table; no better than the baseline if it has none."""
     row = _row(report, label)
-    return row is not None and bool(row.get("beats_baseline") is True or row.get("beats_baseline") == 1.0)
+    level = row.get("level") if row is not None else None
+    return level if isinstance(level, str) else NO_BETTER
 
 
 def _metric(report: Report, label: str) -> float:
@@ -78,10 +81,9 @@ def conclude_forgetting(report: Report, samples=None, words=None) -> str:
         return "The demo needs the RNN and at least one gated cell to tell this story."
     bar = _metric(report, report.table.attrs["baseline"])
     facts = "; ".join(f"{label}: {_power(d)} of it, test {metric} {_metric(report, label):.3g} "
-                      f"({'solved' if _beats(report, label) else 'no better than the baseline'})"
-                      for label, d in decades.items())
+                      f"({_level(report, label)})" for label, d in decades.items())
     gated = [g for g in GATED if g in decades]
-    held = (not _beats(report, "RNN") and all(_beats(report, g) for g in gated)
+    held = (_level(report, "RNN") == NO_BETTER and all(_level(report, g) == SOLVED for g in gated)
             and all(decades["RNN"] < decades[g] for g in gated))
     lead = ("As the story goes: the RNN's gradient all but vanished on its way back and it never beat the baseline, "
             "while the gated cells kept theirs and solved the task." if held else
@@ -94,16 +96,22 @@ def conclude_memory(report: Report, samples=None, words=None) -> str:
     accuracy = {label: _metric(report, label) for label in ("RNN", *GATED) if _row(report, label) is not None}
     if "RNN" not in accuracy or len(accuracy) < 2:
         return "The demo needs the RNN and at least one gated cell to tell this story."
-    facts = ", ".join(f"{label} {value:.0%}" for label, value in accuracy.items())
+    facts = ", ".join(f"{label} {value:.0%} ({_level(report, label)})" for label, value in accuracy.items())
     best = max((g for g in GATED if g in accuracy), key=accuracy.get)
     guess = _metric(report, report.table.attrs["baseline"])
+    whole = report.table.attrs.get("strongest", "")
+    at_once = _metric(report, whole) if whole and whole != report.table.attrs["baseline"] else math.nan
     if all(accuracy[g] >= accuracy["RNN"] + CLEAR_ACCURACY for g in GATED if g in accuracy):
         lead = f"As the story goes: the gated cells remember the top of the digit better; {best} is best."
     elif accuracy[best] > accuracy["RNN"]:
         lead = f"Only partly: {best} beats the RNN, but not every gated cell does so clearly."
     else:
         lead = "Not this time: the plain RNN did as well as the gated cells. Try more epochs or another seed."
-    return f"{lead} Test digits named correctly: {facts} (always guessing the commonest digit: {guess:.0%})."
+    text = f"{lead} Test digits named correctly: {facts} (always guessing the commonest digit: {guess:.0%})."
+    if math.isfinite(at_once):
+        text += (f" A {whole} names {at_once:.0%}: it needs no memory, so the gap to it is what reading one "
+                 "pixel at a time costs.")
+    return text
 
 
 def conclude_forecast(report: Report, samples=None, words=None) -> str:
@@ -114,8 +122,10 @@ def conclude_forecast(report: Report, samples=None, words=None) -> str:
         return "No model finished an epoch, so there is nothing to judge."
     best = models.iloc[0]
     gain = (bar - best[key]) / bar if bar else math.nan
-    if (models["beats_baseline"] == True).any():  # noqa: E712 (a column of True, False or missing)
-        lead = f"Yes: {best['label']} beats {name}, by {gain:.0%} on test {METRIC_NAMES.get(key, key)}."
+    level = _level(report, best["label"])
+    if level != NO_BETTER:
+        lead = f"Yes: {best['label']} beats {name}, by {gain:.0%} on test {METRIC_NAMES.get(key, key)}" + (
+            "." if level == SOLVED else ", enough to have learned something but not to call it solved.")
     else:
         lead = (f"No: none of the networks beats {name} (tomorrow = today). That is common for daily weather, and "
                 "why every forecast here is judged against it.")
@@ -146,7 +156,21 @@ def conclude_spelling(report: Report, samples: dict, words: set[str], prompt: st
         lead = f"Partly: only {', '.join(improved)} now writes more real words than it did untrained."
     else:
         lead = "Not yet: in so short a run no model writes more real words than it did untrained."
-    return f"{lead} Share of the words written that occur in the text: {facts}."
+    return f"{lead} Share of the words written that occur in the text: {facts}.{_against_counting(report)}"
+
+
+def _against_counting(report: Report | None) -> str:
+    """The networks' test bits per character beside the strongest counted n-gram's: what counting alone reaches."""
+    table = report.table if report is not None else None
+    if table is None or "bits_per_char" not in table or table.attrs.get("criterion") != "text":
+        return ""
+    counted = _row(report, table.attrs.get("strongest", ""))
+    models = table[table["kind"] == "model"]
+    if counted is None or models.empty:
+        return ""
+    nets = ", ".join(f"{r.label} {r.bits_per_char:.2f} ({_level(report, r.label)})" for r in models.itertuples())
+    return (f" On the test text, a {counted['label']} counted from the training text needs "
+            f"{counted['bits_per_char']:.2f} bits per character; the networks: {nets}.")
 
 
 def _share(value: float) -> str:

@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import torch
 
-from seqlab import baselines, metrics, resources
+from seqlab import baselines, criteria, metrics, ngram, order_free, resources
 from seqlab.data.task import Task
 from seqlab.data.windows import target_times
 from seqlab.models import task_loss
 
+NGRAM_ORDERS = (3, 5)  # the counted character models beside a text's networks: 2 and 4 characters of context
 
 def batch_size_for(model: torch.nn.Module, x: torch.Tensor) -> int:
     """Sequences scored at once: as many as fit in `resources.EVAL_BYTES` for this model and sequence length."""
@@ -99,7 +100,14 @@ def evaluate(model: torch.nn.Module, task: Task, part: str = "val", seconds: flo
 
 
 def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
-    """Metrics of the honest baselines on one split, keyed by baseline name."""
+    """Metrics of the honest baselines on one split, keyed by baseline name: the trivial ones, then the
+    strongest simple ones a practitioner would try (`practitioner_scores`)."""
+    return {**_trivial_scores(task, part), **practitioner_scores(task, part)}
+
+
+def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
+    """The trivial strategies (frequencies, the training mean, the task's own); for forecasts every window
+    baseline, the linear one included."""
     x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
     if task.kind == "regression" and task.series is not None:
         train_series = task.scaler.transform(train_values(task)).astype(np.float32)  # what x_train's windows hold
@@ -124,25 +132,84 @@ def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
     return scores
 
 
+def ngram_label(n: int) -> str:
+    return f"character {n}-gram"
+
+
+def practitioner_scores(task: Task, part: str = "test") -> dict[str, dict]:
+    """The simple models a practitioner would set beside a network, where they apply: for a text, smoothed
+    character n-grams counted on the training text; for a classifier, a logistic regression that sees the whole
+    input at once (or ignores the order). Forecasts have theirs among the trivial ones (the linear forecast).
+
+    The copy task gets none: its targets are not its next inputs, and an n-gram over its inputs would only
+    rediscover the blank strategy (blanks, then a uniform guess after the delimiters), already its baseline."""
+    if task.kind == "classification":
+        return {order_free.label(task): order_free.scores(task, part)}
+    if not ngram.is_text(task):
+        return {}
+    x, y = getattr(task, f"x_{part}").numpy(), getattr(task, f"y_{part}").numpy()
+    # accuracy left out (NaN): it needs the whole distribution at every position, V times the work
+    return {ngram_label(n): metrics.token_metrics(ngram.fit(task, n).cross_entropy(x, y), math.nan)
+            for n in NGRAM_ORDERS}
+
+
+def criterion_kind(task: Task) -> str:
+    """Which of `criteria.KINDS` judges this task."""
+    if task.kind == "regression":
+        return "forecast" if task.series is not None else "exact"
+    if task.kind == "classification":
+        return "classification"
+    return "text" if ngram.is_text(task) else "exact"
+
+
 def reference_baseline(task: Task, scores: dict[str, dict]) -> str:
-    """Persistence for forecasts (the honest bar); otherwise the strongest trivial baseline."""
+    """The bar for "learned something": persistence for forecasts; otherwise the strongest trivial baseline
+    (the practitioner's models set the bar for "solved" instead, see seqlab.criteria)."""
     if "persistence" in scores:
         return "persistence"
+    return _best(task, {k: v for k, v in scores.items() if k not in practitioner_names(task)})
+
+
+def strongest_baseline(task: Task, scores: dict[str, dict]) -> str:
+    """The strongest simple baseline on the headline metric: for a forecast any of them (the linear one, often),
+    for a text the better n-gram, for a classifier the order-free model, for an exact task the reference."""
+    if criterion_kind(task) == "forecast":
+        return _best(task, scores)
+    named = {k: v for k, v in scores.items() if k in practitioner_names(task)}
+    return _best(task, named) if named else reference_baseline(task, scores)
+
+
+def practitioner_names(task: Task) -> tuple[str, ...]:
+    """The names `practitioner_scores` gives its baselines, without fitting them."""
+    if task.kind == "classification":
+        return (order_free.label(task),)
+    return tuple(ngram_label(n) for n in NGRAM_ORDERS) if ngram.is_text(task) else ()
+
+
+def _best(task: Task, scores: dict[str, dict]) -> str:
     key = headline_metric(task)
     finite = {k: v for k, v in scores.items() if math.isfinite(v[key])}
+    if not finite:
+        return next(iter(scores))
     best = min if metrics.LOWER_IS_BETTER[key] else max
     return best(finite, key=lambda k: finite[k][key])
 
 
 def loss_baseline(task: Task) -> tuple[float, str] | None:
-    """(loss, name) of the trivial strategy in the units of the training loss, for the loss chart.
+    """(loss, name) of the strongest simple baseline in the units of the training loss, for the loss chart.
 
-    Forecasts: persistence's MSE on the scaled validation windows. Other tasks: the task's own
-    trivial strategy (predict 1 for the adding problem, predict blanks for copy memory, ...).
+    Forecasts: persistence's MSE on the scaled validation windows (every forecast chart shows persistence).
+    Texts: the better counted n-gram's validation cross-entropy. Classifiers: the order-free model's.
+    Other tasks: the task's own trivial strategy (predict 1 for the adding problem, blanks for copy memory).
     """
     if task.kind == "regression" and task.series is not None:
         last = task.x_val[:, -1, :].expand_as(task.y_val)  # the window's last value for every step ahead
         return float(((task.y_val - last) ** 2).mean()), "persistence"
+    if practitioner_names(task) and len(task.x_val):
+        scores = practitioner_scores(task, "val")
+        name = min(scores, key=lambda k: scores[k]["cross_entropy"])
+        if math.isfinite(scores[name]["cross_entropy"]):
+            return scores[name]["cross_entropy"], name
     if task.baseline_loss is None:
         return None
     return task.baseline_loss, task.baseline_name
@@ -197,10 +264,15 @@ def multi_step_predictions(runs, task: Task, steps: int = 50) -> pd.DataFrame:
 
 
 def results_table(runs, task: Task) -> pd.DataFrame:
-    """One row per trained run and per baseline: size, speed, final losses, test metrics, verdict."""
+    """One row per trained run and per baseline: size, speed, final losses, test metrics, and each run's level
+    (seqlab.criteria): solved, learned something, or no better than the baseline.
+
+    `beats_baseline` stays for the readers of saved results: True when the level is solved or learned something.
+    The attrs name the headline metric, the reference baseline, the strongest one and the criterion's kind."""
     scores = baseline_scores(task)
-    reference_name = reference_baseline(task, scores)
-    key = headline_metric(task)
+    reference_name, strongest_name = reference_baseline(task, scores), strongest_baseline(task, scores)
+    key, kind = headline_metric(task), criterion_kind(task)
+    reference, strongest = scores[reference_name][key], scores[strongest_name][key]
     rows = []
     for r in runs:
         last = r.history[-1] if r.history else {}
@@ -209,20 +281,21 @@ def results_table(runs, task: Task) -> pd.DataFrame:
         test.pop("loss")
         if "scored" in test:  # the run's wall-time budget ran out while scoring
             test["test_scored"] = test.pop("scored")
+        level = criteria.level(kind, test.get(key, math.nan), reference, strongest)
         rows.append({
             "label": r.label, "kind": "model", "arch": r.run.model.arch, "params": r.params,
             "hidden_size": r.run.model.hidden_size, "epochs": len(trained),
             "sec_per_epoch": float(np.mean([h["seconds"] for h in trained])) if trained else math.nan,
             "train_loss": last.get("train_loss", math.nan), "val_loss": last.get("val_loss", math.nan),
-            "status": r.status, **test,
-            "beats_baseline": bool(metrics.better(key, test[key], scores[reference_name][key],
-                                                  metrics.CLEAR_MARGIN)),
+            "status": r.status, **test, "level": level, "beats_baseline": level != criteria.NO_BETTER,
         })
     rows += [{"label": name, "kind": "baseline", **s} for name, s in scores.items()]
     table = pd.DataFrame(rows)
     table["beats_baseline"] = table.get("beats_baseline", pd.Series(dtype=object)).astype("boolean")
+    if "level" not in table:
+        table["level"] = pd.Series(dtype=object)
     for col in ("params", "hidden_size", "epochs"):
         if col in table:
             table[col] = table[col].astype("Int64")  # baseline rows have none; keep the models' whole numbers
-    table.attrs.update(baseline=reference_name, headline=key)
+    table.attrs.update(baseline=reference_name, headline=key, strongest=strongest_name, criterion=kind)
     return table

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from seqlab import classification, evaluate, metrics
+from seqlab import classification, criteria, evaluate, metrics
 from seqlab.data.task import Task
 from seqlab.export import history_csv, results_json
 
@@ -25,7 +25,7 @@ class Report:
     predictions: pd.DataFrame | None  # forecasts over time, or truth against prediction, or None
     predictions_kind: str  # "forecast", "scatter" or ""
     loss_baseline: tuple[float, str] | None  # the trivial strategy's loss, drawn on the loss chart
-    verdict: str  # one sentence: which models beat the baseline
+    verdict: str  # each model's level (solved, learned something, no better), the bars, the strongest baseline
     problems: tuple[str, ...]  # "RNN diverged: ..." for every run that did not finish normally
     history_csv: str
     results_json: str
@@ -44,27 +44,49 @@ def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFram
 
 
 def verdict(table: pd.DataFrame) -> str:
-    """One sentence on whether each trained model beats the reference baseline on the headline metric."""
+    """Each trained model's level on the headline metric (seqlab.criteria), the bars in numbers, and a sentence
+    when a simple baseline does better than every model."""
     key, name = table.attrs["headline"], table.attrs["baseline"]
     models = table[table["kind"] == "model"]
     reference = table.loc[table["label"] == name, key]
     if models.empty or reference.empty:
         return ""
-    bar = float(reference.iloc[0])
-    shown = metrics.METRIC_NAMES.get(key, key)
+    bar, shown = float(reference.iloc[0]), metrics.METRIC_NAMES.get(key, key)
+    levels = models["level"].fillna(criteria.NO_BETTER) if "level" in models else \
+        pd.Series(criteria.NO_BETTER, index=models.index)
+    said = {criteria.SOLVED: "solved the task", criteria.LEARNED: "learned something but did not solve it"}
+    parts = []
+    for level in criteria.LEVELS:
+        rows = models[levels == level]
+        if rows.empty:
+            continue
+        values = f"{getattr(rows.iloc[0], key):.3g}" if len(rows) == 1 else ", ".join(
+            f"{r.label} {getattr(r, key):.3g}" for r in rows.itertuples())
+        if level == criteria.NO_BETTER:
+            done, values = f"{'is' if len(rows) == 1 else 'are'} no better than {name}", f"{values} against {bar:.3g}"
+        else:
+            done = said[level]
+        parts.append(f"{_names(rows)} {done} ({values})")
+    text = f"Levels on test {shown}: " + "; ".join(parts) + "."
+    return text + _bars(table, key, shown, bar) + _stronger_baseline(table, key, name)
 
-    def values(rows):
-        return ", ".join(f"{r.label} {getattr(r, key):.3g}" for r in rows.itertuples())
 
-    wins = models[models["beats_baseline"].fillna(False).astype(bool)]
-    losses = models.drop(wins.index)
-    if wins.empty:
-        return f"No model beats {name} on test {shown} ({name} {bar:.3g}; {values(losses)})."
-    text = f"{_names(wins)} {'beats' if len(wins) == 1 else 'beat'} {name} on test {shown}: {values(wins)} " \
-           f"against {bar:.3g}"
-    if not losses.empty:
-        text += f"; {_names(losses)} {'does' if len(losses) == 1 else 'do'} not ({values(losses)})"
-    return text + "." + _stronger_baseline(table, key, name)
+def _bars(table: pd.DataFrame, key: str, shown: str, bar: float) -> str:
+    """The criterion's two bars in words, when the table says which criterion judged it."""
+    kind, strongest = table.attrs.get("criterion"), table.attrs.get("strongest", "")
+    if kind not in criteria.KINDS:
+        return ""
+    best = table.loc[table["label"] == strongest, key]
+    return " " + criteria.bars(kind, shown, table.attrs["baseline"], bar, strongest,
+                               float(best.iloc[0]) if len(best) else float("nan"))
+
+
+# Why a simple baseline that beats every network does so, by criterion: said after the verdict.
+WHY_STRONGER = {
+    "classification": "it sees the whole input at once (or ignores the order), so the gap is what reading one "
+                      "step at a time and remembering costs",
+    "text": "counting which characters follow which in the training text is enough to reach this score",
+}
 
 
 def _stronger_baseline(table: pd.DataFrame, key: str, reference: str) -> str:
@@ -79,8 +101,8 @@ def _stronger_baseline(table: pd.DataFrame, key: str, reference: str) -> str:
     best = others.loc[others[key].idxmin() if lower else others[key].idxmax()]
     if not metrics.better(key, float(best[key]), float(best_model)):
         return ""
-    return (f" But the {best['label']} baseline does better than every model ({best[key]:.3g}): a network is not "
-            "needed to reach this score.")
+    why = WHY_STRONGER.get(table.attrs.get("criterion"), "a network is not needed to reach this score")
+    return f" But the {best['label']} baseline does better than every model ({best[key]:.3g}): {why}."
 
 
 def _names(rows: pd.DataFrame) -> str:

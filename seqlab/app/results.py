@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqlab import charts, charts_text
+from seqlab import charts, charts_text, criteria
 from seqlab.evaluate import metrics_long
 from seqlab.metrics import METRIC_NAMES
 from seqlab.report import Report
@@ -18,8 +18,9 @@ def show_verdict(report: Report, stopped_by_user: bool) -> None:
         st.info("Stopped by you: the results below are those of the epochs trained so far.", icon="⏹️")
     show_problems(report)
     if report.verdict:
-        beaten = "beat" in report.verdict and not report.verdict.startswith("No model")
-        (st.success if beaten else st.info)(report.verdict)
+        levels = report.table.get("level")
+        learned = levels is not None and levels.isin([criteria.SOLVED, criteria.LEARNED]).any()
+        (st.success if learned else st.info)(report.verdict)
 
 
 def show_problems(report: Report) -> None:
@@ -31,7 +32,9 @@ def show_charts(report: Report, log_scale: bool, unit: str = "") -> None:
     baseline = report.loss_baseline or (None, "")
     st.altair_chart(charts.loss_chart(report.history, log_scale, *baseline), width="stretch")
     st.caption("Solid lines: training loss; dashed with points: validation loss. The grey dashed rule is the "
-               "loss of the trivial strategy: a model below it has learned something.")
+               "validation loss of the simple baseline named beside it (persistence for a forecast, a counted "
+               "n-gram for a text, a model that sees the whole input at once for a classifier): the bar to "
+               "measure the networks against.")
     if report.predictions_kind == "forecast":
         st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="content")
         st.caption("Top: each forecast one step ahead from the true past. Bottom: the models feed their own "
@@ -83,11 +86,12 @@ def show_table(report: Report) -> None:
         "val_loss": st.column_config.NumberColumn("validation loss", format=NUMBER),
     }
     verdict = f"beats {report.table.attrs['baseline']}"
-    first = ["label", "kind", *[m for m in METRIC_NAMES if m in table], verdict]
+    first = ["label", "kind", "level", *[m for m in METRIC_NAMES if m in table], verdict]
     order = first + [c for c in table.columns if c not in first and c != "arch"]
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, column_order=order, placeholder="")
     st.caption("Test metrics are in the data's own units. Baseline rows have no parameters: they are the "
-               "honest guesses a model must beat.")
+               "honest guesses a model must beat. Level: solved, learned something, or no better than the "
+               "baseline, as the verdict above defines them.")
     named = metrics_long(report.table).replace({"metric": METRIC_NAMES})  # "bits per character", not "bits_per_char"
     st.altair_chart(charts.metrics_chart(named), width="content")
 

@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from seqlab import generate
+from seqlab import generate, ngram
 from seqlab.app import live
 from seqlab.app.data import cached_task, kept_upload, pick_steps
 from seqlab.config import DataConfig, RunConfig, bounds
 from seqlab.data import DataError, Task
 from seqlab.data.corpus import DOWNLOAD_DEADLINE, MAX_TEXT_BYTES
+from seqlab.evaluate import NGRAM_ORDERS, ngram_label
 from seqlab.export import state_dict_bytes, vocab_json
 from seqlab.train import TrainingRun
 
@@ -94,10 +95,23 @@ def show_corpus(task: Task) -> None:
 
 
 def start(key: str, runs: list[RunConfig], task: Task) -> live.Comparison:
-    """A fresh comparison, with no samples and no generated text yet."""
+    """A fresh comparison, with no samples and no generated text yet, but the counted n-gram's sample: it
+    needs no training, and shows beside the networks what counting alone writes."""
     st.session_state[f"{key}_samples"] = {}
     st.session_state.pop(f"{key}_generated", None)
+    st.session_state[f"{key}_counted"] = counted_sample(task)
     return live.start(key, runs, task)
+
+
+def counted_sample(task: Task) -> tuple[str, str] | None:
+    """(label, text) written by the strongest counted n-gram from the live samples' prompt, dice and length."""
+    n = NGRAM_ORDERS[-1]
+    written = ngram.write(task, n, PROMPT, LIVE_CHARS, LIVE_TEMPERATURE, LIVE_SEED)
+    return None if written is None else (ngram_label(n), written)
+
+
+def counted(key: str) -> tuple[str, str] | None:
+    return st.session_state.get(f"{key}_counted")
 
 
 def samples(key: str) -> dict[str, list[tuple[int, str]]]:
@@ -115,13 +129,18 @@ def live_sample(run: TrainingRun, task: Task) -> str | None:
         return None
 
 
-def show_latest(found: dict[str, list[tuple[int, str]]], labels: list[str]) -> None:
-    """Each architecture's latest sample, side by side."""
-    for column, label in zip(st.columns(len(labels)), labels, strict=True):
+def show_latest(found: dict[str, list[tuple[int, str]]], labels: list[str],
+                counted_by: tuple[str, str] | None = None) -> None:
+    """Each architecture's latest sample, side by side, and the counted n-gram's last."""
+    columns = st.columns(len(labels) + (counted_by is not None))
+    for column, label in zip(columns, labels, strict=False):
         if found.get(label):
             epoch, text = found[label][-1]
             column.markdown(f"**{label}** · " + ("untrained" if epoch == 0 else f"after epoch {epoch}"))
             column.code(text, language=None, wrap_lines=True)
+    if counted_by is not None:
+        columns[-1].markdown(f"**{counted_by[0]}** · counted, no training")
+        columns[-1].code(counted_by[1], language=None, wrap_lines=True)
 
 
 def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
@@ -138,7 +157,7 @@ def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
             if text is not None:
                 found.setdefault(run.label, []).append((record["epoch"], text))
                 with latest.container():
-                    show_latest(found, labels)
+                    show_latest(found, labels, counted(key))
         return add_sample
 
     live.train_live(comparison, log_scale, below=below)
@@ -158,8 +177,9 @@ def show_samples(key: str, labels: list[str]) -> None:
     if not found:
         return
     with st.container(key=f"{key}_latest_samples"):  # the home page's card is a picture of this
-        st.markdown(f"**What each model wrote** after the prompt {PROMPT!r} at the end of training:")
-        show_latest(found, [label for label in labels if label in found])
+        st.markdown(f"**What each model wrote** after the prompt {PROMPT!r} at the end of training, and, last, "
+                    "what counting which character follows the previous four in the training text writes:")
+        show_latest(found, [label for label in labels if label in found], counted(key))
 
 
 def show_sample_history(key: str) -> None:

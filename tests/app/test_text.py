@@ -47,6 +47,8 @@ def test_training_two_architectures_writes_a_sample_every_epoch(page):
                for items in found.values() for _, sample in items)
     shown = [c.value for c in at.code]
     assert found["LSTM"][-1][1] in shown and found["GRU"][-1][1] in shown  # the last samples, under the results
+    label, counted = at.session_state["text_counted"]  # and beside them what counting alone writes
+    assert label == "character 5-gram" and counted in shown and len(counted) == len(text.PROMPT) + text.LIVE_CHARS
     table = at.dataframe[-1].value
     assert {"bits_per_char", "perplexity", "cross_entropy"} <= set(table.columns)
     assert list(table.loc[table["kind"] == "model", "label"]) == ["LSTM", "GRU"]

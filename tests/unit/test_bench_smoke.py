@@ -73,3 +73,10 @@ def test_epoch_profile_finds_onednn_kernels_for_the_lstm_only(tmp_path, capsys):
     assert share["lstm"] > 0.2 and share["rnn"] == share["gru"] == 0.0  # torch's CPU build fuses only the LSTM
     assert all(r["epoch_ms"] > 0 and len(r["top_ops"]) == 3 for r in rows)
     assert "in oneDNN" in capsys.readouterr().out
+
+
+def test_baselines_benchmark_scores_the_counted_ngrams(tmp_path, capsys):
+    _, rows = run_bench("bench_baselines", ["--quick"], tmp_path)
+    bits = {r["baseline"]: r["test_bits_per_char"] for r in rows}
+    assert bits["character 5-gram"] < bits["character 3-gram"] < bits["symbol frequencies"]
+    assert "bits/char" in capsys.readouterr().out

@@ -15,6 +15,7 @@ def test_compare_prints_a_table_and_writes_history_and_results(tmp_path, capsys)
                  "--epochs", "2", "--hidden", "8", "--history-csv", str(csv), "--results-json", str(js)])
     out = capsys.readouterr().out
     assert code == 0 and "RNN" in out and "GRU" in out and "training mean" in out
+    assert "Levels on test MSE: " in out and "Solved means a test MSE below" in out  # the verdict, with its bars
     history = pd.read_csv(csv)
     assert len(history) == 6 and set(history.label) == {"RNN", "GRU"}
     results = json.loads(js.read_text())

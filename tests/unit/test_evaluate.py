@@ -89,3 +89,53 @@ def test_metrics_long_has_one_row_per_label_and_metric(sine_task):
     long = metrics_long(table)
     assert set(long.columns) == {"label", "kind", "metric", "value"}
     assert len(long[long.label == "RNN"]) == 4 and set(long.metric) == {"mse", "mae", "rmse", "mase"}
+
+
+def test_every_model_row_has_a_level_and_beats_baseline_follows_it(adding_task):
+    from seqlab.criteria import LEVELS, NO_BETTER
+    table = results_table(trained(adding_task, ("rnn", "lstm"), 1), adding_task)
+    models = table[table.kind == "model"]
+    assert models["level"].isin(LEVELS).all()
+    assert (models["beats_baseline"] == (models["level"] != NO_BETTER)).all()
+    assert table.attrs["criterion"] == "exact" and table.attrs["strongest"] == table.attrs["baseline"]
+
+
+def test_a_text_is_judged_against_frequencies_and_its_counted_ngrams():
+    from seqlab.config import DataConfig
+    from seqlab.data import make_task
+    from seqlab.evaluate import loss_baseline
+    task = make_task(DataConfig(task="text", length=50, n_samples=300))
+    table = results_table([], task)
+    rows = table.set_index("label")
+    assert table.attrs["baseline"] == "symbol frequencies" and table.attrs["criterion"] == "text"
+    assert table.attrs["strongest"] == "character 5-gram"
+    assert rows.loc["character 5-gram", "bits_per_char"] < rows.loc["character 3-gram", "bits_per_char"] \
+        < rows.loc["symbol frequencies", "bits_per_char"]
+    value, name = loss_baseline(task)  # the loss chart's rule: the better n-gram, on the validation part
+    assert name == "character 5-gram" and value < baseline_scores(task, "val")["symbol frequencies"]["cross_entropy"]
+
+
+def test_copy_memory_gets_no_ngram_rows():
+    from seqlab.config import DataConfig
+    from seqlab.data import make_task
+    from seqlab.evaluate import criterion_kind
+    task = make_task(DataConfig(task="copy", length=10, n_samples=200))
+    assert not any("gram" in name for name in baseline_scores(task)) and criterion_kind(task) == "exact"
+
+
+def test_digits_are_judged_against_chance_and_an_order_free_model():
+    from seqlab.config import DataConfig
+    from seqlab.data import make_task
+    from seqlab.evaluate import loss_baseline
+    task = make_task(DataConfig(task="digits", reading="pixels"))
+    table = results_table([], task)
+    order_free = "logistic regression on all 64 pixels at once"
+    assert table.attrs["baseline"] == "class frequencies" and table.attrs["strongest"] == order_free
+    assert table.set_index("label").loc[order_free, "accuracy"] > 0.9
+    assert loss_baseline(task)[1] == order_free
+
+
+def test_a_forecast_names_its_strongest_baseline(sine_task):
+    table = results_table([], sine_task)
+    mse = table.set_index("label")["mse"]
+    assert table.attrs["criterion"] == "forecast" and mse[table.attrs["strongest"]] == mse.min()

@@ -57,20 +57,25 @@ def test_a_diverged_run_is_reported_with_its_reason():
     assert report.problems and all("diverged" in p and "learning rate" in p for p in report.problems)
 
 
-def test_the_verdict_names_winners_and_losers_with_their_values():
-    rows = [{"label": "LSTM", "kind": "model", "mse": 0.01, "beats_baseline": True},
-            {"label": "RNN", "kind": "model", "mse": 0.2, "beats_baseline": False},
-            {"label": "persistence", "kind": "baseline", "mse": 0.1, "beats_baseline": None}]
-    text = verdict(table(rows))
-    assert text.startswith("LSTM beats persistence on test MSE: LSTM 0.01 against 0.1")
-    assert "RNN does not (RNN 0.2)" in text
+def test_the_verdict_gives_each_models_level_with_its_value_and_the_bars():
+    rows = [{"label": "LSTM", "kind": "model", "mse": 0.01, "level": "solved"},
+            {"label": "GRU", "kind": "model", "mse": 0.09, "level": "learned something"},
+            {"label": "RNN", "kind": "model", "mse": 0.2, "level": "no better than the baseline"},
+            {"label": "persistence", "kind": "baseline", "mse": 0.1, "level": None}]
+    frame = table(rows)
+    frame.attrs.update(criterion="forecast", strongest="persistence")
+    text = verdict(frame)
+    assert text.startswith("Levels on test MSE: LSTM solved the task (0.01); GRU learned something but did not "
+                           "solve it (0.09); RNN is no better than persistence (0.2 against 0.1).")
+    assert "Solved means a skill of at least 0.10 over persistence (a test MSE below 0.09)" in text
 
 
-def test_the_verdict_says_so_when_no_model_beats_the_baseline():
-    rows = [{"label": "GRU", "kind": "model", "accuracy": 0.1, "beats_baseline": False},
-            {"label": "class frequencies", "kind": "baseline", "accuracy": 0.1, "beats_baseline": None}]
-    assert verdict(table(rows, "accuracy", "class frequencies")).startswith(
-        "No model beats class frequencies on test accuracy")
+def test_the_verdict_says_so_when_no_model_learned_anything():
+    rows = [{"label": "GRU", "kind": "model", "accuracy": 0.1, "level": "no better than the baseline"},
+            {"label": "LSTM", "kind": "model", "accuracy": 0.12, "level": "no better than the baseline"},
+            {"label": "class frequencies", "kind": "baseline", "accuracy": 0.1, "level": None}]
+    assert verdict(table(rows, "accuracy", "class frequencies")) == (
+        "Levels on test accuracy: GRU and LSTM are no better than class frequencies (GRU 0.1, LSTM 0.12 against 0.1).")
 
 
 def test_a_classifier_report_holds_each_runs_confusion_matrix_and_mistakes():
@@ -90,30 +95,37 @@ def test_a_forecast_report_has_no_classifier_views():
     assert report.confusion == {} and report.mistakes == {}
 
 
-def test_the_text_task_lists_its_frequency_baseline_once():
+def test_the_text_task_lists_its_frequency_baseline_once_then_the_counted_ngrams():
     training, task = trained("text", archs=("gru",), epochs=1)
-    baselines = summarise(training.runs, task).table.query("kind == 'baseline'")["label"].tolist()
-    assert baselines == ["symbol frequencies"]
+    report = summarise(training.runs, task)
+    baselines = report.table.query("kind == 'baseline'")["label"].tolist()
+    assert baselines == ["symbol frequencies", "character 3-gram", "character 5-gram"]
+    assert report.table.attrs["baseline"] == "symbol frequencies"  # the bar for "learned something"
+    assert report.loss_baseline[1] in baselines[1:]  # the loss chart's rule: the better n-gram on validation
+    assert "But the character" in report.verdict and "counting which characters follow" in report.verdict
 
 
 def test_the_verdict_says_when_another_baseline_beats_every_model():
-    rows = [{"label": "LSTM", "kind": "model", "mse": 0.02, "beats_baseline": True},
-            {"label": "GRU", "kind": "model", "mse": 0.03, "beats_baseline": True},
-            {"label": "persistence", "kind": "baseline", "mse": 0.07, "beats_baseline": None},
-            {"label": "linear", "kind": "baseline", "mse": 0.012, "beats_baseline": None},
-            {"label": "window mean", "kind": "baseline", "mse": 0.7, "beats_baseline": None}]
+    rows = [{"label": "LSTM", "kind": "model", "mse": 0.02, "level": "learned something"},
+            {"label": "GRU", "kind": "model", "mse": 0.03, "level": "learned something"},
+            {"label": "persistence", "kind": "baseline", "mse": 0.07, "level": None},
+            {"label": "linear", "kind": "baseline", "mse": 0.012, "level": None},
+            {"label": "window mean", "kind": "baseline", "mse": 0.7, "level": None}]
     text = verdict(table(rows))
-    assert text.startswith("LSTM and GRU beat persistence") and "But the linear baseline does better than every " \
-                                                                "model (0.012)" in text
+    assert text.startswith("Levels on test MSE: LSTM and GRU learned something") and "But the linear baseline does " \
+                                                                               "better than every model (0.012)" in text
     rows[3]["mse"] = 0.025  # better than GRU, not than LSTM: nothing more to say
     assert "But" not in verdict(table(rows))
 
 
 def test_for_accuracy_a_stronger_baseline_is_a_higher_one():
-    rows = [{"label": "GRU", "kind": "model", "accuracy": 0.6, "beats_baseline": True},
-            {"label": "class frequencies", "kind": "baseline", "accuracy": 0.1, "beats_baseline": None},
-            {"label": "bag of words", "kind": "baseline", "accuracy": 0.8, "beats_baseline": None}]
-    assert "But the bag of words baseline does better than every model (0.8)" in verdict(
-        table(rows, "accuracy", "class frequencies"))
+    rows = [{"label": "GRU", "kind": "model", "accuracy": 0.6, "level": "learned something"},
+            {"label": "class frequencies", "kind": "baseline", "accuracy": 0.1, "level": None},
+            {"label": "bag of words", "kind": "baseline", "accuracy": 0.8, "level": None}]
+    frame = table(rows, "accuracy", "class frequencies")
+    frame.attrs.update(criterion="classification", strongest="bag of words")
+    text = verdict(frame)
+    assert "within 5 points of the bag of words baseline's 80.0%" in text
+    assert "But the bag of words baseline does better than every model (0.8): it sees the whole input at once" in text
     rows[2]["accuracy"] = 0.5
     assert "But" not in verdict(table(rows, "accuracy", "class frequencies"))
