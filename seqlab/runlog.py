@@ -220,6 +220,7 @@ def summary_table(saved: Sequence[SavedRun]) -> pd.DataFrame:
             "task": s.task.get("title", ""), "arch": s.label,
             "status": s.status, "epochs_trained": s.epochs_trained, "train_loss": s.final("train_loss"),
             "val_loss": s.final("val_loss"), "headline": s.headline, "headline_value": _number(headline),
+            "level": s.result.get("level"),
             "beats_baseline": s.result.get("beats_baseline"), "params": s.result.get("params"),
             "hidden_size": c.model.hidden_size, "num_layers": c.model.num_layers, "dropout": c.model.dropout,
             "lr": c.train.lr, "batch_size": c.train.batch_size, "clip": c.train.clip, "optimizer": c.train.optimizer,

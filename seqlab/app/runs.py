@@ -76,7 +76,8 @@ def show_table(picked: list[runlog.SavedRun]) -> pd.DataFrame:
     table = table.sort_values(by, ascending=ascending, na_position="last", kind="stable")
     st.dataframe(table, hide_index=True, width="stretch", column_order=[
         "run", "curve", "source", "status", "epochs_trained", "val_loss", "train_loss", "headline",
-        "headline_value", "beats_baseline", "params", "hidden_size", "num_layers", "lr", "batch_size", "dropout",
+        "headline_value", "level", "beats_baseline", "params", "hidden_size", "num_layers", "lr", "batch_size",
+        "dropout",
         "clip", "optimizer", "seed", "length", "saved_at"], column_config={
         "curve": st.column_config.LineChartColumn("validation loss", width="small"),
         "run": st.column_config.TextColumn("run", width="medium"),
@@ -85,6 +86,8 @@ def show_table(picked: list[runlog.SavedRun]) -> pd.DataFrame:
         "train_loss": st.column_config.NumberColumn("training loss", format="%.4g"),
         "headline": st.column_config.TextColumn("test metric"),
         "headline_value": st.column_config.NumberColumn("value", format="%.4g"),
+        "level": st.column_config.TextColumn("level", help="solved, learned something, or no better than the "
+                                                           "baseline (seqlab/criteria.py)"),
         "beats_baseline": st.column_config.CheckboxColumn("beats baseline"),
         "lr": st.column_config.NumberColumn("learning rate", format="%g"),
         "hidden_size": st.column_config.NumberColumn("hidden"),
