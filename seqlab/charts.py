@@ -99,14 +99,26 @@ def _value_y(unit: str) -> tuple[alt.Y, alt.Tooltip]:
     return y, alt.Tooltip("value:Q", format=".4g", title=title)
 
 
-def _tidy_losses(history: pd.DataFrame, log_scale: bool) -> pd.DataFrame:
-    """Long table of label, epoch, status, split, loss; drops values a (log) axis cannot draw."""
-    wide = history.reindex(columns=["label", "epoch", "status", "train_loss", "val_loss"])
-    long = wide.melt(["label", "epoch", "status"], ["train_loss", "val_loss"], "split", "loss")
+def seed_losses(history: pd.DataFrame, log_scale: bool) -> pd.DataFrame:
+    """Long table of label, seed, epoch, status, split, loss, one row per run (seed) and epoch; drops values a (log)
+    axis cannot draw. A history without a seed column is one seed."""
+    wide = history.reindex(columns=["label", "seed", "epoch", "status", "train_loss", "val_loss"])
+    wide["seed"] = wide["seed"].fillna(0)
+    long = wide.melt(["label", "seed", "epoch", "status"], ["train_loss", "val_loss"], "split", "loss")
     long["split"] = long["split"].map({"train_loss": "train", "val_loss": "validation"})
     long["loss"] = pd.to_numeric(long["loss"], errors="coerce")
     keep = np.isfinite(long["loss"]) & ((long["loss"] > 0) if log_scale else True)
-    return long[keep].astype({"label": str, "epoch": int}).reset_index(drop=True)
+    return long[keep].astype({"label": str, "epoch": int, "seed": int}).reset_index(drop=True)
+
+
+def _tidy_losses(history: pd.DataFrame, log_scale: bool) -> pd.DataFrame:
+    """Per label, split and epoch: the mean loss over its seeds (`loss`), their lowest and highest (`lo`, `hi`, the
+    band) and how many seeds (`seeds`); `status` is the run's own with one seed."""
+    long = seed_losses(history, log_scale)
+    grouped = long.groupby(["label", "split", "epoch"], sort=False)
+    out = grouped["loss"].agg(loss="mean", lo="min", hi="max", seeds="count").reset_index()
+    status = grouped["status"].agg(lambda s: s.iloc[-1] if len(s) == 1 else f"{len(s)} seeds")
+    return out.assign(status=status.to_numpy())
 
 
 def _baseline_rule(value: float, label: str) -> alt.LayerChart:
@@ -119,23 +131,39 @@ def _baseline_rule(value: float, label: str) -> alt.LayerChart:
 
 
 def loss_chart(history: pd.DataFrame, log_scale: bool = False, baseline: float | None = None,
-               baseline_label: str = "baseline", title: str = "Loss") -> alt.Chart:
-    """Train (solid) and validation (dashed, with points) loss per epoch, one colour per run."""
+               baseline_label: str = "baseline", title: str = "Loss", every_seed: bool = False,
+               band: bool | None = None) -> alt.Chart:
+    """Train (solid) and validation (dashed, with points) loss per epoch, one colour per architecture.
+
+    With several seeds per architecture: the mean over its seeds as the line, with a band from the lowest to
+    the highest seed behind it (`band` forces it on or off); `every_seed` adds each seed's own curve, thin."""
     losses = _tidy_losses(history, log_scale)
     picked, opacity = _isolate("label")
-    y_title = "loss (log scale)" if log_scale else "loss"
+    several = (bool(len(losses)) and losses["seeds"].max() > 1) if band is None else band
+    y_title = ("mean loss over seeds" if several else "loss") + (" (log scale)" if log_scale else "")
     base = alt.Chart(losses).encode(
         x=alt.X("epoch:Q", axis=axis("epoch (0 = before training)", format="d", tickMinStep=1)),
         y=alt.Y("loss:Q", axis=axis(y_title), scale=alt.Scale(type="log", nice=False) if log_scale else alt.Scale()),
         color=alt.Color("label:N", scale=label_scale(losses["label"]), legend=legend("run")),
         opacity=opacity,
-        tooltip=["label:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g"), "status:N"],
+        tooltip=["label:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g", title="loss (mean)"),
+                 alt.Tooltip("lo:Q", format=".4g", title="lowest seed"),
+                 alt.Tooltip("hi:Q", format=".4g", title="highest seed"), "seeds:Q", "status:N"],
     )
     dash_scale = alt.Scale(domain=["train", "validation"], range=[SOLID, DASHED])
     split_dash = alt.StrokeDash("split:N", scale=dash_scale, legend=legend("split"))
     lines = base.mark_line(strokeWidth=2.5).encode(strokeDash=split_dash).add_params(picked)
     points = base.mark_point(filled=True, size=50).transform_filter(alt.datum.split == "validation")
     layers = [lines, points]
+    if several:  # the spread across seeds, behind the means: min to max
+        band = base.mark_area(opacity=0.18).encode(y="lo:Q", y2="hi:Q", opacity=alt.value(0.18))
+        layers.insert(0, band.transform_filter(alt.datum.split == "validation"))
+    if several and every_seed:
+        runs = alt.Chart(seed_losses(history, log_scale)).mark_line(strokeWidth=1, opacity=0.45).encode(
+            x="epoch:Q", y="loss:Q", color=alt.Color("label:N", scale=label_scale(losses["label"]), legend=None),
+            detail="seed:N", strokeDash=alt.StrokeDash("split:N", scale=dash_scale, legend=None),
+            tooltip=["label:N", "seed:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")])
+        layers.insert(0, runs)
     if baseline is not None and np.isfinite(baseline) and (baseline > 0 or not log_scale):
         layers.append(_baseline_rule(float(baseline), baseline_label))
     return alt.layer(*layers).properties(title=chart_title(title), width="container", height=HEIGHT)
@@ -146,10 +174,10 @@ class LiveLossChart:
     only swap in the new losses, a few milliseconds, so a live view costs training almost nothing."""
 
     def __init__(self, history: pd.DataFrame, log_scale: bool = False, baseline: float | None = None,
-                 baseline_label: str = "baseline", title: str = "Loss"):
+                 baseline_label: str = "baseline", title: str = "Loss", band: bool | None = None):
         self.log_scale = log_scale
-        self.spec = loss_chart(history, log_scale, baseline, baseline_label, title).to_dict()
-        self.losses = self.spec["layer"][0]["data"]["name"]  # the dataset every loss layer reads
+        self.spec = loss_chart(history, log_scale, baseline, baseline_label, title, band=band).to_dict()
+        self.losses = self.spec["layer"][0]["data"]["name"]  # the dataset every loss layer reads (bands included)
 
     def spec_for(self, history: pd.DataFrame) -> dict:
         """The chart's Vega-Lite spec with `history`'s losses (same runs, hence the same colours)."""

@@ -206,3 +206,22 @@ def test_the_live_loss_chart_swaps_only_its_data():
     assert len(later["datasets"][live.losses]) == 2 * 5 * 2  # runs x epochs x (train, validation)
     assert later["layer"][0]["encoding"]["color"] == full["layer"][0]["encoding"]["color"]
     assert len(live.spec["datasets"][live.losses]) == 4  # the template itself is unchanged
+
+
+def seeded_history(seeds=(0, 1, 2)) -> pd.DataFrame:
+    return pd.concat([history(labels=("LSTM",)).assign(seed=s, val_loss=lambda f, s=s: f["val_loss"] * (1 + s))
+                      for s in seeds], ignore_index=True)
+
+
+def test_several_seeds_draw_the_mean_with_a_band_from_the_lowest_to_the_highest():
+    spec = charts.loss_chart(seeded_history()).to_dict()
+    assert "area" in marks(spec)
+    val = [r for r in rows(spec) if r["split"] == "validation" and r["epoch"] == 0]
+    assert val == [pytest.approx({**val[0], "loss": 2.4, "lo": 1.2, "hi": 3.6, "seeds": 3})]
+
+
+def test_one_seed_draws_no_band_and_every_seed_adds_thin_curves():
+    assert "area" not in marks(charts.loss_chart(history()).to_dict())
+    spec = charts.loss_chart(seeded_history(), every_seed=True).to_dict()
+    per_seed = [v for v in walk(spec) if v.get("encoding", {}).get("detail", {}).get("field") == "seed"]
+    assert per_seed and len(all_rows(spec)) > len(rows(spec))
