@@ -283,7 +283,8 @@ def results_table(runs, task: Task) -> pd.DataFrame:
             test["test_scored"] = test.pop("scored")
         level = criteria.level(kind, test.get(key, math.nan), reference, strongest)
         rows.append({
-            "label": r.label, "kind": "model", "arch": r.run.model.arch, "params": r.params,
+            "label": r.label, "kind": "model", "name": getattr(r, "name", r.label),
+            "seed": seed_of(r), "arch": r.run.model.arch, "params": r.params,
             "hidden_size": r.run.model.hidden_size, "epochs": len(trained),
             "sec_per_epoch": float(np.mean([h["seconds"] for h in trained])) if trained else math.nan,
             "train_loss": last.get("train_loss", math.nan), "val_loss": last.get("val_loss", math.nan),
@@ -294,8 +295,56 @@ def results_table(runs, task: Task) -> pd.DataFrame:
     table["beats_baseline"] = table.get("beats_baseline", pd.Series(dtype=object)).astype("boolean")
     if "level" not in table:
         table["level"] = pd.Series(dtype=object)
-    for col in ("params", "hidden_size", "epochs"):
+    for col in ("params", "hidden_size", "epochs", "seed"):
         if col in table:
             table[col] = table[col].astype("Int64")  # baseline rows have none; keep the models' whole numbers
     table.attrs.update(baseline=reference_name, headline=key, strongest=strongest_name, criterion=kind)
     return table
+
+
+def seed_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per architecture over its seeds: n, the mean and standard deviation of every test metric, and how
+    many seeds reached each level ("solved in 2 of 3"). The sd of one seed is NaN: there is no spread to show."""
+    models = table[table["kind"] == "model"]
+    names = [m for m in metrics.LOWER_IS_BETTER if m in models.columns]
+    rows = []
+    for label, runs in models.groupby("label", sort=False):
+        levels = criteria.count_levels(list(runs["level"].fillna(criteria.NO_BETTER)))
+        n = len(runs)
+        row = {"label": label, "seeds": n, "solved": f"{levels[criteria.SOLVED]} of {n}",
+               "beats baseline": f"{n - levels[criteria.NO_BETTER]} of {n}"}
+        for name in names:
+            values = pd.to_numeric(runs[name], errors="coerce")
+            row[name], row[f"{name} sd"] = values.mean(), values.std(ddof=1) if n > 1 else math.nan
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out.attrs.update(table.attrs)
+    return out
+
+
+def median_runs(runs, table: pd.DataFrame) -> list:
+    """Per architecture, the run whose test headline metric is the median of its seeds (the lower middle one when
+    they are even): the model a prediction chart shows for it."""
+    key = table.attrs["headline"]
+    scores = {(row.label, row.seed): getattr(row, key) for row in table[table["kind"] == "model"].itertuples()}
+    lower = metrics.LOWER_IS_BETTER.get(key, True)
+    chosen = {}
+    for r in runs:
+        chosen.setdefault(r.label, []).append(r)
+    picked = []
+    for label, group in chosen.items():
+        ranked = sorted(group, key=lambda r: _rank(scores.get((label, seed_of(r))), lower))
+        picked.append(ranked[(len(ranked) - 1) // 2])
+    return picked
+
+
+def seed_of(run) -> int:
+    """A run's seed: its own field, else its config's (runs saved before seeds were a field)."""
+    seed = getattr(run, "seed", None)
+    return seed if seed is not None else run.run.train.seed
+
+
+def _rank(value, lower_is_better: bool) -> float:
+    if value is None or not math.isfinite(value):
+        return math.inf  # a run without a score sorts last
+    return value if lower_is_better else -value

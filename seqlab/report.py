@@ -31,6 +31,8 @@ class Report:
     results_json: str
     confusion: dict[str, pd.DataFrame] = field(default_factory=dict)  # classifiers: run -> (true, predicted, count)
     mistakes: dict[str, pd.DataFrame] = field(default_factory=dict)  # classifiers: run -> its misclassified tests
+    summary: pd.DataFrame | None = None  # seed_summary: per architecture, mean and sd over seeds, levels counted
+    shown_seeds: str = ""  # which seed's model the predictions show per architecture, when there are several
 
 
 def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
@@ -43,11 +45,32 @@ def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFram
     return pd.concat(frames, ignore_index=True)
 
 
+def seeds_verdict(table: pd.DataFrame) -> str:
+    """Over several seeds: how many seeds of each architecture reached each level, the mean of the headline metric
+    with its spread, the bars, and a sentence when a baseline beats every architecture's mean."""
+    key, name = table.attrs["headline"], table.attrs["baseline"]
+    models, reference = table[table["kind"] == "model"], table.loc[table["label"] == name, key]
+    if models.empty or reference.empty:
+        return ""
+    shown, bar = metrics.METRIC_NAMES.get(key, key), float(reference.iloc[0])
+    levels = {label: list(runs["level"].fillna(criteria.NO_BETTER)) for label, runs in models.groupby("label",
+                                                                                                       sort=False)}
+    summary = evaluate.seed_summary(table)
+    means = "; ".join(f"{r['label']} {r[key]:.3g} ± {r[key + ' sd']:.2g}" if r["seeds"] > 1 else
+                      f"{r['label']} {r[key]:.3g}" for _, r in summary.iterrows())
+    text = f"On test {shown}, over seeds: {criteria.seeds_sentence(levels)} Mean ± sd: {means} ({name} {bar:.3g})."
+    means_table = pd.concat([summary.assign(kind="model")[["label", "kind", key]],
+                             table[table["kind"] == "baseline"][["label", "kind", key]]], ignore_index=True)
+    return text + _bars(table, key, shown, bar) + _stronger_baseline(means_table, key, name)
+
+
 def verdict(table: pd.DataFrame) -> str:
     """Each trained model's level on the headline metric (seqlab.criteria), the bars in numbers, and a sentence
     when a simple baseline does better than every model."""
     key, name = table.attrs["headline"], table.attrs["baseline"]
     models = table[table["kind"] == "model"]
+    if models["label"].duplicated().any():  # several seeds of one architecture: count them
+        return seeds_verdict(table)
     reference = table.loc[table["label"] == name, key]
     if models.empty or reference.empty:
         return ""
@@ -143,15 +166,25 @@ def summarise(runs, task: Task) -> Report:
     """Score every run on the test part once and prepare every view of the comparison."""
     runs = [r for r in runs if r.history]
     table = evaluate.results_table(runs, task)
-    predictions, kind = _predictions(runs, task)
+    shown = evaluate.median_runs(runs, table) if runs else []  # one model per architecture for the pictures
+    predictions, kind = _predictions(shown, task)
     history = [rec for r in runs for rec in r.history]
-    confusion, mistakes = _classes(runs, task)
+    confusion, mistakes = _classes(shown, task)
     problems = tuple(f"{r.label} {r.status}: {r.reason}" for r in runs if r.status in ("diverged", "out of time"))
     problems += tuple(_partly_scored(table, len(task.x_test)))
     return Report(
         task_title=task.title, history=pd.DataFrame(history), table=table, predictions=predictions,
         predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task), verdict=verdict(table), problems=problems,
         history_csv=history_csv(history), results_json=results_json(runs, task, table), confusion=confusion,
-        mistakes=mistakes,
+        mistakes=mistakes, summary=evaluate.seed_summary(table), shown_seeds=_shown_seeds(runs, shown, table),
     )
+
+
+def _shown_seeds(runs, shown, table: pd.DataFrame) -> str:
+    """"each architecture's median seed by test MSE: LSTM seed 2, GRU seed 0", when there are several seeds."""
+    if len(shown) == len(runs):
+        return ""
+    key = metrics.METRIC_NAMES.get(table.attrs["headline"], table.attrs["headline"])
+    picked = ", ".join(f"{r.label} seed {evaluate.seed_of(r)}" for r in shown)
+    return f"Each architecture's median seed by test {key}: {picked}."
 

@@ -3,6 +3,7 @@
 import json
 
 import pandas as pd
+import pytest
 
 from seqlab.data import make_task
 from seqlab.report import summarise, verdict
@@ -129,3 +130,44 @@ def test_for_accuracy_a_stronger_baseline_is_a_higher_one():
     assert "But the bag of words baseline does better than every model (0.8): it sees the whole input at once" in text
     rows[2]["accuracy"] = 0.5
     assert "But" not in verdict(table(rows, "accuracy", "class frequencies"))
+
+
+def seeded_table(mse: dict[str, list[float]], levels: dict[str, list[str]]) -> pd.DataFrame:
+    rows = [{"label": label, "kind": "model", "seed": s, "mse": v, "level": levels[label][s]}
+            for label, values in mse.items() for s, v in enumerate(values)]
+    rows.append({"label": "training mean", "kind": "baseline", "mse": 0.168})
+    table = pd.DataFrame(rows)
+    table.attrs.update(headline="mse", baseline="training mean", strongest="training mean", criterion="exact")
+    return table
+
+
+def test_a_verdict_over_seeds_counts_each_level_and_says_when_seeds_disagree():
+    from seqlab import criteria
+
+    s, n = criteria.SOLVED, criteria.NO_BETTER
+    table = seeded_table({"RNN": [0.17, 0.168, 0.169], "LSTM": [0.001, 0.16, 0.002], "GRU": [0.001, 0.002, 0.001]},
+                         {"RNN": [n, n, n], "LSTM": [s, n, s], "GRU": [s, s, s]})
+    text = verdict(table)
+    assert "RNN solved the task in 0 of 3 seeds" in text and "LSTM in 2 of 3" in text and "GRU in 3 of 3" in text
+    assert "seeds disagree for LSTM" in text and "±" in text
+
+
+def test_the_seed_summary_gives_mean_sd_and_k_of_n():
+    from seqlab import criteria
+    from seqlab.evaluate import seed_summary
+
+    s, n = criteria.SOLVED, criteria.NO_BETTER
+    summary = seed_summary(seeded_table({"LSTM": [0.1, 0.3]}, {"LSTM": [s, n]}))
+    row = summary.iloc[0]
+    assert row["seeds"] == 2 and row["mse"] == pytest.approx(0.2) and row["mse sd"] == pytest.approx(0.1414, 1e-3)
+    assert row["solved"] == "1 of 2" and row["beats baseline"] == "1 of 2"
+
+
+def test_predictions_come_from_each_architectures_median_seed():
+    from types import SimpleNamespace
+
+    from seqlab.evaluate import median_runs
+
+    table = seeded_table({"LSTM": [0.3, 0.1, 0.2]}, {"LSTM": ["x"] * 3})
+    runs = [SimpleNamespace(label="LSTM", seed=s, run=None) for s in range(3)]
+    assert [r.seed for r in median_runs(runs, table)] == [2]
