@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from seqlab import charts, charts_text, criteria
@@ -28,9 +29,19 @@ def show_problems(report: Report) -> None:
         st.warning(problem, icon="⚠️")
 
 
-def show_charts(report: Report, log_scale: bool, unit: str = "") -> None:
+def several_seeds(report: Report) -> bool:
+    return report.summary is not None and not report.summary.empty and report.summary["seeds"].max() > 1
+
+
+def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "results") -> None:
     baseline = report.loss_baseline or (None, "")
-    st.altair_chart(charts.loss_chart(report.history, log_scale, *baseline), width="stretch")
+    every = several_seeds(report) and st.toggle("Every seed's curve", key=f"{key}_every_seed",
+                                                help="Each seed's own training and validation loss, thin, behind "
+                                                     "the mean of its architecture.")
+    st.altair_chart(charts.loss_chart(report.history, log_scale, *baseline, every_seed=every), width="stretch")
+    if several_seeds(report):
+        st.caption("Each line is the mean over the seeds of one architecture; the shaded band runs from its lowest "
+                   "to its highest seed's validation loss.")
     st.caption("Solid lines: training loss; dashed with points: validation loss. The grey dashed rule is the "
                "validation loss of the simple baseline named beside it (persistence for a forecast, a counted "
                "n-gram for a text, a model that sees the whole input at once for a classifier): the bar to "
@@ -41,6 +52,8 @@ def show_charts(report: Report, log_scale: bool, unit: str = "") -> None:
                    "forecasts back in; persistence repeats the last known value.")
     elif report.predictions_kind == "scatter":
         st.altair_chart(charts.truth_scatter(report.predictions, unit=unit), width="stretch")
+    if report.shown_seeds and (report.predictions_kind or report.confusion):
+        st.caption(f"Predictions and mistakes: {report.shown_seeds}")
     if report.confusion:
         show_classes(report)
 
@@ -74,7 +87,25 @@ def show_mistakes(label: str, wrong) -> None:
                                                           max_value=1)})
 
 
+def show_seed_summary(report: Report) -> None:
+    """Per architecture over its seeds: mean ± sd of each test metric, and in how many seeds it solved the task
+    and beat the baseline."""
+    summary = report.summary
+    names = [m for m in METRIC_NAMES if m in summary]
+    config = {"label": st.column_config.TextColumn("architecture"), "seeds": st.column_config.NumberColumn("n")}
+    for name in names:
+        config[name] = st.column_config.NumberColumn(f"{METRIC_NAMES[name]} (mean)", format=NUMBER)
+        config[f"{name} sd"] = st.column_config.NumberColumn("± sd", format=NUMBER)
+    order = ["label", "seeds", "solved", "beats baseline", *[c for m in names for c in (m, f"{m} sd")]]
+    st.dataframe(summary, hide_index=True, width="stretch", column_config=config, column_order=order)
+    st.caption(f"Over the seeds of each architecture: the mean and standard deviation of each test metric, and in "
+               f"how many seeds it solved the task or beat {report.table.attrs['baseline']}. Every seed's own row "
+               "follows.")
+
+
 def show_table(report: Report) -> None:
+    if several_seeds(report):
+        show_seed_summary(report)
     table = report.table.rename(columns={"beats_baseline": f"beats {report.table.attrs['baseline']}"})
     config = {name: st.column_config.NumberColumn(METRIC_NAMES[name], format=NUMBER)
               for name in METRIC_NAMES if name in table}
@@ -86,13 +117,16 @@ def show_table(report: Report) -> None:
         "val_loss": st.column_config.NumberColumn("validation loss", format=NUMBER),
     }
     verdict = f"beats {report.table.attrs['baseline']}"
-    first = ["label", "kind", "level", *[m for m in METRIC_NAMES if m in table], verdict]
-    order = first + [c for c in table.columns if c not in first and c != "arch"]
+    first = ["label", "seed", "kind", "level", *[m for m in METRIC_NAMES if m in table], verdict]
+    order = first + [c for c in table.columns if c not in first and c not in ("arch", "name")]
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, column_order=order, placeholder="")
     st.caption("Test metrics are in the data's own units. Baseline rows have no parameters: they are the "
                "honest guesses a model must beat. Level: solved, learned something, or no better than the "
                "baseline, as the verdict above defines them.")
-    named = metrics_long(report.table).replace({"metric": METRIC_NAMES})  # "bits per character", not "bits_per_char"
+    bars = report.table
+    if several_seeds(report):  # one bar per architecture: the mean over its seeds
+        bars = pd.concat([report.summary.assign(kind="model"), bars[bars["kind"] == "baseline"]], ignore_index=True)
+    named = metrics_long(bars).replace({"metric": METRIC_NAMES})  # "bits per character", not "bits_per_char"
     st.altair_chart(charts.metrics_chart(named), width="content")
 
 
