@@ -45,6 +45,22 @@ def _floor_rule(y: float, text: str) -> alt.LayerChart:
     return rule + label.encode(x=alt.value(0), text="text:N")
 
 
+def seed_band(frame: pd.DataFrame) -> pd.DataFrame:
+    """Curves of several seeds per label as one per label: the mean log10 norm over the seeds whose norm was
+    measured, with `lo` and `hi` (the lowest and highest seed: the band) and `seeds`; below the floor only where
+    every seed is. A frame without a seed column, or with one seed per label, comes back as it was."""
+    if "seed" not in frame or not frame.groupby("label")["seed"].nunique().gt(1).any():
+        return frame
+    keys = [k for k in ("label", "arch", "layer", "epoch", "steps_back") if k in frame and frame[k].notna().any()]
+    measured = frame.assign(log10_norm=frame["log10_norm"].where(~frame["below_floor"].astype(bool)))
+    grouped = measured.groupby(keys, sort=False, dropna=False)
+    out = grouped["log10_norm"].agg(log10_norm="mean", lo="min", hi="max").reset_index()
+    out["seeds"] = grouped["seed"].nunique().to_numpy()
+    out["below_floor"] = out["log10_norm"].isna()
+    out["log10_norm"] = out["log10_norm"].fillna(FLOOR_LOG10)
+    return out
+
+
 def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the gradient reaches") -> alt.Chart:
     """log10 ||dL/dh_t|| against steps back from the loss, one line per label (and dash per layer).
 
@@ -53,7 +69,9 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     saturated tanh) are not drawn as values but as triangles on a dashed line under the measured
     curves, labelled "below 1e-300".
     """
-    frame = frame.reindex(columns=["label", "layer", "steps_back", "log10_norm", "below_floor"]).copy()
+    banded = seed_band(frame)
+    several = "lo" in banded
+    frame = banded.reindex(columns=["label", "layer", "steps_back", "log10_norm", "below_floor", "lo", "hi"]).copy()
     # tables from records have no layer: their curves are the last layer's
     frame["layer"] = ["last layer" if pd.isna(v) else layer_title(v) for v in frame["layer"]]
     frame, floor_y = _with_floor_position(frame.astype({"label": str, "below_floor": bool}))
@@ -68,10 +86,15 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     if len(layers) > 1:
         lines = lines.encode(strokeDash=alt.StrokeDash("layer:N", sort=layers, legend=legend("layer")))
     floor = base.mark_point(shape="triangle-down", filled=True, size=90).transform_filter(alt.datum.below_floor)
-    chart = alt.layer(lines, floor)
+    drawn = [lines, floor]
+    if several:  # the spread across seeds behind each mean: lowest to highest seed
+        drawn.insert(0, base.mark_area(opacity=0.18).encode(y="lo:Q", y2="hi:Q").transform_filter(
+            ~alt.datum.below_floor))
     if frame["below_floor"].any():
-        chart = alt.layer(lines, floor, _floor_rule(floor_y, "▼ below 1e-300: zero even in float64"))
-    subtitle = "each 1 down is 10× smaller; a flat line keeps memory, a steep one forgets"
+        drawn.append(_floor_rule(floor_y, "▼ below 1e-300: zero even in float64"))
+    chart = alt.layer(*drawn)
+    subtitle = "each 1 down is 10× smaller; a flat line keeps memory, a steep one forgets" + (
+        "; lines are means over seeds, bands their range" if several else "")
     return chart.properties(title=chart_title(title, subtitle), width="container", height=HEIGHT)
 
 

@@ -239,14 +239,15 @@ class GradientRecorder:
 def grad_through_time_history(history: list[dict]) -> pd.DataFrame:
     """The `grad_through_time` curves of a history as one tidy table.
 
-    Columns: label, arch, epoch, steps_back, log10_norm, below_floor. Records without the key
+    Columns: label, arch, seed, epoch, steps_back, log10_norm, below_floor. Records without the key
     (recording was off) are skipped; null values (NaN read back from JSON) become NaN.
     """
-    rows = [{"label": rec["label"], "arch": rec["arch"], "epoch": rec["epoch"], "steps_back": back,
+    rows = [{"label": rec["label"], "arch": rec["arch"], "seed": rec.get("seed", 0), "epoch": rec["epoch"],
+             "steps_back": back,
              "log10_norm": math.nan if value is None else value,
              "below_floor": value is not None and value <= FLOOR_LOG10}
             for rec in history for back, value in enumerate(rec.get(GRAD_THROUGH_TIME) or [])]
-    return pd.DataFrame(rows, columns=["label", "arch", "epoch", "steps_back", "log10_norm", "below_floor"])
+    return pd.DataFrame(rows, columns=["label", "arch", "seed", "epoch", "steps_back", "log10_norm", "below_floor"])
 
 
 def layer_grad_norm_history(history: list[dict]) -> pd.DataFrame:

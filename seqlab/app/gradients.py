@@ -61,13 +61,15 @@ def live_decay(history: list[dict]):
     frame = grad_through_time_history(history)
     if frame.empty:
         return None
-    latest = frame[frame["epoch"] == frame.groupby("label")["epoch"].transform("max")]
+    reached = frame.groupby(["label", "seed"])["epoch"].transform("max")  # each seed's latest epoch
+    latest = frame[frame["epoch"] == reached.groupby(frame["label"]).transform("min")]  # the latest all have
     return dcharts.grad_through_time_chart(latest, title="How far back the gradient reaches, now")
 
 
 def decay_summary(frame: pd.DataFrame) -> str:
-    """One sentence per run from the measured curves: how much of the gradient survives to the first step."""
-    parts = []
+    """One sentence per architecture from the measured curves (their mean over seeds): how much of the gradient
+    survives to the first step."""
+    parts, frame = [], dcharts.seed_band(frame)
     for label, curve in frame.sort_values("steps_back").groupby("label", sort=False):
         first, last = curve.iloc[0], curve.iloc[-1]
         if last["below_floor"]:

@@ -115,3 +115,18 @@ def test_heatmap_keeps_the_most_active_units_and_strides_long_sequences():
 def test_chart_renders_to_svg(build):
     svg = vlc.vegalite_to_svg(build().to_dict())
     assert svg.startswith("<svg") and "path" in svg
+
+
+def test_several_seeds_become_a_mean_curve_with_a_band():
+    from seqlab.charts_diagnostics import grad_through_time_chart, seed_band
+
+    frame = pd.DataFrame([{"label": "RNN", "seed": s, "steps_back": b, "log10_norm": -b * (1 + s),
+                           "below_floor": False} for s in range(3) for b in range(4)])
+    frame.loc[(frame["seed"] == 2) & (frame["steps_back"] == 3), "below_floor"] = True
+    band = seed_band(frame)
+    last = band[band["steps_back"] == 3].iloc[0]
+    assert len(band) == 4 and band["seeds"].max() == 3
+    assert last["log10_norm"] == pytest.approx(-4.5) and (last["lo"], last["hi"]) == (-6, -3)  # the floored seed
+    assert not last["below_floor"]
+    spec = grad_through_time_chart(frame).to_dict()
+    assert "area" in str(spec) and "means over seeds" in str(spec)
