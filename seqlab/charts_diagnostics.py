@@ -107,7 +107,9 @@ def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
     """
     frame = frame.reindex(columns=["label", "epoch", "layer", "norm"]).astype({"label": str, "layer": str})
     frame = frame.assign(norm=pd.to_numeric(frame["norm"], errors="coerce"))
-    frame = frame[np.isfinite(frame["norm"]) & (frame["norm"] > 0)].assign(panel=lambda f: f["layer"].map(layer_title))
+    frame = frame[np.isfinite(frame["norm"]) & (frame["norm"] > 0)]
+    frame = frame.groupby(["label", "epoch", "layer"], sort=False, as_index=False)["norm"].mean()  # over seeds
+    frame = frame.assign(panel=lambda f: f["layer"].map(layer_title))
     present = list(dict.fromkeys(frame["layer"]))
     order = [layer for layer in LAYER_ORDER if layer in present] + [lay for lay in present if lay not in LAYER_ORDER]
     base = alt.Chart().encode(
