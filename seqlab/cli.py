@@ -182,7 +182,7 @@ def compare(a: argparse.Namespace) -> int:
     refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0]))
     if refusals:
         raise ValueError("too big to train here: " + " ".join(dict.fromkeys(refusals)) +
-                         " (--memory-mb raises the limit)")
+                         " (--memory-mb and --max-seconds raise the limits)")
     session = train_interleaved(runs, task)
     try:
         for rec in session:

@@ -39,7 +39,7 @@ EVAL_BYTES = 96 * MB  # what one evaluation batch may hold: the batch shrinks fo
 MAX_EVAL_BATCH = 512
 # Sustained float32 rates of one torch thread on these 2-core machines, forward and backward (flop/s), and the
 # per-step cost that dominates small models (seconds per time step and layer). LSTM runs in oneDNN's fused kernel.
-FLOP_RATE = {"rnn": 1.5e10, "lstm": 3e10, "gru": 2e10}
+FLOP_RATE = {"rnn": 1.5e10, "lstm": 4e10, "gru": 2e10}  # measured 19-21, 42-99 and 20-30 GFLOP/s
 STEP_OVERHEAD = 1.5e-5
 
 
@@ -245,6 +245,7 @@ class Budget:
 # batch to 8 (steps get noisier, not useless), layers to 1, hidden units to 8, then batch to 1.
 LEVERS = (("train", "batch_size", 8), ("model", "num_layers", 1), ("model", "hidden_size", 8),
           ("train", "batch_size", 1))
+TIME_LEVERS = (("model", "num_layers", 1), ("model", "hidden_size", 8))  # a smaller batch only adds steps
 WORDS = {"batch_size": "batch {}", "num_layers": "{} layers", "hidden_size": "{} hidden units"}
 
 
@@ -260,17 +261,17 @@ def _lowered(run: RunConfig, section: str, name: str, floor: int) -> list[RunCon
     return out
 
 
-def _suggestion(run: RunConfig, fits) -> str:
+def _suggestion(run: RunConfig, fits, levers=LEVERS) -> str:
     """"try batch 32", or, when one setting is not enough, "try batch 8, 1 layers and 64 hidden units": each
     setting lowered in LEVERS' order, only as far as needed."""
     current, changed = run, {}
-    for section, name, floor in LEVERS:
+    for section, name, floor in levers:
         for lowered in _lowered(current, section, name, floor):
             current, changed[name] = lowered, getattr(getattr(lowered, section), name)
             if fits(current):
                 parts = [WORDS[k].format(v) for k, v in changed.items()]
                 return "try " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
-    return "try a shorter sequence or window"
+    return "try a shorter sequence or window" + (", or fewer sequences" if levers is TIME_LEVERS else "")
 
 
 def _describe(run: RunConfig, shape: Shape) -> str:
@@ -293,7 +294,7 @@ def check_training(runs: list[RunConfig], shape: Shape, budget: Budget) -> list[
             refusals.append(
                 f"{_describe(run, shape)} needs about {est.first_seconds:,.0f} s for its first epoch here; "
                 f"{budget.where} allows {budget.seconds:,.0f} s per training: "
-                + _suggestion(run, lambda r: estimate(r, shape).first_seconds <= budget.seconds) + ".")
+                + _suggestion(run, lambda r: estimate(r, shape).first_seconds <= budget.seconds, TIME_LEVERS) + ".")
     return refusals
 
 

@@ -65,7 +65,7 @@ def test_the_command_line_refuses_before_training_and_says_how_to_fit(capsys):
                      "--layers", "4", "--batch", "1024", "--memory-mb", SERVER_MB, "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and "epoch" not in err
-    clear(err, "too big to train here", "batch 1024", "try batch", "--memory-mb")
+    clear(err, "too big to train here", "batch 1024", "try batch", "--memory-mb and --max-seconds")
 
 
 def test_the_command_line_refuses_a_memory_that_is_no_number(capsys, tmp_path: Path):
