@@ -101,8 +101,9 @@ def from_training(runs, task, table: pd.DataFrame, source: str) -> list[SavedRun
     """The trained runs of a comparison as saved runs (numbered by `RunLog.add`), their weights copied now."""
     runs = [r for r in runs if r.history]
     payload = results_dict(runs, task, table)
-    weights = {r.label: state_dict_bytes(r.model) for r in runs}
-    return [_saved(e, payload, source, weights.get(e["label"])) for e in payload["runs"]]
+    weights = {(r.label, r.run.train.seed): state_dict_bytes(r.model) for r in runs}  # seeds share a label
+    return [_saved(e, payload, source, weights.get((e["label"], e["config"]["train"]["seed"])))
+            for e in payload["runs"]]
 
 
 def from_results(payload: dict, source: str) -> list[SavedRun]:
@@ -111,12 +112,16 @@ def from_results(payload: dict, source: str) -> list[SavedRun]:
 
 
 def _saved(entry: dict, payload: dict, source: str, weights: bytes | None) -> SavedRun:
-    label = entry["label"]
-    rows = payload["results"]
+    label, config = entry["label"], RunConfig.from_dict(entry["config"])
+    rows, seed = payload["results"], config.train.seed
+
+    def mine(row: dict) -> bool:  # every seed of an architecture shares its label; rows without a seed are older
+        return row.get("label") == label and row.get("seed", seed) in (seed, None)
+
     return SavedRun(
-        id=0, source=source, label=label, config=RunConfig.from_dict(entry["config"]), status=entry["status"],
-        reason=entry.get("reason", ""), history=tuple(r for r in payload["history"] if r.get("label") == label),
-        result=next((r for r in rows if r.get("label") == label and r.get("kind") == "model"), {}),
+        id=0, source=source, label=label, config=config, status=entry["status"],
+        reason=entry.get("reason", ""), history=tuple(r for r in payload["history"] if mine(r)),
+        result=next((r for r in rows if mine(r) and r.get("kind") == "model"), {}),
         task=payload["task"], baselines=tuple(r for r in rows if r.get("kind") == "baseline"),
         headline=payload.get("headline_metric") or "", baseline=payload.get("baseline") or "", weights=weights,
         saved_at=_now(),

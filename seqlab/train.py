@@ -55,6 +55,7 @@ class TrainingRun:
         self.history: list[dict] = []
         self.epoch, self.elapsed = 0, 0.0
         self.status, self.reason = "running", ""
+        self._interrupted = False  # set by another thread's Stop: the epoch in progress ends after its step
         self._initial_val: float | None = None
         self._scoring_seconds = 0.0  # the last validation pass and gradient recording, measured
         self.recorder = GradientRecorder(self.model, task) if run.train.record_gradients else None
@@ -86,6 +87,11 @@ class TrainingRun:
         and the final test scoring (about the validation's time per sequence, twice: metrics, predictions)."""
         n_val = max(len(self.task.x_val), 1)
         return self._scoring_seconds * (1 + 2 * len(self.task.x_test) / n_val)
+
+    def interrupt(self) -> None:
+        """End the epoch in progress after its current step (called from another thread, before `stop`): a
+        Stop then waits for a step and a validation pass, not for a whole epoch."""
+        self._interrupted = True
 
     def stop(self, reason: str = "stopped before the last epoch") -> None:
         """Mark an unfinished run as stopped; what it learned so far stays."""
@@ -131,6 +137,8 @@ class TrainingRun:
             norms.append(norm)
             if self.elapsed + time.perf_counter() - start + self._reserve() > cfg.max_seconds:
                 self._out_of_time()
+                break
+            if self._interrupted:
                 break
         seconds = time.perf_counter() - start
         self.elapsed += seconds
@@ -241,6 +249,11 @@ class Interleaved:
             for r in self.runs:
                 if not r.finished:
                     yield next(r)
+
+    def interrupt(self) -> None:
+        """End the epoch in progress after its current step (called from another thread, before `stop`): a
+        Stop then waits for a step and a validation pass, not for a whole epoch."""
+        self._interrupted = True
 
     def stop(self, reason: str = "stopped before the last epoch") -> None:
         for r in self.runs:
