@@ -73,3 +73,15 @@ def test_epoch_profile_finds_onednn_kernels_for_the_lstm_only(tmp_path, capsys):
     assert share["lstm"] > 0.2 and share["rnn"] == share["gru"] == 0.0  # torch's CPU build fuses only the LSTM
     assert all(r["epoch_ms"] > 0 and len(r["top_ops"]) == 3 for r in rows)
     assert "in oneDNN" in capsys.readouterr().out
+
+
+def test_parallel_benchmark_times_both_comparisons_at_each_core_count(tmp_path, capsys):
+    import os
+
+    affinity = os.sched_getaffinity(0)
+    _, result = run_bench("bench_parallel", ["--quick", "--cores", "1", "2"], tmp_path)
+    assert os.sched_getaffinity(0) == affinity  # the benchmark gives back every core it narrowed to
+    assert [r["cores"] for r in result["rows"]] == [c for c in (1, 2) if c <= len(affinity)]
+    assert all(finite(r, ("serial_3", "parallel_3", "parallel_9")) and len(r["run_seconds"]) == 3
+               for r in result["rows"])
+    assert "parallel / serial" in capsys.readouterr().out or len(affinity) < 2
