@@ -29,6 +29,10 @@ from seqlab.train import TrainingRun, training_runs
 POLL = 0.5  # seconds between the consumer's looks at a queue for the server's training slots
 
 
+class _Withdrawn(Exception):
+    """A worker stopped waiting for a server slot: Stop was pressed, or nobody iterates any more."""
+
+
 class Parallel:
     """Several runs on one task, each epoch trained in a worker thread, at most `workers` at once.
 
@@ -138,6 +142,8 @@ class Parallel:
             try:
                 with self._slot():
                     item = next(self.runs[i], None)
+            except _Withdrawn:
+                item = None
             except Exception as error:  # raised again in the consumer, where someone can see it
                 item = error
             with self._cv:
@@ -170,7 +176,10 @@ class Parallel:
                     self.queued -= 1
 
     def _note_waiting(self, waiting: int) -> None:
+        """Called by the slots while a worker waits: gives up the place in the queue once it is not wanted."""
         self.waiting = waiting
+        if self._stopping or not self._consumers:
+            raise _Withdrawn
 
 
 def train_parallel(runs: Sequence[RunConfig], task: Task, workers: int | None = None, slots=None) -> Parallel:

@@ -156,3 +156,15 @@ def test_labels_leave_seeds_out_and_names_tell_them_apart():
     small, large = (runs[0].replace(model=dataclasses.replace(runs[0].model, hidden_size=h)) for h in (8, 16))
     assert run_labels([small, large]) == ["LSTM h=8", "LSTM h=16"]  # one architecture twice with one seed
     assert run_names(runs[:1]) == ["LSTM"]  # one seed: the name is the label, as before
+
+
+def test_stop_does_not_wait_for_a_full_server(sine_task):
+    slots = CountingSlots(1)
+    slots.free.acquire()  # another session holds the only slot, for longer than this test lasts
+    together = Parallel(comparison_runs(tiny_run(epochs=2)), sine_task, workers=2, slots=slots)
+    together.on_wait = lambda waiting: together.stop("stopped while queued")  # the page's Stop, pressed while queued
+    started = time.monotonic()
+    assert list(together) == [] and together.finished
+    assert time.monotonic() - started < 5 and all(r.status == "stopped" and not r.history for r in together.runs)
+    settle(together, seconds=2)
+    assert together._alive == 0 and slots.held == 0
