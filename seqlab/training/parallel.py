@@ -112,7 +112,7 @@ class Parallel:
                 self.on_wait(waiting)
 
     def _ready(self) -> list[int]:
-        """Runs (the lock held) a free worker may train now: nobody iterates, nothing is."""
+        """Runs (the lock held) a free worker may train now; none once Stop was pressed or while nobody iterates."""
         if self._stopping or not self._consumers:
             return []
         return [i for i, r in enumerate(self.runs) if not r.finished and i not in self._busy
