@@ -66,10 +66,11 @@ def parallel(runs, task, workers: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(template: RunConfig, task, cores: int, repeats: int) -> dict:
-    """Every figure at `cores` CPUs (the first `cores` this process may use): the three variants back to back,
+def measure(template: RunConfig, task, cpus: list[int], repeats: int) -> dict:
+    """Every figure on the CPUs `cpus` (the first few this process may use): the three variants back to back,
     `repeats` times; the ratios are the medians of each round's, the times each variant's median."""
-    os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:cores])
+    os.sched_setaffinity(0, cpus)
+    cores = len(os.sched_getaffinity(0))
     one_seed, three_seeds = comparison_runs(template), comparison_runs(template, seeds=SEEDS)
     rounds = []
     for _ in range(repeats):
@@ -120,7 +121,8 @@ def main(argv: list[str] | None = None) -> dict:
     try:
         warm = template.replace(train=dataclasses.replace(template.train, epochs=1))
         serial(comparison_runs(warm), task)  # first calls into each kernel are slow: not part of any figure
-        rows = [measure(template, task, c, args.repeats or (1 if args.quick else 5)) for c in cores]
+        allowed = sorted(affinity)
+        rows = [measure(template, task, allowed[:c], args.repeats or (1 if args.quick else 5)) for c in cores]
     finally:
         os.sched_setaffinity(0, affinity)
         torch.set_num_threads(threads)
