@@ -33,23 +33,27 @@ from seqlab.train import train  # noqa: E402
 
 TARGET = 1.05  # seqlab may cost at most 5% more per step than the plain loop
 EVAL_BATCH = 512  # validation chunk size, as seqlab.evaluate uses
-# name -> (task, T, hidden, batch, lr, n_samples); n_samples gives ~20 training steps per epoch
+# name -> (task, T, hidden, batch, lr, n_samples[, layers, dropout]); n_samples gives ~20 training steps per epoch.
+# "stacked": two layers with dropout between them, which seqlab draws from each run's own generator, layer by
+# layer; the plain loop uses torch's fused module and its dropout (drawn from the global generator).
 CONFIGS = {
     "sine": ("sine", 50, 64, 64, 1e-2, 1900),
     "adding": ("adding", 100, 128, 128, 1e-2, 3200),
     "char": ("text", 100, 256, 64, 1e-3, 1800),
+    "stacked": ("adding", 100, 128, 128, 1e-2, 3200, 2, 0.3),
 }
 QUICK = {  # seconds-long smoke run: tiny sizes, 2-3 steps per epoch
     "sine": ("sine", 10, 8, 16, 1e-2, 64),
     "adding": ("adding", 10, 8, 16, 1e-2, 64),
     "char": ("text", 10, 8, 16, 1e-3, 64),
+    "stacked": ("adding", 10, 8, 16, 1e-2, 64, 2, 0.3),
 }
 
 
 def run_config(spec: tuple, arch: str, epochs: int) -> RunConfig:
-    task, length, hidden, batch, lr, n_samples = spec
+    task, length, hidden, batch, lr, n_samples, layers, dropout = (*spec, 1, 0.0)[:8]
     return RunConfig(data=DataConfig(task=task, length=length, n_samples=n_samples),
-                     model=ModelConfig(arch=arch, hidden_size=hidden),
+                     model=ModelConfig(arch=arch, hidden_size=hidden, num_layers=layers, dropout=dropout),
                      train=TrainConfig(epochs=epochs, batch_size=batch, lr=lr, clip=1.0, seed=0))
 
 
@@ -59,6 +63,7 @@ class PlainLoop:
     def __init__(self, run: RunConfig, task, state: dict):
         self.model = build_model(run.model, task)
         self.model.load_state_dict(state)
+        self.model.rnn.dropout, self.model.dropout = self.model.dropout, 0.0  # the fused module's own dropout
         self.opt = torch.optim.Adam(self.model.parameters(), lr=run.train.lr)
         self.shuffle = torch.Generator().manual_seed(run.train.seed)
         self.task, self.batch, self.clip = task, run.train.batch_size, run.train.clip

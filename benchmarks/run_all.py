@@ -12,6 +12,8 @@ memory. Their own tables scroll by as they run; the summary comes last:
   (made by `bash benchmarks/darts_env.sh`); without it, a row says how to make it;
 - bench_cold_start.py: `streamlit run` to the Lab's first chart in Chromium against a bare torch page;
 - bench_resources.py: the pre-flight estimate against measured peaks, and the check's cost against a Lab run.
+- bench_parallel.py: a 3-architecture comparison in worker threads against its runs one after another, and 3
+  seeds × 3 architectures against 1 seed, at 1 and 2 cores (wider machines extrapolated).
 
     .venv/bin/python benchmarks/run_all.py [--quick] [--only NAME ...] [--markdown PATH] [--json PATH]
         [--results DIR] [--darts-python PATH]
@@ -96,6 +98,17 @@ def resources_rows(result: dict) -> list[Row]:
                 check["ok"])]
 
 
+def parallel_rows(result: dict) -> list[Row]:
+    rows = []
+    if "parallel_vs_serial" in result:
+        rows.append(Row("bench_parallel 3 archs, 2 cores", "comparison in threads / runs one after another",
+                        result["parallel_vs_serial"], f"≤ {result['target']}", result["ok"]))
+        wider = ", ".join(f"{c} cores {v:.2f}" for c, v in result["extrapolated_seeds_vs_one"].items())
+        rows.append(Row(f"bench_parallel 3 seeds x 3 archs, 2 cores (extrapolated: {wider or 'n/a'})",
+                        "3 seeds / 1 seed, both in threads", result["seeds_vs_one"], "reported", None))
+    return rows
+
+
 @dataclass(frozen=True)
 class Benchmark:
     name: str  # for --only
@@ -113,6 +126,7 @@ BENCHMARKS = (
     Benchmark("darts", "bench_darts.py", (), ("--quick",), darts_rows),
     Benchmark("cold_start", "bench_cold_start.py", (), ("--quick",), cold_start_rows),
     Benchmark("resources", "bench_resources.py", (), ("--quick",), resources_rows),
+    Benchmark("parallel", "bench_parallel.py", (), ("--quick",), parallel_rows),
 )
 
 

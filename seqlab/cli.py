@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seqlab import resources
 from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
-from seqlab.presets import comparison_runs
+from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds, seeds_text
 
-TABLE_COLUMNS = ["label", "params", "epochs", "sec_per_epoch", "train_loss", "val_loss", "status"]
-CLI_SHARE = 0.8  # of the memory, for one training (the command line trains one architecture at a time)
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLE_COLUMNS = ["label", "seed", "params", "epochs", "sec_per_epoch", "train_loss", "val_loss", "status"]
+CLI_SHARE = 0.8  # of the memory, for the trainings that run at once (see `cli_budget`)
 THREADS = 1  # as the app trains (SEQLAB_TORCH_THREADS), so a run repeated here gives the same numbers
 
 # Every config field and its option: the parser is built from this table and `command_for` writes it back, so a
@@ -35,7 +40,7 @@ OPTIONS = (
     ("data", "val_fraction", "--val-fraction", "share of the data kept for validation"),
     ("data", "test_fraction", "--test-fraction", "share of the data kept for the final test"),
     ("data", "noise", "--noise", "sine task: standard deviation of the noise"),
-    ("data", "seed", "--data-seed", "seed of the data generator (default: --seed)"),
+    ("data", "seed", "--data-seed", "seed of the data generator (default: --seed, or the first of --seeds)"),
     ("model", "hidden_size", "--hidden", "hidden units per layer"),
     ("model", "num_layers", "--layers", "stacked recurrent layers"),
     ("model", "dropout", "--dropout", "dropout between stacked layers"),
@@ -85,11 +90,17 @@ def _parser() -> argparse.ArgumentParser:
         else:
             c.add_argument(option, type=type(default), default=default, help=text)
     c.add_argument("--archs", default=",".join(ARCHS), help="comma-separated: rnn,lstm,gru")
+    c.add_argument("--seeds", default=None, help=f"train every architecture with several seeds, in parallel: a "
+                                                 f"count N (1 to {MAX_SEEDS}: seeds 0..N-1) or a list such as "
+                                                 "3,7,11; replaces --seed")
+    c.add_argument("--workers", type=int, default=None, help="runs trained at once, each in its own thread "
+                                                             "(default: the CPUs this process may use)")
     c.add_argument("--equal-budget", action="store_true", help="give every architecture about the same "
                                                                "number of parameters")
     c.add_argument("--csv", type=Path, help="csv and sentiment tasks: path of the CSV file")
     c.add_argument("--text", type=Path, help="text task with --corpus upload: path of a UTF-8 .txt file")
-    c.add_argument("--threads", type=int, default=THREADS, help=f"torch threads (default {THREADS}, as the app)")
+    c.add_argument("--threads", type=int, default=THREADS, help=f"torch threads per worker (default {THREADS}, "
+                                                                 "as the app)")
     c.add_argument("--memory-mb", type=float, default=None, help="memory a training may use, checked before it "
                                                                   "starts (default: the container's or machine's)")
     c.add_argument("--history-csv", type=Path, help="write the per-epoch history here")
@@ -106,23 +117,49 @@ def run_configs(a: argparse.Namespace) -> list[RunConfig]:
     fields = {section: {} for section in SECTIONS}
     for section, name, option, _ in OPTIONS:
         fields[section][name] = getattr(a, _dest(option))
+    seeds = parse_seeds(a.seeds, "--seeds") if a.seeds is not None else (a.seed,)
+    fields["train"]["seed"] = seeds[0]
     if fields["data"]["seed"] is None:
-        fields["data"]["seed"] = a.seed
+        fields["data"]["seed"] = seeds[0]
     if not 1 <= a.threads <= 64:
         raise ValueError(f"--threads must be between 1 and 64, got {a.threads}")
+    if a.workers is not None and not 1 <= a.workers <= 64:
+        raise ValueError(f"--workers must be between 1 and 64, got {a.workers}")
     template = RunConfig(data=DataConfig(**fields["data"]), model=ModelConfig(arch=archs[0], **fields["model"]),
                          train=TrainConfig(**fields["train"]))
-    return comparison_runs(template, archs)
+    return comparison_runs(template, archs, seeds)
 
 
 def command_for(run: RunConfig, upload: str = "YOUR-FILE") -> str:
     """The `python -m seqlab compare` command that trains exactly this run again (options left at their
     defaults are left out). A run that needed an uploaded file names it `upload`."""
-    parts = ["python -m seqlab compare", "--archs", run.model.arch]
+    return comparison_command([run], upload)
+
+
+def comparison_command(runs: list[RunConfig], upload: str = "YOUR-FILE") -> str:
+    """The command that trains a whole comparison again, every architecture and seed (`--archs`, `--seeds`).
+    Runs that differ in more than architecture and seed (equal budgets size each architecture on its own) get
+    one command per setting, a line each."""
+    groups: dict[RunConfig, tuple[RunConfig, dict, dict]] = {}  # setting -> (its first run, archs, seeds)
+    for run in runs:
+        setting = run.replace(model=dataclasses.replace(run.model, arch=ARCHS[0]),
+                              train=dataclasses.replace(run.train, seed=0))
+        _, archs, seeds = groups.setdefault(setting, (run, {}, {}))
+        archs[run.model.arch], seeds[run.train.seed] = None, None  # dicts: ordered, each once
+    return "\n".join(_command(first, list(archs), list(seeds), upload) for first, archs, seeds in groups.values())
+
+
+def _command(run: RunConfig, archs: list[str], seeds: list[int], upload: str) -> str:
+    parts = ["python -m seqlab compare", "--archs", ",".join(archs)]
     for section, name, option, _ in OPTIONS:
         value, default = getattr(getattr(run, section), name), getattr(SECTIONS[section](), name)
-        if section == "data" and name == "seed" and value == run.train.seed:
-            continue  # --seed sets both
+        if (section, name) == ("train", "seed"):
+            value = seeds[0]
+            if len(seeds) > 1:
+                parts += ["--seeds", seeds_text(seeds)]
+                continue
+        if section == "data" and name == "seed" and value == seeds[0]:
+            continue  # --seed (or the first of --seeds) sets it
         if value == default and name != "task":
             continue
         parts += [option] if isinstance(value, bool) else [option, shlex.quote(str(value))]
@@ -149,29 +186,28 @@ def _read_upload(a: argparse.Namespace) -> bytes | None:
         raise ValueError(f"cannot read {path}: {e.strerror}") from None
 
 
-def cli_budget(a: argparse.Namespace, run: RunConfig) -> resources.Budget:
-    """What a run may take here: CLI_SHARE of --memory-mb, else of the container's or the machine's memory."""
+def cli_budget(a: argparse.Namespace, run: RunConfig, at_once: int = 1) -> resources.Budget:
+    """What a run may take here: CLI_SHARE of --memory-mb, else of the container's or the machine's memory,
+    shared by the `at_once` runs that train side by side."""
     memory, where = (a.memory_mb * resources.MB, "--memory-mb") if a.memory_mb else resources.process_memory()
     if not memory > 0:
         raise ValueError(f"--memory-mb must be a positive number, got {a.memory_mb}")
-    return resources.Budget(training_bytes=int(memory * CLI_SHARE), data_bytes=int(memory * CLI_SHARE),
+    return resources.Budget(training_bytes=int(memory * CLI_SHARE / at_once), data_bytes=int(memory * CLI_SHARE),
                             seconds=run.train.max_seconds,
                             where=f"this machine ({resources.size_text(memory)}, {where})")
 
 
 def compare(a: argparse.Namespace) -> int:
     import pandas as pd
-    import torch
 
     from seqlab.data import make_task
     from seqlab.evaluate import results_table
     from seqlab.export import history_csv, results_json
     from seqlab.models import equalise
     from seqlab.report import verdict
-    from seqlab.train import train_interleaved
+    from seqlab.training.parallel import Parallel
 
     runs = run_configs(a)
-    torch.set_num_threads(a.threads)
     task = make_task(runs[0].data, _read_upload(a))
     for warning in task.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -179,31 +215,52 @@ def compare(a: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if a.equal_budget:
         runs = equalise(runs, task)
-    refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0]))
+    session = Parallel(runs, task, workers=a.workers, threads=a.threads)
+    at_once = min(session.workers, len(runs))
+    refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0], at_once))
     if refusals:
         raise ValueError("too big to train here: " + " ".join(dict.fromkeys(refusals)) +
                          " (--memory-mb and --max-seconds raise the limits)")
-    session = train_interleaved(runs, task)
     try:
         for rec in session:
             if not a.quiet:
-                print(f"{rec['label']:>6} epoch {rec['epoch']:>3}  train {rec['train_loss']:.4g}  "
+                print(f"{rec['run_name']:>6} epoch {rec['epoch']:>3}  train {rec['train_loss']:.4g}  "
                       f"val {rec['val_loss']:.4g}  {rec['seconds']:.2f}s  {rec['reason']}", file=sys.stderr)
     except KeyboardInterrupt:
         session.stop("stopped with Ctrl-C")
         print("stopped: results so far follow", file=sys.stderr)
     table = results_table(session.runs, task)
+    several = len({r.seed for r in session.runs}) > 1
     metric_cols = [c for c in table.columns if c not in TABLE_COLUMNS + ["kind", "arch", "hidden_size"]]
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(f"{task.title}: {len(task.x_train)} training sequences; baseline: {table.attrs['baseline']}")
         print(table[[c for c in TABLE_COLUMNS + metric_cols if c in table]].to_string(index=False,
                                                                                     float_format="%.4g"))
-    print(verdict(table))  # each model's level, and the bars it was held to
+        if several:
+            print(f"\nAcross seeds (mean ± sd over n seeds; beats: runs that beat {table.attrs['baseline']}):")
+            print(across_seeds(table).to_string(index=False))
+    print(verdict(table))  # each model's level (counted over seeds), and the bars it was held to
     if a.history_csv:
         a.history_csv.write_text(history_csv(session.history))
     if a.results_json:
         a.results_json.write_text(results_json(session.runs, task, table))
     return 0
+
+
+def across_seeds(table: pd.DataFrame) -> pd.DataFrame:
+    """`seqlab.evaluate.seed_summary` as text: one row per architecture, n seeds, mean ± sd of each test metric,
+    and in how many seeds it solved the task and beat the reference baseline ("2 of 3")."""
+    import pandas as pd
+
+    from seqlab.evaluate import seed_summary
+    from seqlab.metrics import LOWER_IS_BETTER
+
+    summary = seed_summary(table)
+    out = summary[["label", "seeds", "solved", "beats baseline"]].copy()
+    for name in (m for m in LOWER_IS_BETTER if m in summary):
+        out[name] = [f"{mean:.4g} ± {sd:.2g}" if pd.notna(sd) else f"{mean:.4g}"
+                     for mean, sd in zip(summary[name], summary[f"{name} sd"], strict=True)]
+    return out
 
 
 def list_tasks() -> int:

@@ -10,12 +10,14 @@ from collections.abc import Iterator
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.func import functional_call
 
 from seqlab.config import ARCHS, ModelConfig, bounds
 
-# torch has one default random generator per process, and weight initialisation and dropout draw from it. A shared
-# server trains several sessions in threads at once: without this lock one run's seeded draws interleave with
+# torch has one default random generator per process, and weight initialisation draws from it. A shared server
+# builds several sessions' models in threads at once: without this lock one run's seeded draws interleave with
 # another's, and the same seed no longer gives the same run (the load test saw it: benchmarks/load_test.py).
+# Dropout never draws from it: each model has its own generator (see SequenceModel.dropout_generator).
 GLOBAL_RNG = threading.Lock()
 
 
@@ -37,6 +39,12 @@ class SequenceModel(nn.Module):
     Heads by task kind: `regression` and `classification` read the final hidden state of the
     last layer (both directions if bidirectional); `next-token` reads every step.
     forward(x, targets=None) -> (output, loss), the same contract for every architecture.
+
+    Dropout between stacked layers draws from `dropout_generator`, the model's own: the fused
+    module's built-in dropout would draw from torch's global generator, which runs training in
+    parallel threads share, and the same seed would no longer give the same numbers. So `rnn`
+    is built without dropout (its weights, names and explicit-cell oracle unchanged), and a
+    training step with dropout runs its layers one at a time with a mask between them.
     """
 
     def __init__(self, cfg: ModelConfig, input_size: int, output_size: int, kind: str, token_input: bool = False):
@@ -49,9 +57,11 @@ class SequenceModel(nn.Module):
         kwargs = {"nonlinearity": "tanh"} if cfg.arch == "rnn" else {}
         self.rnn = RECURRENT[cfg.arch](
             cfg.embedding_dim if token_input else input_size, cfg.hidden_size, cfg.num_layers,
-            batch_first=True, dropout=cfg.dropout if cfg.num_layers > 1 else 0.0,
-            bidirectional=cfg.bidirectional, **kwargs,
+            batch_first=True, bidirectional=cfg.bidirectional, **kwargs,
         )
+        self.dropout = cfg.dropout if cfg.num_layers > 1 else 0.0
+        self.dropout_generator = torch.Generator()  # TrainingRun seeds it from the run's seed
+        self._layers = _single_layers(self.rnn) if self.dropout > 0 else ()
         self.directions = 2 if cfg.bidirectional else 1
         self.head = nn.Linear(cfg.hidden_size * self.directions, output_size)
         if cfg.arch == "lstm" and cfg.forget_bias is not None:
@@ -60,7 +70,10 @@ class SequenceModel(nn.Module):
     def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
         if self.embed is not None:
             x = self.embed(x)  # (B, T) ids -> (B, T, E)
-        out, state = self.rnn(x)  # out: (B, T, D*H)
+        if self.training and self.dropout > 0:
+            out, state = self._stacked(x)
+        else:
+            out, state = self.rnn(x)  # out: (B, T, D*H)
         if self.kind == "next-token":
             output = self.head(out)  # (B, T, V)
         else:
@@ -69,6 +82,36 @@ class SequenceModel(nn.Module):
             output = self.head(last)  # (B, H) or (B, C)
         loss = None if targets is None else task_loss(output, targets, self.kind)
         return output, loss
+
+    def _stacked(self, x: torch.Tensor):
+        """What `self.rnn(x)` computes in training mode, dropout drawn from `dropout_generator`: each layer of the
+        fused module runs alone (a weightless single-layer module given that layer's weights), and the output of
+        every layer but the last is dropped out, scaled by 1/(1-p) as nn.Dropout does."""
+        keep, states = 1.0 - self.dropout, []
+        for layer, (module, names) in enumerate(self._layers):
+            weights = {name: getattr(self.rnn, name.replace("_l0", f"_l{layer}")) for name in names}
+            x, state = functional_call(module, weights, (x,))  # (B, T, D*H)
+            states.append(state)
+            if layer < len(self._layers) - 1:
+                x = x * torch.empty_like(x).bernoulli_(keep, generator=self.dropout_generator) / keep
+        if isinstance(states[0], tuple):  # LSTM: (h_n, c_n), each (layers*D, B, H) as the fused module gives
+            return x, tuple(torch.cat(parts) for parts in zip(*states, strict=True))
+        return x, torch.cat(states)
+
+
+def _single_layers(fused: nn.RNNBase) -> tuple:
+    """(module, parameter names) per layer: a one-layer module of the fused one's kind on the meta device (no
+    memory, no random draws), to be called with that layer's weights. A tuple, so they are not submodules and
+    the state dict keeps only the fused module's names."""
+    kwargs = {"nonlinearity": fused.nonlinearity} if isinstance(fused, nn.RNN) else {}
+    layers, width = [], fused.input_size
+    for _ in range(fused.num_layers):
+        with torch.device("meta"):
+            module = type(fused)(width, fused.hidden_size, 1, bias=fused.bias, batch_first=True,
+                                 bidirectional=fused.bidirectional, **kwargs)
+        layers.append((module, tuple(name for name, _ in module.named_parameters())))
+        width = fused.hidden_size * (2 if fused.bidirectional else 1)
+    return tuple(layers)
 
 
 def task_loss(output: torch.Tensor, targets: torch.Tensor, kind: str) -> torch.Tensor:

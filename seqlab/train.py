@@ -19,7 +19,7 @@ from seqlab.config import RunConfig
 from seqlab.data.task import Task
 from seqlab.diagnostics import GradientRecorder
 from seqlab.evaluate import evaluate
-from seqlab.models import GLOBAL_RNG, LABELS, build_model, param_count, seeded
+from seqlab.models import LABELS, build_model, param_count, seeded
 
 # A validation loss this many times its starting value counts as diverged. Measured on sine, adding, copy, airline,
 # digits and text (RNN, LSTM, GRU; 6 epochs): no run with lr <= 0.1 passed 3x, while Adam at lr 10 sends a
@@ -27,6 +27,7 @@ from seqlab.models import GLOBAL_RNG, LABELS, build_model, param_count, seeded
 EXPLOSION_FACTOR = 100
 INIT_TRAIN_PROBE = 1024  # sequences scored for the training loss at initialisation
 DIVERGED_HINT = "lower the learning rate or clip gradients (e.g. clip 1.0)"
+DROPOUT_STREAM = 0x5EED  # added to the seed for the dropout generator, so its draws are not the shuffle's
 
 
 class TrainingRun:
@@ -37,19 +38,24 @@ class TrainingRun:
     (`grad_through_time`, `layer_grad_norm_<layer>`) to every record; the training is unchanged.
     """
 
-    def __init__(self, run: RunConfig, task: Task, label: str | None = None):
+    def __init__(self, run: RunConfig, task: Task, label: str | None = None, name: str | None = None):
         self.run, self.task = run, task
-        self.label = label or LABELS[run.model.arch]
+        self.label = label or LABELS[run.model.arch]  # the architecture's label, shared by every seed of it
+        self.seed = run.train.seed
+        self.name = name or self.label  # unique in its comparison: "LSTM · seed 3" when there are several seeds
         self.key = run.key()
         with seeded(run.train.seed):  # leave the caller's random state alone
             self.model = build_model(run.model, task)
-            self._rng_state = torch.get_rng_state()  # dropout draws from here, epoch after epoch
+        # Every draw after initialisation comes from the run's own generators, never torch's global one: a run
+        # gives the same numbers alone or beside others in parallel threads (seqlab.training.parallel).
+        self.model.dropout_generator.manual_seed(run.train.seed + DROPOUT_STREAM)
         self.params = param_count(self.model)
         self.optimizer = _optimizer(self.model, run)
         self.shuffle = torch.Generator().manual_seed(run.train.seed)
         self.history: list[dict] = []
         self.epoch, self.elapsed = 0, 0.0
         self.status, self.reason = "running", ""
+        self._interrupted = False  # set by another thread's Stop: the epoch in progress ends after its step
         self._initial_val: float | None = None
         self._scoring_seconds = 0.0  # the last validation pass and gradient recording, measured
         self.recorder = GradientRecorder(self.model, task) if run.train.record_gradients else None
@@ -82,6 +88,11 @@ class TrainingRun:
         n_val = max(len(self.task.x_val), 1)
         return self._scoring_seconds * (1 + 2 * len(self.task.x_test) / n_val)
 
+    def interrupt(self) -> None:
+        """End the epoch in progress after its current step (called from another thread, before `stop`): a
+        Stop then waits for a step and a validation pass, not for a whole epoch."""
+        self._interrupted = True
+
     def stop(self, reason: str = "stopped before the last epoch") -> None:
         """Mark an unfinished run as stopped; what it learned so far stays."""
         if not self.finished:
@@ -98,18 +109,6 @@ class TrainingRun:
         return self._record(train_loss, [], 0, 0.0)
 
     def _train_epoch(self) -> dict:
-        """One epoch. A model with dropout draws from torch's global generator at every step: it holds
-        GLOBAL_RNG throughout, with its own state swapped in. One without never touches the global state
-        (setting it unlocked would reseed another thread's weight initialisation in the middle)."""
-        if self.run.model.dropout <= 0:
-            return self._train_epoch_drawing()
-        with GLOBAL_RNG:
-            torch.set_rng_state(self._rng_state)
-            record = self._train_epoch_drawing()
-            self._rng_state = torch.get_rng_state()
-            return record
-
-    def _train_epoch_drawing(self) -> dict:
         model, opt, cfg = self.model, self.optimizer, self.run.train
         x, y = self.task.x_train, self.task.y_train
         params = [p for p in model.parameters() if p.requires_grad]
@@ -139,6 +138,8 @@ class TrainingRun:
             if self.elapsed + time.perf_counter() - start + self._reserve() > cfg.max_seconds:
                 self._out_of_time()
                 break
+            if self._interrupted:
+                break
         seconds = time.perf_counter() - start
         self.elapsed += seconds
         train_loss = loss_sum / seen if seen else float("nan")
@@ -160,7 +161,8 @@ class TrainingRun:
         if self.status == "running" and self.epoch == self.run.train.epochs:
             self._end("done", "")
         return {
-            "run": self.key, "label": self.label, "arch": self.run.model.arch,
+            "run": self.key, "label": self.label, "seed": self.seed, "run_name": self.name,
+            "arch": self.run.model.arch,
             "hidden_size": self.run.model.hidden_size, "params": self.params, "epoch": self.epoch,
             "train_loss": train_loss, "val_loss": val_loss, **{f"val_{k}": v for k, v in scores.items()},
             "grad_norm": sum(norms) / len(norms) if norms else float("nan"),
@@ -198,24 +200,41 @@ def train(run: RunConfig, task: Task, label: str | None = None) -> TrainingRun:
 
 
 def run_labels(runs: Sequence[RunConfig]) -> list[str]:
-    """"LSTM", or "LSTM h=64" when one architecture appears more than once."""
-    archs = [r.model.arch for r in runs]
+    """"LSTM", or "LSTM h=64" when one architecture appears more than once with the same seed.
+
+    Seeds never enter a label: every seed of an architecture shares it, so views can group runs by label and
+    draw the mean and spread across seeds; `run_names` tells the seeds apart.
+    """
     labels = []
     for r in runs:
         label = LABELS[r.model.arch]
-        if archs.count(r.model.arch) > 1:
+        if sum(o.model.arch == r.model.arch and o.train.seed == r.train.seed for o in runs) > 1:
             label += f" h={r.model.hidden_size}" + (f" #{len(labels) + 1}" if runs.count(r) > 1 else "")
         labels.append(label)
     return labels
+
+
+def run_names(runs: Sequence[RunConfig]) -> list[str]:
+    """Each run's unique name in its comparison: its label, plus " · seed N" when the comparison has several
+    seeds ("LSTM · seed 3"). Progress bars, files and tables that need one row per run key on it."""
+    several = len({r.train.seed for r in runs}) > 1
+    return [f"{label} · seed {r.train.seed}" if several else label
+            for r, label in zip(runs, run_labels(runs), strict=True)]
+
+
+def training_runs(runs: Sequence[RunConfig], task: Task) -> list[TrainingRun]:
+    """A TrainingRun per config, labelled and named for its comparison (see `run_labels`, `run_names`)."""
+    if not runs:
+        raise ValueError("choose at least one architecture to train")
+    return [TrainingRun(r, task, label, name)
+            for r, label, name in zip(runs, run_labels(runs), run_names(runs), strict=True)]
 
 
 class Interleaved:
     """Several runs on the same task, trained an epoch each in turn so their curves grow together."""
 
     def __init__(self, runs: Sequence[RunConfig], task: Task):
-        if not runs:
-            raise ValueError("choose at least one architecture to train")
-        self.runs = [TrainingRun(r, task, label) for r, label in zip(runs, run_labels(runs), strict=True)]
+        self.runs = training_runs(runs, task)
 
     @property
     def history(self) -> list[dict]:
@@ -230,6 +249,11 @@ class Interleaved:
             for r in self.runs:
                 if not r.finished:
                     yield next(r)
+
+    def interrupt(self) -> None:
+        """End the epoch in progress after its current step (called from another thread, before `stop`): a
+        Stop then waits for a step and a validation pass, not for a whole epoch."""
+        self._interrupted = True
 
     def stop(self, reason: str = "stopped before the last epoch") -> None:
         for r in self.runs:

@@ -23,7 +23,8 @@ from seqlab.config import RunConfig
 from seqlab.data import Task
 from seqlab.evaluate import loss_baseline
 from seqlab.report import Report, summarise
-from seqlab.train import Interleaved, TrainingRun, train_interleaved
+from seqlab.train import Interleaved, TrainingRun
+from seqlab.training.parallel import Parallel
 
 # Altair's data transformer and theme are process-wide, and st.altair_chart swaps them under this lock while it
 # converts a chart; LiveLossChart converts its own chart once, and must not meet Streamlit's transformer then.
@@ -37,7 +38,7 @@ class Comparison:
     """Runs in the session state: they train in place, so a rerun, a Stop or another page loses nothing."""
 
     task: Task
-    training: Interleaved
+    training: Parallel | Interleaved  # Parallel when started here; tests may hand in an Interleaved one
     report: Report | None = None  # set once training ends; every later redraw reads it
     stopped_by_user: bool = False
     key: str = ""  # the page's key ("lab", "demo_memory"): where the Runs page says the runs came from
@@ -67,7 +68,9 @@ def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
     happens in `train_live`."""
     cap = limits.current().max_seconds
     runs = [r.replace(train=dataclasses.replace(r.train, max_seconds=min(r.train.max_seconds, cap))) for r in runs]
-    st.session_state[f"{key}_comparison"] = comparison = Comparison(task, train_interleaved(runs, task), key=key)
+    slots = limits.slots(limits.current().max_concurrent)  # each worker holds one while it trains an epoch
+    training = Parallel(runs, task, slots=slots, threads=limits.current().torch_threads)
+    st.session_state[f"{key}_comparison"] = comparison = Comparison(task, training, key=key)
     return comparison
 
 
@@ -150,8 +153,8 @@ def progress_text(run: TrainingRun) -> str:
     last = run.history[-1] if run.history else {}
     loss = f" · validation loss {last['val_loss']:.4g}" if last else ""
     if run.status in ("diverged", "out of time"):
-        return f"**{run.label}** · {run.status} after epoch {done}"
-    return f"**{run.label}** · epoch {done}/{epochs}{loss}" + (" · done" if run.status == "done" else "")
+        return f"**{run.name}** · {run.status} after epoch {done}"
+    return f"**{run.name}** · epoch {done}/{epochs}{loss}" + (" · done" if run.status == "done" else "")
 
 
 class LiveCharts:
@@ -172,7 +175,7 @@ class LiveCharts:
             return
         started = time.perf_counter()
         history = pd.DataFrame(self.comparison.training.history)
-        if self.loss is None and history["label"].nunique() == len(self.comparison.training.runs):
+        if self.loss is None and history["run_name"].nunique() == len(self.comparison.training.runs):
             with ALTAIR_GLOBALS:  # another session's thread may be inside st.altair_chart, which swaps them
                 self.loss = LiveLossChart(history, self.log_scale, *self.baseline, title="Loss, as it trains")
         if self.loss is not None:
@@ -184,14 +187,23 @@ class LiveCharts:
 
 
 @contextmanager
-def training_slot() -> Iterator[None]:
-    """Hold one of the server's training slots (see seqlab.app.limits), saying "queued" while none is free."""
+def training_slot(training: Parallel | Interleaved) -> Iterator[None]:
+    """Say "queued" while the server's training slots (see seqlab.app.limits) are all taken. A Parallel
+    comparison's workers hold a slot each and its iteration reports the wait here, in the page's thread; an
+    Interleaved one trains in the page's thread and holds one slot throughout."""
     notice, started = st.empty(), time.monotonic()
-    shared = limits.slots(limits.current().max_concurrent)
+
     def say_queued(waiting: int) -> None:
         notice.info(limits.wait_message(waiting, started), icon=":material/hourglass_top:")
 
-    with shared.hold(say_queued):
+    if isinstance(training, Parallel):
+        training.on_wait = say_queued
+        try:
+            yield
+        finally:
+            training.on_wait = None
+        return
+    with limits.slots(limits.current().max_concurrent).hold(say_queued):
         notice.empty()
         yield
 
@@ -199,7 +211,8 @@ def training_slot() -> Iterator[None]:
 def train_live(comparison: Comparison, log_scale: bool,
                beside: Callable[[list[dict]], alt.Chart | None] | None = None,
                below: Callable[[], Callable[[dict, TrainingRun], None]] | None = None) -> None:
-    """Train the comparison to its end, with a progress bar per architecture and the loss chart redrawn live.
+    """Train the comparison to its end, with a progress bar per run and the loss chart redrawn live; the runs
+    train in worker threads (seqlab.training.parallel) and only this, the page's thread, draws.
 
     `beside(history)`, if given, draws a second live chart next to the loss chart. `below()`, if given,
     draws under the charts and returns a callback that gets every record and its run as they arrive.
@@ -208,14 +221,14 @@ def train_live(comparison: Comparison, log_scale: bool,
     area = st.empty()
     with area.container():
         st.subheader("Training…")
-        bars = {r.label: st.progress(0.0, text=progress_text(r)) for r in comparison.training.runs}
+        bars = {r.name: st.progress(0.0, text=progress_text(r)) for r in comparison.training.runs}
         charts = LiveCharts(comparison, log_scale, beside)
         on_record = below() if below else None
-    runs = {r.label: r for r in comparison.training.runs}
-    with training_slot():
+    runs = {r.name: r for r in comparison.training.runs}
+    with training_slot(comparison.training):
         for record in comparison.training:
-            run = runs[record["label"]]
-            bars[run.label].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
+            run = runs[record["run_name"]]
+            bars[run.name].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
                                      text=progress_text(run))
             if on_record:
                 on_record(record, run)

@@ -80,3 +80,15 @@ def test_baselines_benchmark_scores_the_counted_ngrams(tmp_path, capsys):
     bits = {r["baseline"]: r["test_bits_per_char"] for r in rows}
     assert bits["character 5-gram"] < bits["character 3-gram"] < bits["symbol frequencies"]
     assert "bits/char" in capsys.readouterr().out
+
+
+def test_parallel_benchmark_times_both_comparisons_at_each_core_count(tmp_path, capsys):
+    import os
+
+    affinity = os.sched_getaffinity(0)
+    _, result = run_bench("bench_parallel", ["--quick", "--cores", "1", "2"], tmp_path)
+    assert os.sched_getaffinity(0) == affinity  # the benchmark gives back every core it narrowed to
+    assert [r["cores"] for r in result["rows"]] == [c for c in (1, 2) if c <= len(affinity)]  # each truly narrowed
+    assert all(finite(r, ("serial_3", "parallel_3", "parallel_9")) and len(r["run_seconds"]) == 3
+               for r in result["rows"])
+    assert "parallel / serial" in capsys.readouterr().out or len(affinity) < 2

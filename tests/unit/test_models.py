@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 import torch
 
@@ -59,3 +61,35 @@ def test_equal_budget_brings_parameter_counts_within_five_percent():
     counts = [count_params(c, _Shape) for c in equal_budget(configs, _Shape)]
     assert max(counts) / min(counts) < 1.05
     assert [c.hidden_size for c in equal_budget(configs, _Shape)][0] > 64  # the RNN gets more units
+
+
+@pytest.mark.parametrize("arch", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_layer_by_layer_training_path_computes_what_the_fused_module_does(arch, bidirectional):
+    """With a vanishing dropout the mask keeps everything: the per-layer path must then give the fused output."""
+    cfg = ModelConfig(arch=arch, hidden_size=5, num_layers=3, dropout=0.5, bidirectional=bidirectional)
+    model = SequenceModel(cfg, 3, 2, "classification")
+    model.dropout = 1e-12
+    x = torch.randn(4, 7, 3)
+    (out, state), (fused_out, fused_state) = model._stacked(x), model.rnn(x)
+    assert torch.allclose(out, fused_out, atol=1e-6)
+    for a, b in zip(*((s if isinstance(s, tuple) else (s,)) for s in (state, fused_state)), strict=True):
+        assert a.shape == b.shape and torch.allclose(a, b, atol=1e-6)
+    assert sorted(model.state_dict()) == sorted(SequenceModel(dataclasses.replace(cfg, dropout=0.0), 3, 2,
+                                                              "classification").state_dict())
+
+
+def test_dropout_draws_from_the_models_own_generator_not_torchs():
+    model = SequenceModel(ModelConfig(arch="lstm", hidden_size=6, num_layers=2, dropout=0.5), 3, 1, "regression")
+    x, outputs = torch.randn(8, 5, 3), []
+    for noise in (1, 2):
+        torch.manual_seed(noise)  # whatever torch's global generator holds
+        model.dropout_generator.manual_seed(0)
+        outputs.append(model(x)[0])
+        after = torch.rand(1)
+        torch.manual_seed(noise)
+        assert torch.equal(after, torch.rand(1))  # the training step drew nothing from it
+    assert torch.equal(outputs[0], outputs[1])
+    assert not torch.equal(model(x)[0], outputs[0])  # the generator moved on: a fresh mask
+    model.eval()
+    assert torch.equal(model(x)[0], model(x)[0])  # no dropout when evaluating
