@@ -231,11 +231,11 @@ def compare(a: argparse.Namespace) -> int:
         print("stopped: results so far follow", file=sys.stderr)
     table = results_table(session.runs, task)
     several = len({r.seed for r in session.runs}) > 1
-    metric_cols = [c for c in table.columns if c not in TABLE_COLUMNS + ["kind", "arch", "hidden_size"]]
+    metric_cols = [c for c in table.columns if c not in TABLE_COLUMNS + ["kind", "arch", "hidden_size", "name"]]
+    shown = [c for c in TABLE_COLUMNS + metric_cols if c in table and (several or c != "seed")]
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(f"{task.title}: {len(task.x_train)} training sequences; baseline: {table.attrs['baseline']}")
-        print(table[[c for c in TABLE_COLUMNS + metric_cols if c in table]].to_string(index=False,
-                                                                                    float_format="%.4g"))
+        print(table[shown].to_string(index=False, float_format="%.4g"))
         if several:
             print(f"\nAcross seeds (mean ± sd over n seeds; beats: runs that beat {table.attrs['baseline']}):")
             print(across_seeds(table).to_string(index=False))
