@@ -17,6 +17,7 @@ with st.sidebar:
     model, equal = settings.pick_model(KEY)
     with st.expander("Training", expanded=True):
         train = settings.pick_training(KEY)
+        seeds = settings.pick_seeds(KEY, settings.DEFAULT_SEEDS[KEY])
 
 st.title("Lab")
 st.write("Choose a data set and architectures in the sidebar, press **Train**, and watch them learn side by side "
@@ -31,7 +32,7 @@ if loaded:
     cfg, task = loaded
     with st.expander("The data", expanded=first_run):
         data.show_data(task)
-    runs = settings.comparison(cfg, model, train, archs, task, equal)
+    runs = settings.comparison(cfg, model, train, archs, task, equal, seeds)
     settings.show_sizes(runs, task)
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")

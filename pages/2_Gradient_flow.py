@@ -12,7 +12,7 @@ live.show_paused(KEY)
 
 with st.sidebar:
     st.header("The demo")
-    template, archs = gradients.pick_demo(KEY)
+    template, archs, seeds = gradients.pick_demo(KEY)
 share.publish(KEY, share.GRAD)  # the address bar now holds this setup
 
 st.title("Gradient flow")
@@ -22,7 +22,7 @@ st.write(
     "here you see how much of that gradient arrives at each step, measured exactly on the models you train."
 )
 task = gradients.demo_task(template)
-runs = comparison_runs(template, archs) if task is not None else []
+runs = comparison_runs(template, archs, seeds) if task is not None else []
 comparison, log_scale = live.controls(KEY, live.take_request(KEY), runs, task, label="Run the demo")
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")

@@ -17,6 +17,7 @@ with st.sidebar:
     model, equal = settings.pick_model(KEY)
     with st.expander("Training"):
         train = settings.pick_training(KEY)
+        seeds = settings.pick_seeds(KEY, settings.DEFAULT_SEEDS[KEY])
 share.publish(KEY, share.TEXT)  # the address bar now holds this setup
 
 st.title("Text")
@@ -34,7 +35,7 @@ if loaded:
         st.warning(warning, icon="⚠️")
     with st.expander("The text", expanded=comparison is None and action != "train"):  # room for the live view
         text.show_corpus(task)
-    runs = settings.comparison(cfg, model, train, archs, task, equal)
+    runs = settings.comparison(cfg, model, train, archs, task, equal, seeds)
     settings.show_sizes(runs, task)
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")
@@ -44,7 +45,7 @@ comparison, log_scale = live.controls(KEY, action, runs, task, log_default=False
 if comparison is not None and comparison.running:
     text.train_live(comparison, log_scale, KEY)
 if comparison is not None and comparison.report is not None:
-    report, labels = comparison.report, [r.label for r in comparison.training.runs]
+    report, labels = comparison.report, list(dict.fromkeys(r.label for r in comparison.training.runs))
     st.subheader(f"Results · {report.task_title}")
     results.show_verdict(report, comparison.stopped_by_user)
     results.show_charts(report, log_scale)

@@ -59,7 +59,7 @@ class SavedRun:
 
     @property
     def name(self) -> str:
-        return f"#{self.id} {self.label} · {self.task.get('title', '?')}"
+        return f"#{self.id} {self.label} · seed {self.config.train.seed} · {self.task.get('title', '?')}"
 
     @property
     def short_name(self) -> str:

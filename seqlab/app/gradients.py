@@ -12,7 +12,7 @@ from seqlab import charts_diagnostics as dcharts
 from seqlab import resources
 from seqlab.app import limits
 from seqlab.app.data import LENGTHS, cached_task, pick_steps
-from seqlab.app.settings import CLIPS, EPOCHS, HIDDEN, RATES, pick_archs
+from seqlab.app.settings import CLIPS, DEFAULT_SEEDS, EPOCHS, HIDDEN, RATES, pick_archs, pick_seeds, seeds_from
 from seqlab.charts import loss_chart
 from seqlab.config import RunConfig, bounds
 from seqlab.data import DataError, Task
@@ -24,8 +24,9 @@ PLAY_SECONDS = 0.35  # per epoch when the decay is played back
 FORGET_BIAS = 1.0  # Gers et al. (2000); Jozefowicz et al. (2015)
 
 
-def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str]]:
-    """Sidebar widgets for the demo, opening on the preset; returns the template run and the architectures."""
+def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str], list[int]]:
+    """Sidebar widgets for the demo, opening on the preset; returns the template run, the architectures and the
+    seeds."""
     demo = GRADIENT_DEMO
     length = pick_steps("Sequence length T", LENGTHS, demo.data.length, f"{key}_length",
                         help="How far apart the two marked numbers can be: the memory the task needs.")
@@ -39,12 +40,13 @@ def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str]]:
                       help="0 turns clipping off: try it with a learning rate of 0.3 to see gradients explode.")
     epochs = pick_steps("Epochs", EPOCHS, demo.train.epochs, f"{key}_epochs")
     seed = st.number_input("Seed", *bounds(type(demo.train), "seed"), demo.train.seed, key=f"{key}_seed")
+    seeds = seeds_from(int(seed), pick_seeds(key, DEFAULT_SEEDS[key]))
     run = demo.replace(
         data=dataclasses.replace(demo.data, length=length, seed=int(seed)),
         model=dataclasses.replace(demo.model, hidden_size=hidden, forget_bias=FORGET_BIAS if forget else None),
         train=dataclasses.replace(demo.train, lr=lr, clip=clip, epochs=epochs, seed=int(seed)),
     )
-    return run, archs
+    return run, archs, seeds
 
 
 def demo_task(run: RunConfig) -> Task | None:

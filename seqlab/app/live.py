@@ -157,6 +157,23 @@ def progress_text(run: TrainingRun) -> str:
     return f"**{run.name}** · epoch {done}/{epochs}{loss}" + (" · done" if run.status == "done" else "")
 
 
+def progress(runs: list[TrainingRun]) -> tuple[float, str]:
+    """One bar per architecture: the share of its seeds' epochs done, and what its seeds have reached (with
+    one seed, the run's own line)."""
+    if len(runs) == 1:
+        run = runs[0]
+        return (1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs), progress_text(run)
+    epochs = runs[0].run.train.epochs
+    done = [epochs if r.finished else max(r.epoch - 1, 0) for r in runs]
+    losses = [r.history[-1]["val_loss"] for r in runs if r.history]
+    trouble = sum(r.status in ("diverged", "out of time") for r in runs)
+    text = (f"**{runs[0].label}** · {len(runs)} seeds · epoch {min(done)}–{max(done)} of {epochs}"
+            + (f" · validation loss {min(losses):.4g}–{max(losses):.4g}" if losses else "")
+            + (f" · {trouble} stopped early" if trouble else "")
+            + (" · done" if all(r.finished for r in runs) else ""))
+    return sum(done) / (epochs * len(runs)), text
+
+
 class LiveCharts:
     """The charts redrawn while training: the loss chart (cheap, see LiveLossChart) and an optional second
     chart. A redraw waits at least DRAW_EVERY and at least 1/DRAW_SHARE times what the last one cost, so
@@ -177,7 +194,9 @@ class LiveCharts:
         history = pd.DataFrame(self.comparison.training.history)
         if self.loss is None and history["run_name"].nunique() == len(self.comparison.training.runs):
             with ALTAIR_GLOBALS:  # another session's thread may be inside st.altair_chart, which swaps them
-                self.loss = LiveLossChart(history, self.log_scale, *self.baseline, title="Loss, as it trains")
+                seeds = len({r.seed for r in self.comparison.training.runs})
+                self.loss = LiveLossChart(history, self.log_scale, *self.baseline, title="Loss, as it trains",
+                                          band=seeds > 1)
         if self.loss is not None:
             self.loss_slot.vega_lite_chart(self.loss.spec_for(history), width="stretch")
         extra = self.beside(self.comparison.training.history) if self.beside else None
@@ -221,15 +240,18 @@ def train_live(comparison: Comparison, log_scale: bool,
     area = st.empty()
     with area.container():
         st.subheader("Training…")
-        bars = {r.name: st.progress(0.0, text=progress_text(r)) for r in comparison.training.runs}
+        by_label: dict[str, list[TrainingRun]] = {}
+        for r in comparison.training.runs:
+            by_label.setdefault(r.label, []).append(r)
+        bars = {label: st.progress(*progress(group)) for label, group in by_label.items()}
         charts = LiveCharts(comparison, log_scale, beside)
         on_record = below() if below else None
     runs = {r.name: r for r in comparison.training.runs}
     with training_slot(comparison.training):
         for record in comparison.training:
             run = runs[record["run_name"]]
-            bars[run.name].progress(1.0 if run.finished else max(run.epoch - 1, 0) / run.run.train.epochs,
-                                     text=progress_text(run))
+            share, text = progress(by_label[run.label])
+            bars[run.label].progress(share, text=text)
             if on_record:
                 on_record(record, run)
             charts.maybe_draw()

@@ -57,10 +57,15 @@ def save(runs, task, table: pd.DataFrame, key: str) -> None:
     session_log().add(runlog.from_training(runs, task, table, source_of(key)))
 
 
+NEWEST = 12  # runs of the newest comparison picked at first: 4 seeds of 3 architectures still read as curves
+
+
 def pick_runs(log: runlog.RunLog) -> list[runlog.SavedRun]:
-    """A multiselect of the saved runs; the newest comparison (up to three runs) is picked at first."""
+    """A multiselect of the saved runs; the newest comparison (every seed of it, up to NEWEST runs) is picked at
+    first."""
     names = {r.name: r for r in reversed(log.runs)}
-    default = [r.name for r in reversed(log.runs[-3:])]
+    newest = [r for r in log.runs if log.runs and r.saved_at == log.runs[-1].saved_at] or log.runs[-3:]
+    default = [r.name for r in reversed(newest[-NEWEST:])]
     chosen = st.multiselect("Runs to compare", list(names), default=default, key="runs_picked",
                             placeholder="Pick saved runs")
     return [names[n] for n in chosen if n in names]

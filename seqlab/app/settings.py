@@ -8,7 +8,15 @@ from seqlab.app.data import pick_steps
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig, bounds
 from seqlab.data import Task
 from seqlab.models import LABELS, count_params, equalise
-from seqlab.presets import comparison_runs
+from seqlab.presets import MAX_SEEDS, comparison_runs
+
+# Seeds a page opens with: as many as keep its default comparison within its time budget on 2 cores
+# (benchmarks/bench_demos.py and bench_parallel.py measure them; the README gives the figures).
+DEFAULT_SEEDS = {"lab": 3, "grad": 2, "text": 1}
+SEEDS_HELP = ("Train every architecture this many times, from the seed above upwards: each seed sets the weights, "
+              "the order of the batches and the dropout. The data stay those of the first seed, so the seeds differ "
+              "in training alone. The charts show the mean with a band from the lowest to the highest seed, and the "
+              "verdict counts seeds: one run can mislead.")
 
 HIDDEN = (4, 8, 16, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 EPOCHS = (1, 2, 3, 5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500)
@@ -51,15 +59,28 @@ def pick_training(key: str = "lab") -> TrainConfig:
     return TrainConfig(epochs=epochs, batch_size=batch, lr=lr, optimizer=optimizer, clip=clip, seed=int(seed))
 
 
+def pick_seeds(key: str, default: int) -> int:
+    """How many seeds each architecture trains with (1 to MAX_SEEDS)."""
+    return int(st.slider("Seeds", 1, MAX_SEEDS, default, key=f"{key}_seeds", help=SEEDS_HELP))
+
+
+def seeds_from(first: int, count: int) -> list[int]:
+    """`count` seeds from `first` upwards (downwards where the top of the seed range is near)."""
+    top = bounds(TrainConfig, "seed")[1]
+    start = min(first, top - count + 1)
+    return list(range(start, start + count))
+
+
 def comparison(data: DataConfig, model: ModelConfig, train: TrainConfig, archs: list[str], task: Task,
-               equal: bool) -> list[RunConfig]:
-    """One run per architecture, resized to an equal parameter budget if asked."""
-    runs = comparison_runs(RunConfig(data=data, model=model, train=train), archs)
+               equal: bool, seeds: int = 1) -> list[RunConfig]:
+    """One run per architecture and seed, resized to an equal parameter budget if asked."""
+    runs = comparison_runs(RunConfig(data=data, model=model, train=train), archs, seeds_from(train.seed, seeds))
     return equalise(runs, task) if equal and runs else runs
 
 
 def show_sizes(runs: list[RunConfig], task: Task) -> None:
-    """Each architecture's parameter count (and hidden size) before any training."""
+    """Each architecture's parameter count (and hidden size) before any training: once, whatever its seeds."""
+    runs = list({run.model.arch: run for run in reversed(runs)}.values())[::-1]  # each architecture's first run
     columns = st.columns(max(len(runs), 1))
     for column, run in zip(columns, runs, strict=False):
         column.metric(f"{LABELS[run.model.arch]} · {run.model.hidden_size} units × {run.model.num_layers}",

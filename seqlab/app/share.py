@@ -13,6 +13,7 @@ import streamlit as st
 from seqlab.app.data import literal
 from seqlab.app.text import CHARACTERS
 from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, TrainConfig, bounds, choices
+from seqlab.presets import MAX_SEEDS
 
 FIRST_DAY = dt.date(1970, 1, 1)  # the date pickers' min_value
 SAMPLED = ("sine", "adding", "copy")  # tasks whose page shows the "sequences to generate" slider
@@ -124,6 +125,7 @@ TRAINING = {
     "optimizer": one_of(choices(TrainConfig, "optimizer")),
     "clip": real(TrainConfig, "clip"),
     "seed": integer(TrainConfig, "seed"),
+    "seeds": Param(_number(int, 1, MAX_SEEDS), limits=(1, MAX_SEEDS)),  # how many, from `seed` upwards
 }
 LAB = {
     "task": one_of(choices(DataConfig, "task")),
@@ -147,6 +149,7 @@ GRAD = {
     "clip": real(TrainConfig, "clip"),
     "epochs": integer(TrainConfig, "epochs"),
     "seed": integer(TrainConfig, "seed"),
+    "seeds": Param(_number(int, 1, MAX_SEEDS), limits=(1, MAX_SEEDS)),
 }
 
 

@@ -144,8 +144,10 @@ def show_latest(found: dict[str, list[tuple[int, str]]], labels: list[str],
 
 
 def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
-    """`live.train_live` with samples: after each epoch every architecture writes from the same prompt."""
-    found, labels = samples(key), [r.label for r in comparison.training.runs]
+    """`live.train_live` with samples: after each epoch every architecture writes from the same prompt (with
+    several seeds, its first seed's model writes: one line per architecture stays readable)."""
+    found, labels = samples(key), list(dict.fromkeys(r.label for r in comparison.training.runs))
+    first_of = {r.label: r.name for r in reversed(comparison.training.runs)}  # each label's first run
 
     def below():
         st.markdown(f"**What each model writes** after the prompt {PROMPT!r} ({LIVE_CHARS} characters, "
@@ -153,6 +155,8 @@ def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
         latest = st.empty()
 
         def add_sample(record: dict, run: TrainingRun) -> None:
+            if first_of[run.label] != run.name:
+                return
             text = live_sample(run, comparison.task)
             if text is not None:
                 found.setdefault(run.label, []).append((record["epoch"], text))
@@ -202,9 +206,10 @@ class Generated:
 
 
 def writers(comparison: live.Comparison) -> dict[str, TrainingRun]:
-    """The runs that can write (trained, not diverged), the lowest validation loss first."""
+    """The runs that can write (trained, not diverged), the lowest validation loss first, by name ("LSTM", or
+    "LSTM · seed 3" with several seeds)."""
     usable = [r for r in comparison.training.runs if r.history and math.isfinite(r.history[-1]["val_loss"])]
-    return {r.label: r for r in sorted(usable, key=lambda r: r.history[-1]["val_loss"])}
+    return {r.name: r for r in sorted(usable, key=lambda r: r.history[-1]["val_loss"])}
 
 
 def generation(comparison: live.Comparison, key: str) -> None:
@@ -249,12 +254,14 @@ def show_model_downloads(comparison: live.Comparison, name: str) -> None:
     """Each trained model's weights (a state dict, made on click) and the vocabulary its ids refer to."""
     vocab = vocab_json(comparison.task.vocab, "char")
     runs = [r for r in comparison.training.runs if r.history]
-    for column, run in zip(st.columns(max(len(runs), 2)), runs, strict=False):
-        arch = run.run.model.arch
-        column.download_button(f"{run.label} weights (.pt)", lambda model=run.model: state_dict_bytes(model),
+    several, width = len({r.seed for r in runs}) > 1, max(min(len(runs), 3), 2)
+    columns = [column for start in range(0, len(runs), width) for column in st.columns(width)]  # rows of 3
+    for column, run in zip(columns, runs, strict=False):
+        arch = run.run.model.arch + (f"-seed{run.seed}" if several else "")
+        column.download_button(f"{run.name} weights (.pt)", lambda model=run.model: state_dict_bytes(model),
                                f"{name}-{arch}.pt", "application/octet-stream", key=f"{name}_{arch}_weights",
                                on_click="ignore", icon=":material/download:", width="stretch")
-        column.download_button(f"{run.label} vocabulary (JSON)", vocab, f"{name}-{arch}-vocab.json",
+        column.download_button(f"{run.name} vocabulary (JSON)", vocab, f"{name}-{arch}-vocab.json",
                                "application/json", key=f"{name}_{arch}_vocab", on_click="ignore",
                                icon=":material/download:", width="stretch")
     st.caption("Load the weights with `torch.load(file, weights_only=True)` into "

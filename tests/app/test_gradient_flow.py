@@ -14,6 +14,7 @@ def page() -> AppTest:
     at.session_state["grad_length"] = 10
     at.session_state["grad_hidden"] = 8
     at.session_state["grad_epochs"] = 2
+    at.session_state["grad_seeds"] = 1  # the seeds have their own test
     return at.run()
 
 

@@ -20,6 +20,7 @@ def lab() -> AppTest:
     at = AppTest.from_file(LAB, default_timeout=180)
     at.session_state["lab_archs"] = ["lstm", "gru"]
     at.session_state["lab_epochs"] = 2
+    at.session_state["lab_seeds"] = 1  # several seeds: test_lab_seeds.py
     at.session_state["lab_hidden"] = 8
     return at.run()
 
@@ -125,7 +126,7 @@ def test_an_unfinished_comparison_carries_on_after_a_rerun(lab):
 
 def test_a_diverging_architecture_is_marked_and_the_others_carry_on(lab):
     for key, value in {"lab_samples": 500, "lab_lr": 1.0, "lab_optimizer": "sgd", "lab_clip": 0.0,
-                       "lab_epochs": 2}.items():
+                       "lab_epochs": 2, "lab_seeds": 1}.items():
         lab.session_state[key] = value
     lab.session_state["lab_archs"] = ["rnn", "lstm"]
     at = train(lab.run())

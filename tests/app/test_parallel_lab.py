@@ -15,7 +15,7 @@ def test_the_lab_trains_in_parallel_and_each_epoch_holds_a_slot(tmp_path, monkey
     monkeypatch.setenv(limits.TRACE_ENV, str(trace))
     monkeypatch.setenv("SEQLAB_MAX_CONCURRENT", "2")
     at = AppTest.from_file(LAB, default_timeout=120)
-    for key, value in {"lab_archs": ["rnn", "lstm", "gru"], "lab_hidden": 8, "lab_epochs": 2}.items():
+    for key, value in {"lab_archs": ["rnn", "lstm", "gru"], "lab_hidden": 8, "lab_epochs": 2, "lab_seeds": 1}.items():
         at.session_state[key] = value
     at.run()
     next(b for b in at.button if b.label == "Train").click()

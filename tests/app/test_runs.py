@@ -39,16 +39,18 @@ def test_an_empty_session_says_where_runs_come_from():
 def test_a_lab_run_lands_on_the_runs_page_with_its_reproduce_command():
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
     at.switch_page("pages/1_Lab.py")
-    at.query_params.update(task="adding", length="10", samples="500", epochs="2", hidden="8", archs="rnn,gru")
+    at.query_params.update(task="adding", length="10", samples="500", epochs="2", hidden="8", archs="rnn,gru",
+                           seeds="2")
     at.run()
     next(b for b in at.button if b.label == "Train").click().run()
     at.switch_page("pages/5_Runs.py").run()
     assert not at.exception
     log = at.session_state["runs_log"]
-    assert [r.label for r in log.runs] == ["RNN", "GRU"] and {r.source for r in log.runs} == {"Lab"}
+    assert [(r.label, r.config.train.seed) for r in log.runs] == [("RNN", 0), ("RNN", 1), ("GRU", 0), ("GRU", 1)]
+    assert {r.source for r in log.runs} == {"Lab"}
     assert at.multiselect(key="runs_picked").value == [r.name for r in reversed(log.runs)]
     assert at.code[0].value == runlog.reproduce(log.runs[-1]).command  # the newest first
-    assert "--archs gru --task adding --length 10 --samples 500 --hidden 8 --epochs 2" in at.code[0].value
+    assert "--archs gru --task adding --length 10 --samples 500 --hidden 8 --epochs 2 --seed 1" in at.code[0].value
 
 
 def test_curves_table_and_setting_chart_follow_the_widgets(two_comparisons):

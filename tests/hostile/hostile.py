@@ -48,7 +48,7 @@ def crowded(runs: int, epochs: int, keyed: bool) -> dict:
 
 def page(name: str, key: str, **state) -> AppTest:
     at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
-    small = {f"{key}_archs": ["gru"], f"{key}_epochs": 1, f"{key}_hidden": 4, **state}
+    small = {f"{key}_archs": ["gru"], f"{key}_epochs": 1, f"{key}_hidden": 4, f"{key}_seeds": 1, **state}
     for k, value in small.items():
         at.session_state[k] = value
     return at.run()
