@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +24,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from seqlab import demo_checks, demos  # noqa: E402
 from seqlab.config import RunConfig  # noqa: E402
+from seqlab.presets import comparison_runs  # noqa: E402
 
 
 def override(template: RunConfig, settings: list[str]) -> RunConfig:
@@ -47,21 +47,20 @@ def _number(text: str):
     return text
 
 
-def numbers(demo: demos.Demo, run: demo_checks.SeedRun) -> str:
-    """The figures the demo's check reads, for one seed."""
+def numbers(run: demo_checks.SeedRun, prompt: str = "The ") -> str:
+    """The figures the demo's check reads, for one seed: test scores, and the gradient at the first step or the
+    share of real words written, where the demo records them."""
     table, report = run.report.table, run.report
     key = table.attrs["headline"]
-    values = {r.label: getattr(r, key) for r in table.itertuples()}
-    shown = ", ".join(f"{label} {value:.3g}" for label, value in values.items() if isinstance(value, float)
-                      and math.isfinite(value))
-    if demo.key == "forgetting":
-        shown += "; first step " + ", ".join(f"{k} 10^{v:.1f}" for k, v in demo_checks.first_step_decades(report)[0]
-                                             .items())
-    if demo.key == "spelling":
+    shown = ", ".join(f"{r.label} {getattr(r, key):.3g}" for r in table.dropna(subset=[key]).itertuples())
+    if "grad_through_time" in report.history:
+        decades = demo_checks.first_step_decades(report)[0]
+        shown += "; first step " + ", ".join(f"{label} 10^{d:.1f}" for label, d in decades.items())
+    if run.samples:
         words = demos.corpus_words(run.task)
-        shown += "; words " + ", ".join(
-            f"{label} {demos.word_share(w[0][1][4:], words):.0%}->{demos.word_share(w[-1][1][4:], words):.0%}"
-            for label, w in run.samples.items())
+        share = [(label, *(demo_checks.word_share(w[i][1][len(prompt):], words) for i in (0, -1)))
+                 for label, w in run.samples.items()]
+        shown += "; real words " + ", ".join(f"{label} {a:.0%} -> {b:.0%}" for label, a, b in share)
     return shown
 
 
@@ -73,9 +72,9 @@ def one_seed(key: str, settings: list[str], seed: int) -> tuple[int, bool, str, 
     if demo.writes:
         from seqlab.app.text import live_sample  # the same sample the page shows after every epoch
         write = live_sample
-    run = demo_checks.run_seed(demos.comparison_runs(template), seed, write)
+    run = demo_checks.run_seed(comparison_runs(template), seed, write)
     words = demos.corpus_words(run.task) if demo.writes else set()
-    return seed, demo.held(run.report, run.samples, words), numbers(demo, run), run.seconds, run.cpu_seconds
+    return seed, demo.held(run.report, run.samples, words), numbers(run), run.seconds, run.cpu_seconds
 
 
 def main(argv: list[str] | None = None) -> dict[str, int]:
