@@ -144,7 +144,7 @@ DEMOS = (
          "with its forget gates open (bias 1, as Keras does): with PyTorch's default it never left the baseline "
          "for 1 of the seeds 0–9, and with half the sequences it stayed there for most seeds, bias or not.",
          # held for 10 of the seeds 0-9 but 7 of 10-19 (the LSTM stuck once, the RNN's gradient exploding twice);
-         # hidden 48 held for 20 of 20, at about a quarter more time than a click's 10 s budget allows
+         # hidden 48 held for 20 of 20 but took about 23% more CPU per seed, which the click's 10 s budget lacks
          RunConfig(DataConfig(task="adding", length=40, n_samples=4000), ModelConfig(hidden_size=32, forget_bias=1.0),
                    TrainConfig(epochs=10, batch_size=32, lr=1e-2, clip=1.0, record_gradients=True)),
          conclude_forgetting, "pages/2_Gradient_flow.py",  # the page trains 4,000 sequences in batches of 64
