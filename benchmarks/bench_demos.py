@@ -26,28 +26,17 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from seqlab import demos  # noqa: E402
 from seqlab.app.text import live_sample  # noqa: E402
-from seqlab.data import make_task  # noqa: E402
-from seqlab.report import summarise  # noqa: E402
-from seqlab.train import train_interleaved  # noqa: E402
+from seqlab.demo_checks import run_seed  # noqa: E402
 
 TARGET = 10.0  # seconds a class will wait
 
 
 def headless(demo: demos.Demo) -> tuple[float, str]:
-    """Seconds to load, train and conclude a demo without a page, and its conclusion."""
+    """Seconds to load, train and conclude a demo's seed 0 without a page, and its conclusion."""
     started = time.perf_counter()
-    task = make_task(demo.template.data)
-    session = train_interleaved(demo.runs, task)
-    samples: dict = {}
-    runs = {r.label: r for r in session.runs}
-    for record in session:
-        if demo.key == "spelling":
-            text = live_sample(runs[record["label"]], task)
-            if text is not None:
-                samples.setdefault(record["label"], []).append((record["epoch"], text))
-    report = summarise(session.runs, task)
-    words = demos.corpus_words(task) if demo.key == "spelling" else set()
-    return time.perf_counter() - started, demo.conclude(report, samples, words)
+    run = run_seed(demo.runs, 0, live_sample if demo.writes else None)
+    words = demos.corpus_words(run.task) if demo.writes else set()
+    return time.perf_counter() - started, demo.conclude(run.report, run.samples, words)
 
 
 def on_page(demo: demos.Demo) -> tuple[float, str]:

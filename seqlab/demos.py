@@ -3,27 +3,25 @@
 A demo is a comparison (one template, three architectures) small enough to train in about ten seconds on a
 2-core laptop (`benchmarks/bench_demos.py` measures each), and a function that reads the finished runs and
 says whether the story held, with the numbers. If the result contradicts the story, the conclusion says so.
+Each demo's settings were chosen by counting seeds with its `held` check (seqlab.demo_checks): the story holds
+for at least 9 of the seeds 0-9 (tests/science/test_demos_hold.py; benchmarks/demo_seeds.py prints the count).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
+from seqlab import demo_checks
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.criteria import NO_BETTER, SOLVED
-from seqlab.diagnostics import grad_through_time_history
+from seqlab.demo_checks import CLEAR_ACCURACY, GATED, WORD, first_step_decades, word_share
 from seqlab.metrics import METRIC_NAMES
 from seqlab.presets import comparison_runs
 from seqlab.report import Report
-
-GATED = ("LSTM", "GRU")
-CLEAR_ACCURACY = 0.03  # a gated cell must be this much more accurate than the RNN for "remembers better"
-WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,8 @@ class Demo:
     conclude: Callable[..., str]  # (report, samples, words) -> the conclusion; samples: label -> [(epoch, text)]
     page: str  # where to explore further, and that page's settings for this demo
     query: dict
+    held: Callable[..., bool]  # (report, samples, words) -> whether the story held for this seed (demo_checks)
+    writes: bool = False  # each model writes a sample after every epoch, which the conclusion reads
 
     @property
     def runs(self) -> list[RunConfig]:
@@ -59,24 +59,13 @@ def _metric(report: Report, label: str) -> float:
     return float(row[report.table.attrs["headline"]]) if row is not None else math.nan
 
 
-def _decades(report: Report) -> tuple[dict[str, float], int]:
-    """Each run's gradient at the first step relative to the loss end, in powers of ten, at its last epoch;
-    and how many steps back the first step is."""
-    frame = grad_through_time_history(report.history.to_dict("records"))
-    out = {}
-    for label, curves in frame.groupby("label", sort=False):
-        last = curves[curves["epoch"] == curves["epoch"].max()].sort_values("steps_back")
-        out[label] = -math.inf if last.iloc[-1]["below_floor"] else last.iloc[-1]["log10_norm"] - last.iloc[0][
-            "log10_norm"]
-    return out, int(frame["steps_back"].max()) if len(frame) else 0
-
-
 def _power(decades: float) -> str:
     return "less than 10^-300" if decades == -math.inf else f"10^{decades:.1f}"
 
 
 def conclude_forgetting(report: Report, samples=None, words=None) -> str:
-    (decades, steps), metric = _decades(report), METRIC_NAMES.get(report.table.attrs["headline"], "loss")
+    (decades, steps) = first_step_decades(report)
+    metric = METRIC_NAMES.get(report.table.attrs["headline"], "loss")
     if "RNN" not in decades or not any(g in decades for g in GATED):
         return "The demo needs the RNN and at least one gated cell to tell this story."
     bar = _metric(report, report.table.attrs["baseline"])
@@ -132,12 +121,6 @@ def conclude_forecast(report: Report, samples=None, words=None) -> str:
     return f"{lead} {report.verdict}"
 
 
-def word_share(text: str, words: set[str]) -> float:
-    """Of the words (two letters or more) in `text`, the share that occur in `words`; NaN if there are none."""
-    found = [w.lower() for w in WORD.findall(text)]
-    return sum(w in words for w in found) / len(found) if found else math.nan
-
-
 def conclude_spelling(report: Report, samples: dict, words: set[str], prompt: str = "The ") -> str:
     """How many of the words each model wrote are real words of the text: untrained, then after its last epoch."""
     shares = {}
@@ -181,32 +164,44 @@ DEMOS = (
     Demo("forgetting", "Why a plain RNN forgets", ":material/trending_down:",
          "Add two marked numbers from a sequence of 40. Every step back in time multiplies a plain RNN's gradient "
          "by a number below one, so what it needs to learn from fades away; an LSTM's and a GRU's gates keep a "
-         "path open. We measure the gradient at every step back, and see who solves the task.",
-         RunConfig(DataConfig(task="adding", length=40, n_samples=2000), ModelConfig(hidden_size=32),
+         "path open. We measure the gradient at every step back, and see who solves the task. The LSTM starts "
+         "with its forget gates open (bias 1, as Keras does): with PyTorch's default it never left the baseline "
+         "for 1 of the seeds 0–9, and with half the sequences it stayed there for most seeds, bias or not.",
+         # held for 10 of the seeds 0-9 but 7 of 10-19 (the LSTM stuck once, the RNN's gradient exploding twice);
+         # hidden 48 held for 20 of 20 but took about 23% more CPU per seed, which the click's 10 s budget lacks
+         RunConfig(DataConfig(task="adding", length=40, n_samples=4000), ModelConfig(hidden_size=32, forget_bias=1.0),
                    TrainConfig(epochs=10, batch_size=32, lr=1e-2, clip=1.0, record_gradients=True)),
-         conclude_forgetting, "pages/2_Gradient_flow.py",
-         {"length": 40, "hidden": 32, "epochs": 10, "lr": 0.01, "clip": 1.0}),
+         conclude_forgetting, "pages/2_Gradient_flow.py",  # the page trains 4,000 sequences in batches of 64
+         {"length": 40, "hidden": 32, "forget": True, "epochs": 10, "lr": 0.01, "clip": 1.0},
+         demo_checks.forgetting_held),
     Demo("memory", "Long memory", ":material/memory:",
          "Read a handwritten digit one pixel at a time, 64 steps, and name it at the end: the top of the digit "
-         "lies 64 steps back. The gated cells should remember it better than the plain RNN.",
-         RunConfig(DataConfig(task="digits", reading="pixels"), ModelConfig(hidden_size=32),
-                   TrainConfig(epochs=8, batch_size=32, lr=1e-2, clip=1.0)),
-         conclude_memory, "pages/1_Lab.py",
-         {"task": "digits", "reading": "pixels", "hidden": 32, "epochs": 8, "batch": 32, "lr": 0.01}),
+         "lies 64 steps back. The gated cells should remember it better than the plain RNN. The LSTM starts with "
+         "its forget gates open (bias 1, as Keras does): averaged over seeds 0–9 it named 4 to 5 more test digits "
+         "in 100 than with PyTorch's default.",
+         RunConfig(DataConfig(task="digits", reading="pixels"), ModelConfig(hidden_size=32, forget_bias=1.0),
+                   TrainConfig(epochs=12, batch_size=32, lr=1e-2, clip=1.0)),
+         conclude_memory, "pages/1_Lab.py",  # the Lab has no forget-bias setting: its LSTM keeps PyTorch's
+         {"task": "digits", "reading": "pixels", "hidden": 32, "epochs": 12, "batch": 32, "lr": 0.01},
+         demo_checks.memory_held),
     Demo("forecast", "Forecasting honestly", ":material/partly_cloudy_day:",
          "Forecast tomorrow's high temperature in Seattle from the last 30 days, with real weather from "
-         "2012–2015. The honest question: does any network beat persistence, the guess that tomorrow is like today?",
+         "2012–2015. The honest question: does any network beat persistence, the guess that tomorrow is like today? "
+         "Over seeds 0–9 one did every time, by 5–12 % of the error; a straight line fitted to the same 30 days "
+         "(the linear baseline) does about as well.",
          RunConfig(DataConfig(task="seattle", length=30), ModelConfig(hidden_size=32),
                    TrainConfig(epochs=8, batch_size=64, lr=1e-2, clip=1.0)),
          conclude_forecast, "pages/1_Lab.py",
-         {"task": "seattle", "length": 30, "hidden": 32, "epochs": 8, "lr": 0.01}),
+         {"task": "seattle", "length": 30, "hidden": 32, "epochs": 8, "lr": 0.01},
+         demo_checks.forecast_held),
     Demo("spelling", "Text that learns to spell", ":material/edit_note:",
          "Three networks read Python's documentation one character at a time and learn to guess the next one. "
          "After every epoch each writes a line from the same prompt: watch noise turn into words.",
          RunConfig(DataConfig(task="text", length=50, n_samples=50_000 // 51), ModelConfig(hidden_size=128),
                    TrainConfig(epochs=5, batch_size=32, lr=1e-2, clip=1.0)),
          conclude_spelling, "pages/4_Text.py",
-         {"length": 50, "chars": 50_000, "hidden": 128, "epochs": 5, "batch": 32, "lr": 0.01}),
+         {"length": 50, "chars": 50_000, "hidden": 128, "epochs": 5, "batch": 32, "lr": 0.01},
+         demo_checks.spelling_held, writes=True),
 )
 BY_KEY = {demo.key: demo for demo in DEMOS}
 
