@@ -21,7 +21,7 @@ from seqlab.criteria import NO_BETTER, SOLVED
 from seqlab.demo_checks import CLEAR_ACCURACY, GATED, WORD, first_step_decades, word_share
 from seqlab.metrics import METRIC_NAMES
 from seqlab.presets import comparison_runs
-from seqlab.report import Report
+from seqlab.report import Report, split_by_seed
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,31 @@ class Demo:
     query: dict
     held: Callable[..., bool]  # (report, samples, words) -> whether the story held for this seed (demo_checks)
     writes: bool = False  # each model writes a sample after every epoch, which the conclusion reads
+    seeds: tuple[int, ...] = (0, 1, 2)  # trained at once, in parallel; the conclusion counts them
 
     @property
     def runs(self) -> list[RunConfig]:
-        return comparison_runs(self.template)
+        return comparison_runs(self.template, seeds=self.seeds)
+
+
+def conclude_over_seeds(demo: Demo, report: Report, samples=None, words=None) -> str:
+    """The demo's conclusion from every seed it trained: in how many the story held (demo_checks), then the first
+    seed's conclusion in detail, numbers and all. One seed: that seed's conclusion alone."""
+    reports = split_by_seed(report)
+    first = next(iter(reports))
+    detail = demo.conclude(reports[first], samples, words)
+    if len(reports) == 1:
+        return detail
+    held = [seed for seed, one in reports.items() if demo.held(one, samples, words)]
+    n = len(reports)
+    if len(held) == n:
+        lead = f"The story held in all {n} seeds trained."
+    elif held:
+        lead = (f"The story held in {len(held)} of {n} seeds (seed{'s' if len(held) > 1 else ''} "
+                f"{', '.join(map(str, held))}): the seeds disagree, so read it as likely, not certain.")
+    else:
+        lead = f"The story held in none of the {n} seeds trained: read the numbers below."
+    return f"{lead} Seed {first}, in detail: {detail}"
 
 
 def _row(report: Report, label: str) -> pd.Series | None:
@@ -116,8 +137,8 @@ def conclude_forecast(report: Report, samples=None, words=None) -> str:
         lead = f"Yes: {best['label']} beats {name}, by {gain:.0%} on test {METRIC_NAMES.get(key, key)}" + (
             "." if level == SOLVED else ", enough to have learned something but not to call it solved.")
     else:
-        lead = (f"No: none of the networks beats {name} (tomorrow = today). That is common for daily weather, and "
-                "why every forecast here is judged against it.")
+        lead = (f"No: this time none of the networks beats {name} (tomorrow = today), although one did for each of "
+                "the seeds 0–9: a forecast is judged against persistence for exactly this reason.")
     return f"{lead} {report.verdict}"
 
 

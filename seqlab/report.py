@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -188,3 +188,19 @@ def _shown_seeds(runs, shown, table: pd.DataFrame) -> str:
     picked = ", ".join(f"{r.label} seed {evaluate.seed_of(r)}" for r in shown)
     return f"Each architecture's median seed by test {key}: {picked}."
 
+
+
+def split_by_seed(report: Report) -> dict[int, Report]:
+    """The report of each seed alone (its runs' rows and history, the baselines shared), seeds in order: what a
+    per-seed check reads. A report of one seed comes back as it is."""
+    table, history = report.table, report.history
+    if "seed" not in table or table.loc[table["kind"] == "model", "seed"].nunique() < 2:
+        seed = int(table["seed"].dropna().iloc[0]) if "seed" in table and table["seed"].notna().any() else 0
+        return {seed: report}
+    out = {}
+    for seed in sorted(int(s) for s in table.loc[table["kind"] == "model", "seed"].unique()):
+        rows = table[(table["kind"] == "baseline") | (table["seed"] == seed)].reset_index(drop=True)
+        rows.attrs.update(table.attrs)
+        mine = history[history["seed"] == seed].reset_index(drop=True) if "seed" in history else history
+        out[seed] = replace(report, table=rows, history=mine, verdict=verdict(rows))
+    return out

@@ -9,7 +9,7 @@ from seqlab.app import gradients, live, results, text
 from seqlab.app.data import cached_task
 from seqlab.charts_diagnostics import grad_through_time_chart
 from seqlab.data import Task
-from seqlab.demos import BY_KEY, DEMOS, Demo, corpus_words
+from seqlab.demos import BY_KEY, DEMOS, Demo, conclude_over_seeds, corpus_words
 from seqlab.diagnostics import grad_through_time_history
 from seqlab.evaluate import metrics_long
 
@@ -79,7 +79,7 @@ def show_active() -> None:
 def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> None:
     report, key = comparison.report, key_of(demo)
     words = _words(demo.key) if demo.key == "spelling" else set()
-    conclusion = demo.conclude(report, text.samples(key), words)
+    conclusion = conclude_over_seeds(demo, report, text.samples(key), words)
     if comparison.stopped_by_user:
         st.info("Stopped before the end: the conclusion reads the epochs trained so far.", icon="⏹️")
     st.success(conclusion, icon=":material/lightbulb:")
@@ -96,10 +96,10 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
         elif demo.key == "forecast" and report.predictions_kind == "forecast":
             st.altair_chart(charts.predictions_chart(report.predictions, unit=comparison.task.unit), width="content")
         elif demo.key == "memory":
-            named = metrics_long(report.table, ("accuracy",))
+            named = metrics_long(results.bars_table(report), ("accuracy",))
             st.altair_chart(charts.metrics_chart(named, title="Test digits named correctly"), width="stretch")
         else:
-            text.show_samples(key, [r.label for r in comparison.training.runs])
+            text.show_samples(key, list(dict.fromkeys(r.label for r in comparison.training.runs)))
     if demo.key == "spelling":
         text.show_sample_history(key)
     results.show_problems(report)

@@ -87,6 +87,14 @@ def show_mistakes(label: str, wrong) -> None:
                                                           max_value=1)})
 
 
+def bars_table(report: Report) -> pd.DataFrame:
+    """What a metrics bar chart draws: a bar per run, or per architecture (the mean over its seeds) with several."""
+    table = report.table
+    if not several_seeds(report):
+        return table
+    return pd.concat([report.summary.assign(kind="model"), table[table["kind"] == "baseline"]], ignore_index=True)
+
+
 def show_seed_summary(report: Report) -> None:
     """Per architecture over its seeds: mean ± sd of each test metric, and in how many seeds it solved the task
     and beat the baseline."""
@@ -123,10 +131,7 @@ def show_table(report: Report) -> None:
     st.caption("Test metrics are in the data's own units. Baseline rows have no parameters: they are the "
                "honest guesses a model must beat. Level: solved, learned something, or no better than the "
                "baseline, as the verdict above defines them.")
-    bars = report.table
-    if several_seeds(report):  # one bar per architecture: the mean over its seeds
-        bars = pd.concat([report.summary.assign(kind="model"), bars[bars["kind"] == "baseline"]], ignore_index=True)
-    named = metrics_long(bars).replace({"metric": METRIC_NAMES})  # "bits per character", not "bits_per_char"
+    named = metrics_long(bars_table(report)).replace({"metric": METRIC_NAMES})  # "bits per character"
     st.altair_chart(charts.metrics_chart(named), width="content")
 
 
