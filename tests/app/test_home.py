@@ -51,7 +51,8 @@ def test_each_guided_demo_runs_to_a_conclusion_drawn_from_its_results(key):
     assert all(word in conclusion for word in DEMO_WORDS[key]), conclusion
     assert any(char.isdigit() for char in conclusion)
     comparison = at.session_state[f"demo_{key}_comparison"]
-    assert comparison.report is not None and len(comparison.training.runs) == 3
+    assert comparison.report is not None and len(comparison.training.runs) == 3 * len(BY_KEY[key].seeds)
+    assert "seeds" in conclusion  # it counts them
     assert all(r.epoch - 1 == BY_KEY[key].template.train.epochs for r in comparison.training.runs)
     link = at.get("page_link")[-len(PAGES) - 1].proto
     assert link.page_script_hash and "Explore" in link.label and "epochs" in link.query_string
