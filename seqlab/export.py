@@ -43,14 +43,19 @@ def json_value(value):
 
 
 def results_document(task: dict, baseline: str | None, headline: str | None, runs: list[dict], results: list[dict],
-                     history: list[dict]) -> dict:
-    """The results JSON's content, in the one format every writer and `read_results_json` share."""
-    return {
+                     history: list[dict], summary: list[dict] | None = None) -> dict:
+    """The results JSON's content, in the one format every writer and `read_results_json` share. `summary`: one
+    row per architecture over its seeds (mean, sd, n, levels counted), written when there are several seeds; a
+    reader recomputes it from `results`, so it is for people and other tools, never read back."""
+    document = {
         "format": RESULTS_FORMAT, "seqlab_version": __version__, "task": task, "baseline": baseline,
         "headline_metric": headline, "runs": runs,
         "results": [{k: json_value(v) for k, v in row.items()} for row in results],
         "history": [{k: json_value(v) for k, v in rec.items()} for rec in history],
     }
+    if summary:
+        document["summary_over_seeds"] = [{k: json_value(v) for k, v in row.items()} for row in summary]
+    return document
 
 
 def results_dict(runs, task: Task, table: pd.DataFrame) -> dict:
@@ -61,7 +66,18 @@ def results_dict(runs, task: Task, table: pd.DataFrame) -> dict:
         baseline=table.attrs.get("baseline"), headline=table.attrs.get("headline"),
         runs=[{"label": r.label, "key": r.key, "status": r.status, "reason": r.reason, "config": r.run.to_dict()}
               for r in runs],
-        results=table.to_dict("records"), history=[rec for r in runs for rec in r.history])
+        results=table.to_dict("records"), history=[rec for r in runs for rec in r.history],
+        summary=_summary(table))
+
+
+def _summary(table: pd.DataFrame) -> list[dict] | None:
+    """Per architecture over its seeds, when some architecture has several (seqlab.evaluate.seed_summary)."""
+    from seqlab.evaluate import seed_summary
+
+    models = table[table["kind"] == "model"] if "kind" in table else table.iloc[:0]
+    if models.empty or not models["label"].duplicated().any():
+        return None
+    return seed_summary(table).to_dict("records")
 
 
 def results_json(runs, task: Task, table: pd.DataFrame) -> str:

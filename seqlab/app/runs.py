@@ -9,6 +9,7 @@ import streamlit as st
 
 from seqlab import charts_runs, runlog
 from seqlab.app import limits
+from seqlab.cli import comparison_command
 from seqlab.export import MAX_RESULTS_BYTES, read_results_json
 from seqlab.metrics import METRIC_NAMES
 
@@ -139,6 +140,9 @@ def show_exports(picked: list[runlog.SavedRun]) -> None:
     both[1].download_button("Results and configs of the picked runs (JSON)",
                             lambda: json.dumps(runlog.results_payload(picked), indent=2), "seqlab-runs-results.json",
                             "application/json", icon=":material/download:", width="stretch", on_click="ignore")
+    if len({r.config.train.seed for r in picked}) > 1 or len(picked) > 1:
+        st.markdown("**All the picked runs again, every architecture and seed**, from a terminal:")
+        st.code(comparison_command([r.reproducible() for r in picked]), language="bash", wrap_lines=True)
     for run in picked:
         with st.expander(f"{run.name}: weights and how to train it again"):
             show_one(run)
