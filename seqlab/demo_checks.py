@@ -116,9 +116,10 @@ class SeedRun:
 
 
 def run_seed(runs: list[RunConfig], seed: int, write: Writer | None = None) -> SeedRun:
-    """Train a demo's runs (one per architecture) with `seed`, in turn, and summarise them."""
+    """Train a demo's runs with `seed` (data and weights alike), one per architecture (a demo's several seeds
+    become one), in turn, and summarise them."""
     started, cpu = time.perf_counter(), time.process_time()
-    runs = [seeded(r, seed) for r in runs]
+    runs = [seeded(r, seed) for r in {r.model.arch: r for r in runs}.values()]
     task = make_task(runs[0].data)
     session = train_interleaved(runs, task)
     samples: dict = {}

@@ -24,8 +24,8 @@ def test_a_guided_demo_concludes_links_onwards_and_lands_on_the_runs_page(page, 
     expect(page.get_by_role("heading", name="Loss curves")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Demo: Forecasting honestly").first).to_be_attached()  # a canvas grid cell
     expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks")).to_have_count(2, timeout=60_000)
-    page.get_by_text("#3 GRU", exact=False).last.click()  # its expander: weights and the reproduce command
-    expect(page.get_by_text("python -m seqlab compare --archs gru --task seattle", exact=False)).to_be_visible()
+    page.get_by_text(re.compile(r"#\d+ GRU · seed 2")).last.click()  # its expander: weights and the reproduce command
+    expect(page.get_by_text(re.compile(r"compare --archs gru --task seattle.* --seed 2"))).to_be_visible()
     no_error_boxes(page)
     screenshot(page, screenshots / "runs.png")
     card(page, page.get_by_test_id("stVegaLiteChart").first, screenshots / "runs_card.png")

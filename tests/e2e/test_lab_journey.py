@@ -44,7 +44,9 @@ def test_lab_trains_the_default_comparison(page, app_url, screenshots):
     expect(page.get_by_role("heading", name="Results", exact=False)).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
     charts = page.locator("[data-testid='stVegaLiteChart'] svg.marks")
     expect(charts).to_have_count(4, timeout=60_000)  # preview, loss, predictions, metrics
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(2)  # over the 3 seeds, then each run and seed
+    expect(page.get_by_text("over seeds", exact=False).first).to_be_visible()  # the verdict counts them
+    expect(page.locator("[data-testid='stVegaLiteChart'] .mark-area")).not_to_have_count(0)  # the seeds' bands
     expect(page.get_by_role("button", name="Download the history (CSV)")).to_be_visible()
     no_error_boxes(page)
     screenshot(page, screenshots / "lab.png")
@@ -65,7 +67,7 @@ def test_a_shared_link_opens_the_same_setup_and_a_tampered_one_opens_defaults(pa
 
 def test_leaving_the_lab_mid_run_and_coming_back_finishes_the_comparison(page, app_url, screenshots):
     # long enough that the page is left while it trains: 500 samples of length 60, 100 epochs, two architectures
-    page.goto(f"{app_url}/Lab?task=sine&samples=500&length=60&archs=lstm,gru&hidden=32&epochs=100")
+    page.goto(f"{app_url}/Lab?task=sine&samples=500&length=60&archs=lstm,gru&hidden=32&epochs=100&seeds=1")
     expect(page.get_by_text("LSTM · 32 units")).to_be_visible(timeout=60_000)
     page.get_by_role("button", name="Train").click()
     expect(page.get_by_text(re.compile(r"GRU · epoch [1-9]/100"))).to_be_visible(timeout=TRAINING_TIMEOUT_MS)

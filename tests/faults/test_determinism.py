@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).parents[2]
 TIMING = ["seconds", "elapsed"]  # wall-clock columns: the only ones allowed to differ between two runs
-SETUP = {"archs": ["rnn", "lstm", "gru"], "hidden": 16, "epochs": 3, "samples": 500, "length": 20}
+SETUP = {"archs": ["rnn", "lstm", "gru"], "hidden": 16, "epochs": 3, "samples": 500, "length": 20, "seeds": 1}
 CLI = ["compare", "--task", "sine", "--archs", "rnn,lstm,gru", "--hidden", "16", "--epochs", "3", "--samples", "500",
        "--length", "20", "--quiet"]
 

@@ -38,7 +38,7 @@ def test_a_learning_rate_that_explodes_the_loss_stops_in_that_epoch_with_a_reaso
 def test_the_lab_stops_every_exploding_architecture_and_still_shows_results():
     at = AppTest.from_file(str(ROOT / LAB), default_timeout=120)
     for key, value in {"lab_samples": 500, "lab_length": 20, "lab_hidden": 16, "lab_lr": 10.0,
-                       "lab_optimizer": "adam", "lab_clip": 0.0, "lab_epochs": 10}.items():
+                       "lab_optimizer": "adam", "lab_clip": 0.0, "lab_epochs": 10, "lab_seeds": 1}.items():
         at.session_state[key] = value
     at.run()
     next(b for b in at.button if b.label == "Train").click()
@@ -55,7 +55,7 @@ def test_the_lab_stops_every_exploding_architecture_and_still_shows_results():
 
 def lab(**state) -> AppTest:
     at = AppTest.from_file(str(ROOT / LAB), default_timeout=120)
-    for key, value in {"lab_archs": ["lstm", "gru"], "lab_hidden": 8, "lab_epochs": 2, **state}.items():
+    for key, value in {"lab_archs": ["lstm", "gru"], "lab_hidden": 8, "lab_epochs": 2, "lab_seeds": 1, **state}.items():
         at.session_state[key] = value
     return at
 
