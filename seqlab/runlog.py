@@ -280,3 +280,25 @@ def reproduce(saved: SavedRun, upload: str = "YOUR-FILE") -> Reproduction:
     if saved.weights is None and saved.source.startswith("imported"):
         note = (note + " " if note else "") + "Imported runs carry no weights: this retrains from scratch."
     return Reproduction(command_for(run, upload) + " --history-csv history.csv", python_snippet(run, upload), note)
+
+
+SAME_SETTING = ["source", "task", "arch", "headline", "hidden_size", "num_layers", "dropout", "lr", "batch_size",
+                "clip", "optimizer", "length"]  # what runs share to count as seeds of one setting
+
+
+def seeds_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Runs of `summary_table` that differ only in their seed, one row per setting: n seeds, the mean and sd of
+    the test metric and the final validation loss, and how many seeds solved the task. Empty when no setting has
+    two seeds."""
+    keys = [k for k in SAME_SETTING if k in summary]
+    grouped = summary.groupby(keys, sort=False, dropna=False)
+    rows = []
+    for setting, runs in grouped:
+        if runs["seed"].nunique() < 2:
+            continue
+        values = pd.to_numeric(runs["headline_value"], errors="coerce")
+        losses = pd.to_numeric(runs["val_loss"], errors="coerce")
+        rows.append({**dict(zip(keys, setting, strict=True)), "seeds": len(runs),
+                     "test metric": values.mean(), "± sd": values.std(), "validation loss": losses.mean(),
+                     "solved": f"{int((runs['level'] == 'solved').sum())} of {len(runs)}"})
+    return pd.DataFrame(rows)

@@ -72,8 +72,25 @@ def pick_runs(log: runlog.RunLog) -> list[runlog.SavedRun]:
     return [names[n] for n in chosen if n in names]
 
 
+def show_seeds(table: pd.DataFrame) -> None:
+    """The picked runs that differ only in their seed, one row per setting: the spread a single run hides."""
+    over = runlog.seeds_table(table)
+    if over.empty:
+        return
+    st.dataframe(over, hide_index=True, width="stretch", column_order=[
+        "arch", "source", "task", "seeds", "headline", "test metric", "± sd", "solved", "validation loss"],
+        column_config={"arch": st.column_config.TextColumn("architecture"),
+                       "headline": st.column_config.TextColumn("metric"),
+                       "test metric": st.column_config.NumberColumn("mean", format="%.4g"),
+                       "± sd": st.column_config.NumberColumn(format="%.2g"),
+                       "validation loss": st.column_config.NumberColumn("validation loss (mean)", format="%.4g")})
+    st.caption("Runs that share every setting but the seed, taken together: the mean and standard deviation of "
+               "the test metric over their seeds, and in how many seeds the task was solved. Each run follows.")
+
+
 def show_table(picked: list[runlog.SavedRun]) -> pd.DataFrame:
     table = runlog.summary_table(picked)
+    show_seeds(table)
     sortable = {"val_loss": "validation loss", "train_loss": "training loss", "headline_value": "test metric",
                 "params": "parameters", "id": "order saved", **{k: v[0] for k, v in runlog.HYPERPARAMETERS.items()}}
     left, right = st.columns([3, 1])
@@ -142,7 +159,8 @@ def show_exports(picked: list[runlog.SavedRun]) -> None:
                             "application/json", icon=":material/download:", width="stretch", on_click="ignore")
     if len({r.config.train.seed for r in picked}) > 1 or len(picked) > 1:
         st.markdown("**All the picked runs again, every architecture and seed**, from a terminal:")
-        st.code(comparison_command([r.reproducible() for r in picked]), language="bash", wrap_lines=True)
+        in_order = sorted(picked, key=lambda r: r.id)  # as they were trained: "--archs rnn,gru --seeds 0,1"
+        st.code(comparison_command([r.reproducible() for r in in_order]), language="bash", wrap_lines=True)
     for run in picked:
         with st.expander(f"{run.name}: weights and how to train it again"):
             show_one(run)

@@ -49,8 +49,10 @@ def test_a_lab_run_lands_on_the_runs_page_with_its_reproduce_command():
     assert [(r.label, r.config.train.seed) for r in log.runs] == [("RNN", 0), ("RNN", 1), ("GRU", 0), ("GRU", 1)]
     assert {r.source for r in log.runs} == {"Lab"}
     assert at.multiselect(key="runs_picked").value == [r.name for r in reversed(log.runs)]
-    assert at.code[0].value == runlog.reproduce(log.runs[-1]).command  # the newest first
-    assert "--archs gru --task adding --length 10 --samples 500 --hidden 8 --epochs 2 --seed 1" in at.code[0].value
+    assert at.code[0].value.endswith("--archs rnn,gru --task adding --length 10 --samples 500 --hidden 8 "
+                                     "--epochs 2 --seeds 2")  # the whole comparison in one command
+    assert at.code[1].value == runlog.reproduce(log.runs[-1]).command  # then each run, the newest first
+    assert "--archs gru --task adding --length 10 --samples 500 --hidden 8 --epochs 2 --seed 1" in at.code[1].value
 
 
 def test_curves_table_and_setting_chart_follow_the_widgets(two_comparisons):

@@ -143,3 +143,18 @@ def test_weights_beyond_the_byte_limit_go_oldest_first_and_the_runs_stay():
     assert log.weight_bytes == sum(sizes[-3:]) and len(log.runs) == 6 and log.dropped == 0
     assert [len(r.history) for r in log.runs] == [len(r.history) for r in runs]  # histories and results kept
     assert all(r.result for r in log.runs)
+
+
+def test_runs_that_differ_only_in_their_seed_are_counted_together():
+    import pandas as pd
+
+    from seqlab.runlog import seeds_table
+
+    base = {"source": "Lab", "task": "Adding", "arch": "LSTM", "headline": "mse", "hidden_size": 8, "num_layers": 1,
+            "dropout": 0.0, "lr": 0.01, "batch_size": 64, "clip": 1.0, "optimizer": "adam", "length": 10}
+    rows = [{**base, "seed": s, "headline_value": v, "val_loss": v, "level": level}
+            for s, v, level in ((0, 0.01, "solved"), (1, 0.03, "solved"), (2, 0.17, "no better than the baseline"))]
+    rows.append({**base, "lr": 0.1, "seed": 0, "headline_value": 0.2, "val_loss": 0.2, "level": "solved"})  # alone
+    over = seeds_table(pd.DataFrame(rows))
+    assert len(over) == 1 and over.iloc[0]["seeds"] == 3 and over.iloc[0]["solved"] == "2 of 3"
+    assert abs(over.iloc[0]["test metric"] - 0.07) < 1e-9
