@@ -240,7 +240,9 @@ class LoadResult:
     wall_seconds: float
     peak_rss_mb: float
     idle_rss_mb: float
-    trainings_started: int
+    trainings_started: int  # slots taken in the server's trace: one per epoch of every run (a worker holds one
+    # while it trains an epoch, seqlab.training.parallel), so sessions x 3 architectures x (epochs + 1)
+    epochs: int
     most_slots_held: int
     sessions_queued: int
     most_queued_at_once: int
@@ -252,7 +254,8 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return (self.completed == self.sessions and self.own_results == self.sessions and not self.foreign_results
-                and self.most_slots_held <= self.max_concurrent and self.trainings_started == self.sessions
+                and self.most_slots_held <= self.max_concurrent
+                and self.trainings_started == self.sessions * 3 * (self.epochs + 1)
                 and self.peak_rss_mb * 2**20 < MEMORY_BOUND and not self.errors)
 
 
@@ -286,7 +289,8 @@ def run_load_test(sessions: int = 12, max_concurrent: int = 2, epochs: int = 3, 
     return LoadResult(
         sessions=sessions, max_concurrent=max_concurrent, completed=sum(s.finished is not None for s in opened),
         wall_seconds=round(wall, 1), peak_rss_mb=round(memory.peak / 2**20, 1), idle_rss_mb=round(idle / 2**20, 1),
-        trainings_started=starts, most_slots_held=most, sessions_queued=sum(s.was_queued for s in opened),
+        trainings_started=starts, epochs=epochs, most_slots_held=most,
+        sessions_queued=sum(s.was_queued for s in opened),
         most_queued_at_once=max(queued_counts, default=0), own_results=own, foreign_results=foreign,
         errors=[e for s in opened for e in s.errors] + mismatches,
         slowest_session_seconds=round(max((s.finished or time.monotonic()) - s.started for s in opened), 1))
