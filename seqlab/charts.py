@@ -156,10 +156,9 @@ def loss_chart(history: pd.DataFrame, log_scale: bool = False, baseline: float |
     points = base.mark_point(filled=True, size=50).transform_filter(alt.datum.split == "validation")
     layers = [lines, points]
     if several:  # the spread across seeds, behind the means: min to max
-        band = base.mark_area(opacity=0.18).encode(  # no legend of its own: the lines' legend stays solid
-            y="lo:Q", y2="hi:Q", opacity=alt.value(0.18),
-            color=alt.Color("label:N", scale=label_scale(losses["label"]), legend=None))
-        layers.insert(0, band.transform_filter(alt.datum.split == "validation"))
+        band = base.mark_area(opacity=0.15).encode(y="lo:Q", y2="hi:Q", opacity=alt.value(0.15))
+        # after the lines: a layer drawn first would lend the legend its faint symbols
+        layers.append(band.transform_filter(alt.datum.split == "validation"))
     if several and every_seed:
         runs = alt.Chart(seed_losses(history, log_scale)).mark_line(strokeWidth=1, opacity=0.45).encode(
             x="epoch:Q", y="loss:Q", color=alt.Color("label:N", scale=label_scale(losses["label"]), legend=None),

@@ -88,9 +88,8 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     floor = base.mark_point(shape="triangle-down", filled=True, size=90).transform_filter(alt.datum.below_floor)
     drawn = [lines, floor]
     if several:  # the spread across seeds behind each mean: lowest to highest seed
-        drawn.insert(0, base.mark_area(opacity=0.18).encode(
-            y="lo:Q", y2="hi:Q", color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=None),
-        ).transform_filter(~alt.datum.below_floor))
+        # after the lines: a layer drawn first would lend the legend its faint symbols
+        drawn.append(base.mark_area(opacity=0.15).encode(y="lo:Q", y2="hi:Q").transform_filter(~alt.datum.below_floor))
     if frame["below_floor"].any():
         drawn.append(_floor_rule(floor_y, "▼ below 1e-300: zero even in float64"))
     chart = alt.layer(*drawn)
