@@ -224,9 +224,9 @@ def usable_cpus(root: str = "/sys/fs/cgroup") -> int:
     return max(1, cpus)
 
 
-__all__ = ["EVAL_BYTES", "Estimate", "Shape", "cgroup_cpu_quota", "cgroup_memory_limit", "estimate",
-           "eval_batch_size", "eval_sequence_bytes", "gradient_bytes", "machine_memory", "param_estimate",
-           "process_memory", "seconds", "size_text", "train_step_bytes", "usable_cpus"]
+__all__ = ["EVAL_BYTES", "Budget", "Estimate", "Shape", "cgroup_cpu_quota", "cgroup_memory_limit", "check_training",
+           "estimate", "eval_batch_size", "eval_sequence_bytes", "gradient_bytes", "machine_memory", "param_estimate",
+           "process_memory", "seconds", "size_text", "time_notice", "train_step_bytes", "usable_cpus"]
 
 
 # --- budgets and refusals ------------------------------------------------------------------------------------
