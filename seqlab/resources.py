@@ -224,11 +224,6 @@ def usable_cpus(root: str = "/sys/fs/cgroup") -> int:
     return max(1, cpus)
 
 
-__all__ = ["EVAL_BYTES", "Budget", "Estimate", "Shape", "cgroup_cpu_quota", "cgroup_memory_limit", "check_training",
-           "estimate", "eval_batch_size", "eval_sequence_bytes", "gradient_bytes", "machine_memory", "param_estimate",
-           "process_memory", "seconds", "size_text", "time_notice", "train_step_bytes", "usable_cpus"]
-
-
 # --- budgets and refusals ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -309,3 +304,8 @@ def time_notice(runs: list[RunConfig], shape: Shape, budget: Budget) -> str | No
     return (f"At about {est.epoch_seconds:,.1f} s an epoch, the {run.model.arch.upper()} fits about "
             f"{min(fit, run.train.epochs)} of its {run.train.epochs} epochs in the {budget.seconds:,.0f} s each "
             "training may take here; training stops there and keeps what it learned.")
+
+
+__all__ = ["EVAL_BYTES", "Budget", "Estimate", "Shape", "cgroup_cpu_quota", "cgroup_memory_limit", "check_training",
+           "estimate", "eval_batch_size", "eval_sequence_bytes", "gradient_bytes", "machine_memory", "param_estimate",
+           "process_memory", "seconds", "size_text", "time_notice", "train_step_bytes", "usable_cpus"]
