@@ -130,7 +130,36 @@ def controls(key: str, action: str | None, runs: list[RunConfig], task: Task | N
                      disabled=not runs or refused, on_click=request, args=(key, "train"))
     stop_col.button("Stop", icon=":material/stop:", width="stretch", on_click=request, args=(key, "stop"),
                     disabled=comparison is None or not comparison.running)
+    if comparison is not None and not comparison.running and runs:
+        changed = settings_changed([r.run for r in comparison.training.runs], runs)
+        if changed:
+            st.info(f"The results below are for the settings trained before ({'; '.join(changed)}). Press "
+                    f"**{label}** to train what the sidebar now says.", icon=":material/history:")
     return comparison, log_col.toggle("Log-scale loss", log_default, key=f"{key}_log")
+
+
+def settings_changed(trained: list[RunConfig], now: list[RunConfig], most: int = 3) -> list[str]:
+    """What differs between the runs trained and the runs the widgets now describe, as "hidden units 64 → 32"
+    (at most `most` of them), the architectures and the number of seeds first; empty when nothing does. The
+    server's wall-time cap, applied when training starts, is not a change."""
+    def plain(run: RunConfig) -> dict:
+        flat = {f"{part}.{k}": v for part, fields in run.to_dict().items() for k, v in fields.items()}
+        flat.pop("train.max_seconds")
+        flat.pop("model.arch")
+        flat.pop("train.seed")
+        return flat
+
+    said = []
+    archs = (list(dict.fromkeys(r.model.arch for r in trained)), list(dict.fromkeys(r.model.arch for r in now)))
+    if archs[0] != archs[1]:
+        said.append(f"architectures {', '.join(archs[0]).upper()} → {', '.join(archs[1]).upper()}")
+    seeds = (sorted({r.train.seed for r in trained}), sorted({r.train.seed for r in now}))
+    if seeds[0] != seeds[1]:
+        said.append(f"seeds {', '.join(map(str, seeds[0]))} → {', '.join(map(str, seeds[1]))}")
+    before, after = plain(trained[0]), plain(now[0])
+    said += [f"{name.split('.')[1].replace('_', ' ')} {before[name]} → {after[name]}"
+             for name in before if before[name] != after.get(name)]
+    return said[:most] + ([f"and {len(said) - most} more"] if len(said) > most else [])
 
 
 def preflight(runs: list[RunConfig], task: Task | None) -> bool:

@@ -270,3 +270,13 @@ def test_stop_before_the_first_record_shows_an_empty_result_not_an_error(lab):
     lab.session_state["lab_action"] = "stop"
     at = lab.run()
     assert not at.exception and comparison.report is not None
+
+
+def test_results_of_other_settings_say_so_and_stay_until_the_next_run(lab):
+    at = train(lab)
+    assert not any("trained before" in i.value for i in at.info)  # the results match the sidebar
+    at.session_state["lab_hidden"] = 16
+    at.run()
+    notice = next(i.value for i in at.info if "trained before" in i.value)
+    assert "hidden size 8 → 16" in notice and "Press **Train**" in notice
+    assert at.session_state["lab_comparison"].report is not None  # kept until the next run
