@@ -42,9 +42,14 @@ def _number(kind, lo, hi) -> Callable[[str], object]:
             # cannot even take one past 1e308)
             raise ValueError("not a finite number")
         if not lo <= value <= hi:
-            raise ValueError(f"must be between {lo:g} and {hi:g}")
+            raise ValueError(f"must be between {bound_text(lo)} and {bound_text(hi)}")
         return value
     return parse
+
+
+def bound_text(value) -> str:
+    """A bound as a person reads it: whole numbers whole ("2147483647", not "2.14748e+09"), others short."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
 
 
 def integer(cls, name: str) -> Param:

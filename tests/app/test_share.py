@@ -128,3 +128,11 @@ def test_a_page_keeps_its_settings_after_a_visit_to_another_page(name, other, qu
     assert not at.exception and not at.warning
     assert {f: at.session_state[f] for f in expected} == expected
     assert {k: at.query_params[k] for k in query} == query  # and the address bar holds them again
+
+
+def test_an_out_of_range_seed_is_answered_in_whole_numbers():
+    at = AppTest.from_file(str(PAGES / "1_Lab.py"), default_timeout=120)
+    at.query_params["seed"] = "99999999999"
+    at.run()
+    notice = at.warning[0].value
+    assert "between 0 and 2147483647" in notice and "e+" not in notice

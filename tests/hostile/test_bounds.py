@@ -79,7 +79,7 @@ def test_a_query_parameter_outside_its_bounds_is_ignored_with_the_reason(file, n
     for value in outside(lo, hi, whole=isinstance(lo, int)):
         values, ignored = share.parse_query(table, {name: repr(value)})
         assert values == {} and len(ignored) == 1
-        clear(ignored[0], f"{name}=", f"must be between {lo:g} and {hi:g}")
+        clear(ignored[0], f"{name}=", f"must be between {share.bound_text(lo)} and {share.bound_text(hi)}")
 
 
 @pytest.mark.parametrize("file, name", PARAMS, ids=PARAM_IDS)
@@ -133,7 +133,8 @@ def test_a_link_with_every_number_out_of_bounds_opens_the_defaults_with_a_notice
     notice = clear(at.warning[0].value, "Ignored from the link")
     for name, p in table.items():
         if p.limits:
-            assert f"{name}=" in notice and f"between {p.limits[0]:g} and {p.limits[1]:g}" in notice
+            assert f"{name}=" in notice and f"between {share.bound_text(p.limits[0])} and " \
+                                             f"{share.bound_text(p.limits[1])}" in notice
             assert state(at, key, name) == state(defaults, key, name), name
 
 
