@@ -18,3 +18,10 @@ def test_ci_runs_the_readme_test_command():
 def test_the_readme_screenshot_exists():
     pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
     assert pictures and all((ROOT / p).is_file() for p in pictures)
+
+
+def test_the_performance_record_lives_beside_the_benchmarks_not_in_the_user_facing_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    record = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    assert "| bench_" not in readme and "(benchmarks/README.md)" in readme
+    assert "| bench_train" in record and "run_all.py" in record
