@@ -1,7 +1,6 @@
 """Shared-deployment limits: read from the environment with safe defaults; a bounded number of trainings at once."""
 
 import threading
-import time
 
 import pytest
 
@@ -55,17 +54,20 @@ def test_a_bad_setting_keeps_the_default(monkeypatch, value):
 
 def test_one_slot_makes_the_second_training_wait_and_say_so():
     slots, order, waits = limits.TrainingSlots(1), [], []
+    holding, second_waited = threading.Event(), threading.Event()
 
-    def train(name, seconds):
-        with slots.hold(on_wait=waits.append, poll=0.02):
+    def train(name, until=None):
+        with slots.hold(on_wait=lambda n: (waits.append(n), second_waited.set()), poll=0.02):
             order.append(f"{name} starts")
-            time.sleep(seconds)
+            holding.set()
+            if until is not None:
+                assert until.wait(10)  # hold the slot until the second has been told it waits
             order.append(f"{name} ends")
 
-    first = threading.Thread(target=train, args=("first", 0.3))
+    first = threading.Thread(target=train, args=("first", second_waited))
     first.start()
-    time.sleep(0.05)
-    train("second", 0)
+    assert holding.wait(10)  # no sleep: the first holds its slot before the second asks
+    train("second")
     first.join()
     assert order == ["first starts", "first ends", "second starts", "second ends"]
     assert waits and set(waits) == {1} and slots.waiting == 0
