@@ -193,6 +193,7 @@ def cli_budget(a: argparse.Namespace, run: RunConfig, at_once: int = 1) -> resou
     if not memory > 0:
         raise ValueError(f"--memory-mb must be a positive number, got {a.memory_mb}")
     return resources.Budget(training_bytes=int(memory * CLI_SHARE / at_once), data_bytes=int(memory * CLI_SHARE),
+                            comparison_bytes=int(memory * CLI_SHARE),
                             seconds=run.train.max_seconds,
                             where=f"this machine ({resources.size_text(memory)}, {where})")
 

@@ -234,6 +234,8 @@ class Budget:
     data_bytes: int  # one data set, as loaded and cached
     seconds: float  # the wall time of one training, its evaluations included
     where: str = "this server"  # said in a refusal: "this server allows ..."
+    comparison_bytes: int | None = None  # what a whole comparison holds at once (every run's weights and Adam's
+    # moments stay in memory while some of them train); None: one training's share
 
 
 # The settings a refusal lowers, in the order a person would give them up, each down to a floor first:
@@ -276,8 +278,9 @@ def _describe(run: RunConfig, shape: Shape) -> str:
 
 
 def check_training(runs: list[RunConfig], shape: Shape, budget: Budget) -> list[str]:
-    """A refusal for every run that would not fit the budget, naming the setting to lower and by how much."""
-    refusals = []
+    """A refusal for every run that would not fit the budget, naming the setting to lower and by how much, and one
+    when the comparison's runs together would hold more weights than it may (many seeds of a wide model)."""
+    refusals = [] if (held := _held_together(runs, shape, budget)) is None else [held]
     for run in runs:
         est = estimate(run, shape)
         if est.peak_bytes > budget.training_bytes:
@@ -291,6 +294,22 @@ def check_training(runs: list[RunConfig], shape: Shape, budget: Budget) -> list[
                 f"{budget.where} allows {budget.seconds:,.0f} s per training: "
                 + _suggestion(run, lambda r: estimate(r, shape).first_seconds <= budget.seconds, TIME_LEVERS) + ".")
     return refusals
+
+
+def _held_together(runs: list[RunConfig], shape: Shape, budget: Budget) -> str | None:
+    """A refusal when every run's weights, gradients and Adam moments (16 bytes a parameter, held from the first
+    step to the end) exceed what one comparison may hold, with the number of seeds that would fit."""
+    limit = budget.comparison_bytes or budget.training_bytes
+    held = sum(16 * param_estimate(run.model, shape) for run in runs)
+    if held <= limit:
+        return None
+    seeds = len({run.train.seed for run in runs})
+    per_seed = held / seeds
+    fit = int(limit // per_seed)
+    fix = f"try at most {fit} seed{'s' if fit > 1 else ''}" if fit >= 1 else "try fewer hidden units or layers"
+    return (f"{len(runs)} runs ({len(runs) // seeds} architectures × {seeds} seeds) keep their weights and "
+            f"optimiser state in memory together, which needs about {size_text(held)}; {budget.where} allows "
+            f"{size_text(limit)} for one comparison: {fix}.")
 
 
 def time_notice(runs: list[RunConfig], shape: Shape, budget: Budget) -> str | None:

@@ -52,6 +52,7 @@ class Limits:
         """What one training and one data set may take here, from the server's memory and trainings at once."""
         rest = max(self.memory_mb - RESERVE_MB, 64) * resources.MB
         return resources.Budget(training_bytes=int(rest * TRAINING_SHARE / self.max_concurrent),
+                                comparison_bytes=int(rest * TRAINING_SHARE),
                                 data_bytes=int(rest * DATA_SHARE), seconds=self.max_seconds,
                                 where=f"this server ({resources.size_text(self.memory_mb * resources.MB)}, "
                                       f"{self.memory_source})")

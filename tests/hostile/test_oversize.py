@@ -31,12 +31,16 @@ def too_big(at: AppTest, button: str = "Train") -> list[str]:
     shown = [e.value for e in at.error if "Too big for this server" in e.value]
     assert shown and next(b for b in at.button if b.label == button).disabled
     assert not any(k.endswith("_comparison") for k in at.session_state)
-    return [clear(text, "needs about", "allows", "per training", "try") for text in shown]
+    return [clear(text, "needs about", "allows", "for one comparison" if "seeds)" in text else "per training", "try")
+            for text in shown]
 
 
 def test_the_largest_model_the_lab_bounds_allow_is_refused_with_a_batch_that_fits():
     at = open_link("1_Lab.py", task="adding", length=1000, samples=2000, hidden=512, layers=4, batch=512)
-    for text in too_big(at):
+    texts = too_big(at)
+    per_training = [text for text in texts if "per training" in text]
+    assert len(per_training) == 3 and len(texts) == 4  # each architecture, and its three seeds together
+    for text in per_training:
         assert "batch 512" in text and re.search(r"try batch \d+", text)
     at.session_state["lab_action"] = "train"  # a click that slipped through anyway is ignored: nothing starts
     at.run()
@@ -71,3 +75,10 @@ def test_the_command_line_refuses_before_training_and_says_how_to_fit(capsys):
 def test_the_command_line_refuses_a_memory_that_is_no_number(capsys, tmp_path: Path):
     code = cli.main(["compare", "--task", "adding", "--length", "10", "--samples", "64", "--memory-mb", "-5"])
     assert code == 2 and "--memory-mb must be a positive number" in capsys.readouterr().err
+
+
+def test_ten_seeds_of_the_widest_model_are_refused_with_the_seeds_that_fit():
+    at = open_link("1_Lab.py", task="adding", length=5, samples=500, hidden=512, layers=4, batch=8, seeds=10)
+    texts = [e.value for e in at.error if "Too big for this server" in e.value]
+    assert not at.exception and texts and "× 10 seeds" in texts[0] and "try at most" in texts[0]
+    assert next(b for b in at.button if b.label == "Train").disabled

@@ -194,3 +194,19 @@ def test_the_check_costs_a_sliver_of_a_lab_run_and_the_record_reads_it():
     case = {"case": "train lstm", "measured": 100, "estimated": 150, "ratio": 1.5, "ok": True}
     rows = run_all.resources_rows({"cases": [case], "check": cost})
     assert [r.ratio for r in rows] == [1.5, cost["ratio"]] and rows[0].met
+
+
+def test_many_seeds_of_a_wide_model_are_refused_together_with_the_seeds_that_fit():
+    from seqlab.presets import comparison_runs
+
+    shape = resources.Shape(5, 2, 1, "regression", False, 1400, 300, 300)
+    template = RunConfig(model=ModelConfig(hidden_size=512, num_layers=4), train=TrainConfig(batch_size=8))
+    budget = resources.Budget(training_bytes=250 * resources.MB, data_bytes=0, seconds=300,
+                              comparison_bytes=500 * resources.MB)
+    one = comparison_runs(template, seeds=(0,))
+    assert resources.check_training(one, shape, budget) == []  # each run alone fits
+    text = resources.check_training(comparison_runs(template, seeds=range(10)), shape, budget)[0]
+    fit = int(re.search(r"try at most (\d+) seeds?", text).group(1))
+    assert "30 runs (3 architectures × 10 seeds)" in text and 1 <= fit < 10
+    assert resources.check_training(comparison_runs(template, seeds=range(fit)), shape, budget) == []
+    assert resources.check_training(comparison_runs(template, seeds=range(fit + 1)), shape, budget)
