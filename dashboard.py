@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from seqlab.app import demos, live
+from seqlab.app import demo_cards as demos
+from seqlab.app import live
 from seqlab.app.home import CELL_DIAGRAM, PAGES
 from seqlab.data import REGISTRY
 

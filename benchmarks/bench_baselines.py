@@ -1,8 +1,8 @@
 """The strongest simple baselines on the demos' data: what they score on test and how long they take to fit.
 
-- the counted character 3- and 5-grams (seqlab.ngram) on the "Text that learns to spell" demo's text, in bits
+- the counted character 3- and 5-grams (seqlab.analysis.ngram) on the "Text that learns to spell" demo's text, in bits
   per character beside symbol frequencies; and the 5-gram on the whole built-in corpus;
-- the logistic regression on all 64 pixels at once (seqlab.order_free) on the digits, read by rows and by pixels.
+- the logistic regression on all 64 pixels at once (seqlab.analysis.order_free) on the digits, by rows and by pixels.
 
 Each fit is timed `--repeats` times after a warm-up (the first L-BFGS call imports torch's compiler stack, about a
 second, once per process); the median is the figure. With 2 threads a busy neighbour on the other core can stall
@@ -25,7 +25,11 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from seqlab import evaluate, ngram, order_free  # noqa: E402
+from seqlab.analysis import (
+    evaluate,  # noqa: E402
+    ngram,  # noqa: E402
+    order_free,  # noqa: E402
+)
 from seqlab.config import DataConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.demos import BY_KEY  # noqa: E402

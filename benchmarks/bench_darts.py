@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
-from seqlab.train import train  # noqa: E402
+from seqlab.training.loop import train  # noqa: E402
 
 TARGET = 1.5  # seqlab should be at least 1.5 times as fast per epoch
 MAKE_ENV = "bash benchmarks/darts_env.sh, then run it with benchmarks/.darts-venv/bin/python"

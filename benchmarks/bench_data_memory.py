@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rows", type=int, default=200_000)
     p.add_argument("--window", type=int, default=1000)
     a = p.parse_args(argv)
-    from seqlab import evaluate
+    from seqlab.analysis import evaluate
     from seqlab.config import DataConfig
     from seqlab.data import make_task
 

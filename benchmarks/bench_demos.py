@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from seqlab import demos  # noqa: E402
-from seqlab.app.text import live_sample  # noqa: E402
-from seqlab.demo_checks import run_seed  # noqa: E402
+from seqlab.analysis.demo_checks import run_seed  # noqa: E402
+from seqlab.app.writing import live_sample  # noqa: E402
 
 TARGET = 10.0  # seconds a class will wait
 

@@ -28,11 +28,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 from benchmarks.bench_train import default_threads  # noqa: E402
-from seqlab import diagnostics  # noqa: E402
+from seqlab.analysis import diagnostics  # noqa: E402
 from seqlab.config import ARCHS, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.presets import GRADIENT_DEMO  # noqa: E402
-from seqlab.train import train  # noqa: E402
+from seqlab.training.loop import train  # noqa: E402
 
 TARGET = 1.10  # recording may cost at most 10% of an epoch
 CONFIGS = {  # the Gradient-flow page's demo (adding, T=50, 44 steps an epoch) and the Lab's defaults (sine, 22)

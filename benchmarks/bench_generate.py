@@ -1,4 +1,4 @@
-"""Characters per second of seqlab.generate.sample for each architecture, with oneDNN on and off.
+"""Characters per second of seqlab.models.generate.sample for each architecture, with oneDNN on and off.
 
 One stream (batch 1), temperature 1, no top-k, on a model built for the built-in corpus's vocabulary
 (speed does not depend on what the weights have learned). Each setting is timed `--repeats` times,
@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from seqlab.config import ARCHS, DataConfig, ModelConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
-from seqlab.generate import sample  # noqa: E402
-from seqlab.models import build_model  # noqa: E402
+from seqlab.models.generate import sample  # noqa: E402
+from seqlab.models.recurrent import build_model  # noqa: E402
 
 TARGET = 2000  # chars/s an LSTM stream should reach with oneDNN off: "several thousand" feels live
 PROMPT = "The return value of "

@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from seqlab.analysis.report import summarise  # noqa: E402
 from seqlab.app.limits import current as current_limits  # noqa: E402
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
-from seqlab.report import summarise  # noqa: E402
-from seqlab.train import train_interleaved  # noqa: E402
+from seqlab.training.loop import train_interleaved  # noqa: E402
 
 LAB = ROOT / "pages" / "1_Lab.py"
 TARGET = 1.10  # the page may take at most 10% longer than headless training

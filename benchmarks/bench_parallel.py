@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.presets import comparison_runs  # noqa: E402
-from seqlab.train import train  # noqa: E402
 from seqlab.training import Parallel  # noqa: E402
+from seqlab.training.loop import train  # noqa: E402
 
 TARGET = 0.6  # a 3-architecture comparison on 2 cores takes at most this share of its serial time
 SEEDS = (0, 1, 2)

@@ -60,11 +60,11 @@ def child(case: list) -> dict:
     import torch
 
     from seqlab import resources
+    from seqlab.analysis.diagnostics import grad_through_time_curve
+    from seqlab.analysis.evaluate import evaluate
     from seqlab.config import ModelConfig, RunConfig, TrainConfig
     from seqlab.data.task import Task
-    from seqlab.diagnostics import grad_through_time_curve
-    from seqlab.evaluate import evaluate
-    from seqlab.models import build_model
+    from seqlab.models.recurrent import build_model
 
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -121,7 +121,7 @@ def check_cost(epochs: int) -> dict:
     from seqlab.config import DataConfig, RunConfig, TrainConfig
     from seqlab.data import make_task
     from seqlab.presets import comparison_runs
-    from seqlab.train import train_interleaved
+    from seqlab.training.loop import train_interleaved
 
     torch.set_num_threads(1)
     runs = comparison_runs(RunConfig(data=DataConfig(), train=TrainConfig(epochs=epochs)))

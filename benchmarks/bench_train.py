@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
-from seqlab.models import build_model  # noqa: E402
-from seqlab.train import train  # noqa: E402
+from seqlab.models.recurrent import build_model  # noqa: E402
+from seqlab.training.loop import train  # noqa: E402
 
 TARGET = 1.05  # seqlab may cost at most 5% more per step than the plain loop
-EVAL_BATCH = 512  # validation chunk size, as seqlab.evaluate uses
+EVAL_BATCH = 512  # validation chunk size, as seqlab.analysis.evaluate uses
 # name -> (task, T, hidden, batch, lr, n_samples[, layers, dropout]); n_samples gives ~20 training steps per epoch.
 # "stacked": two layers with dropout between them, which seqlab draws from each run's own generator, layer by
 # layer; the plain loop uses torch's fused module and its dropout (drawn from the global generator).

@@ -1,6 +1,6 @@
 """Count the seeds for which each guided demo's story holds: seeds 0-9, data seed = weight seed, headless.
 
-Per seed it prints the headline numbers, whether the demo's check (seqlab.demo_checks) held and the seconds
+Per seed it prints the headline numbers, whether the demo's check (seqlab.analysis.demo_checks) held and the seconds
 that seed took (its three architectures trained one after another, one torch thread), then the count. Settings
 can be overridden to search for ones that hold; the demo's own settings are the default.
 
@@ -22,7 +22,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from seqlab import demo_checks, demos  # noqa: E402
+from seqlab import demos  # noqa: E402
+from seqlab.analysis import demo_checks  # noqa: E402
 from seqlab.config import RunConfig  # noqa: E402
 from seqlab.presets import comparison_runs  # noqa: E402
 
@@ -70,7 +71,7 @@ def one_seed(key: str, settings: list[str], seed: int) -> tuple[int, bool, str, 
     template = override(demo.template, settings)
     write = None
     if demo.writes:
-        from seqlab.app.text import live_sample  # the same sample the page shows after every epoch
+        from seqlab.app.writing import live_sample  # the same sample the page shows after every epoch
         write = live_sample
     run = demo_checks.run_seed(comparison_runs(template), seed, write)
     words = demos.corpus_words(run.task) if demo.writes else set()

@@ -59,11 +59,11 @@ def expected_verdict(setup: Setup) -> str:
     """The verdict the Lab shows for this setup, computed headlessly (the same numbers: tests/faults)."""
     import torch
 
+    from seqlab.analysis.report import summarise
     from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
     from seqlab.data import make_task
     from seqlab.presets import comparison_runs
-    from seqlab.report import summarise
-    from seqlab.train import train_interleaved
+    from seqlab.training.loop import train_interleaved
 
     torch.set_num_threads(1)  # the server's setting (SEQLAB_TORCH_THREADS)
     data = DataConfig(task="sine", length=setup.length, n_samples=setup.samples, seed=setup.seed)

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
-from seqlab.train import train  # noqa: E402
+from seqlab.training.loop import train  # noqa: E402
 
 FUSED = ("aten::mkldnn_rnn_layer", "aten::mkldnn_rnn_layer_backward")
 MATMULS = ("aten::mm", "aten::addmm")

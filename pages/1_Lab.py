@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from seqlab.app import data, live, results, settings, share
+from seqlab.app import datasets as data
+from seqlab.app import live, results, settings, share
 
 KEY = "lab"
 st.set_page_config(page_title="Lab · seqlab", page_icon="🧪", layout="wide")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from seqlab.app import live, results, settings, share, text
+from seqlab.app import live, results, settings, share
+from seqlab.app import writing as text
 
 KEY = "text"
 st.set_page_config(page_title="Text · seqlab", page_icon="✍️", layout="wide")

@@ -201,11 +201,11 @@ def cli_budget(a: argparse.Namespace, run: RunConfig, at_once: int = 1) -> resou
 def compare(a: argparse.Namespace) -> int:
     import pandas as pd
 
+    from seqlab.analysis.evaluate import results_table
+    from seqlab.analysis.report import verdict
     from seqlab.data import make_task
-    from seqlab.evaluate import results_table
     from seqlab.export import history_csv, results_json
-    from seqlab.models import equalise
-    from seqlab.report import verdict
+    from seqlab.models.recurrent import equalise
     from seqlab.training.parallel import Parallel
 
     runs = run_configs(a)
@@ -249,12 +249,12 @@ def compare(a: argparse.Namespace) -> int:
 
 
 def across_seeds(table: pd.DataFrame) -> pd.DataFrame:
-    """`seqlab.evaluate.seed_summary` as text: one row per architecture, n seeds, mean ± sd of each test metric,
+    """`seqlab.analysis.evaluate.seed_summary` as text: one row per architecture, n seeds, mean ± sd of each metric,
     and in how many seeds it solved the task and beat the reference baseline ("2 of 3")."""
     import pandas as pd
 
-    from seqlab.evaluate import seed_summary
-    from seqlab.metrics import LOWER_IS_BETTER
+    from seqlab.analysis.evaluate import seed_summary
+    from seqlab.analysis.metrics import LOWER_IS_BETTER
 
     summary = seed_summary(table)
     out = summary[["label", "seeds", "solved", "beats baseline"]].copy()

@@ -3,7 +3,7 @@
 A demo is a comparison (one template, three architectures) small enough to train in about ten seconds on a
 2-core laptop (`benchmarks/bench_demos.py` measures each), and a function that reads the finished runs and
 says whether the story held, with the numbers. If the result contradicts the story, the conclusion says so.
-Each demo's settings were chosen by counting seeds with its `held` check (seqlab.demo_checks): the story holds
+Each demo's settings were chosen by counting seeds with its `held` check (seqlab.analysis.demo_checks): the story holds
 for at least 9 of the seeds 0-9 (tests/science/test_demos_hold.py; benchmarks/demo_seeds.py prints the count).
 """
 
@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from seqlab import demo_checks
+from seqlab.analysis import demo_checks
+from seqlab.analysis.criteria import NO_BETTER, SOLVED
+from seqlab.analysis.demo_checks import CLEAR_ACCURACY, GATED, WORD, first_step_decades, word_share
+from seqlab.analysis.metrics import METRIC_NAMES
+from seqlab.analysis.report import Report, split_by_seed
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from seqlab.criteria import NO_BETTER, SOLVED
-from seqlab.demo_checks import CLEAR_ACCURACY, GATED, WORD, first_step_decades, word_share
-from seqlab.metrics import METRIC_NAMES
 from seqlab.presets import comparison_runs
-from seqlab.report import Report, split_by_seed
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _row(report: Report, label: str) -> pd.Series | None:
 
 
 def _level(report: Report, label: str) -> str:
-    """The run's level (seqlab.criteria) from the results table; no better than the baseline if it has none."""
+    """The run's level (seqlab.analysis.criteria) from the results table; no better than the baseline if it has none."""
     row = _row(report, label)
     level = row.get("level") if row is not None else None
     return level if isinstance(level, str) else NO_BETTER

@@ -71,8 +71,8 @@ def results_dict(runs, task: Task, table: pd.DataFrame) -> dict:
 
 
 def _summary(table: pd.DataFrame) -> list[dict] | None:
-    """Per architecture over its seeds, when some architecture has several (seqlab.evaluate.seed_summary)."""
-    from seqlab.evaluate import seed_summary
+    """Per architecture over its seeds, when some architecture has several (seqlab.analysis.evaluate.seed_summary)."""
+    from seqlab.analysis.evaluate import seed_summary
 
     models = table[table["kind"] == "model"] if "kind" in table else table.iloc[:0]
     if models.empty or not models["label"].duplicated().any():

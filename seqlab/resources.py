@@ -83,7 +83,7 @@ def _input_width(model: ModelConfig, shape: Shape) -> int:
 
 
 def param_estimate(model: ModelConfig, shape: Shape) -> int:
-    """Parameters of the model, by formula (the same count as `seqlab.models.count_params`, without torch)."""
+    """Parameters of the model, by formula (the same count as `seqlab.models.recurrent.count_params`, without torch)."""
     g, h, d = GATES[model.arch], model.hidden_size, 2 if model.bidirectional else 1
     total, width = 0, _input_width(model, shape)
     for _ in range(model.num_layers):

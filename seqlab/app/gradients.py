@@ -8,17 +8,22 @@ import time
 import pandas as pd
 import streamlit as st
 
-from seqlab import charts_diagnostics as dcharts
 from seqlab import resources
+from seqlab.analysis.diagnostics import (
+    PROBE_SIZE,
+    forget_bias_effect,
+    grad_through_time_history,
+    layer_grad_norm_history,
+)
+from seqlab.analysis.report import Report
 from seqlab.app import limits
-from seqlab.app.data import LENGTHS, cached_task, pick_steps
+from seqlab.app.datasets import LENGTHS, cached_task, pick_steps
 from seqlab.app.settings import CLIPS, DEFAULT_SEEDS, EPOCHS, HIDDEN, RATES, pick_archs, pick_seeds, seeds_from
-from seqlab.charts import loss_chart
+from seqlab.charts import diagnostics as dcharts
+from seqlab.charts.training import loss_chart
 from seqlab.config import RunConfig, bounds
 from seqlab.data import DataError, Task
-from seqlab.diagnostics import PROBE_SIZE, forget_bias_effect, grad_through_time_history, layer_grad_norm_history
 from seqlab.presets import GRADIENT_DEMO
-from seqlab.report import Report
 
 PLAY_SECONDS = 0.35  # per epoch when the decay is played back
 FORGET_BIAS = 1.0  # Gers et al. (2000); Jozefowicz et al. (2015)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from seqlab.analysis.diagnostics import cell_traces
+from seqlab.analysis.evaluate import predict, to_units
 from seqlab.app import live
-from seqlab.charts import sequences_chart
-from seqlab.charts_diagnostics import MAX_UNITS, cell_heatmap_chart, steps_that_fit
+from seqlab.charts.diagnostics import MAX_UNITS, cell_heatmap_chart, steps_that_fit
+from seqlab.charts.training import sequences_chart
 from seqlab.data import Task
 from seqlab.data.preview import example_sequences, key_steps
-from seqlab.diagnostics import cell_traces
-from seqlab.evaluate import predict, to_units
-from seqlab.train import TrainingRun
+from seqlab.training.loop import TrainingRun
 
 SOURCES = {"lab": "Lab", "grad": "Gradient flow", "cell": "this page"}  # session keys of comparisons
 SIGNALS = {"rnn": ["h"], "lstm": ["h", "c", "f", "i", "o"], "gru": ["h", "z", "r"]}
@@ -54,7 +54,7 @@ def prediction_sentence(run: TrainingRun, task: Task, index: int) -> str:
 
 def heatmap_traces(model, x, arch: str, marks: list[int]):
     """The traces the heatmaps draw, and no more: the signals shown, the MAX_UNITS most active units per layer and
-    the steps that fit a panel, chosen before the table is built (see `seqlab.diagnostics.cell_traces`)."""
+    the steps that fit a panel, chosen before the table is built (see `seqlab.analysis.diagnostics.cell_traces`)."""
     units = min(MAX_UNITS, model.cfg.hidden_size)
     return cell_traces(model, x, SIGNALS[arch], max_units=units, max_steps=steps_that_fit(units), keep_steps=marks)
 

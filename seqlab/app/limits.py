@@ -29,11 +29,11 @@ import streamlit as st
 
 from seqlab import resources
 from seqlab.config import TrainConfig, bounds
-from seqlab.runlog import MAX_RUNS, MAX_WEIGHT_BYTES
+from seqlab.training.runlog import MAX_RUNS, MAX_WEIGHT_BYTES
 
 RESERVE_MB = 500  # the server, torch and a page or two (361 MB measured with one Lab page open)
 TRAINING_SHARE = 0.5  # of the rest, shared by the trainings that run at once; the other half holds data and results
-DATA_SHARE = 0.125  # of the rest, for one data set (the cache holds a few; see seqlab.app.data)
+DATA_SHARE = 0.125  # of the rest, for one data set (the cache holds a few; see seqlab.app.datasets)
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,15 @@ import torch
 from streamlit.elements.vega_charts import _altair_globals_lock
 
 from seqlab import resources
+from seqlab.analysis.evaluate import loss_baseline
+from seqlab.analysis.report import Report, summarise
 from seqlab.app import limits
 from seqlab.app import runs as saved_runs
 from seqlab.app.home import PAGES
-from seqlab.charts import LiveLossChart
+from seqlab.charts.training import LiveLossChart
 from seqlab.config import RunConfig
 from seqlab.data import Task
-from seqlab.evaluate import loss_baseline
-from seqlab.report import Report, summarise
-from seqlab.train import Interleaved, TrainingRun
+from seqlab.training.loop import Interleaved, TrainingRun
 from seqlab.training.parallel import Parallel
 
 # Altair's data transformer and theme are process-wide, and st.altair_chart swaps them under this lock while it

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from seqlab import charts, charts_text, criteria
-from seqlab.evaluate import metrics_long
-from seqlab.metrics import METRIC_NAMES
-from seqlab.report import Report
+from seqlab.analysis import criteria
+from seqlab.analysis.evaluate import metrics_long
+from seqlab.analysis.metrics import METRIC_NAMES
+from seqlab.analysis.report import Report
+from seqlab.charts import classification as charts_text
+from seqlab.charts import training as charts
 
 NUMBER = "%.4g"
 CONFUSION_SIZE = 230  # pixels: three confusion matrices fit side by side on a laptop screen

@@ -7,11 +7,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from seqlab import charts_runs, runlog
+from seqlab.analysis.metrics import METRIC_NAMES
 from seqlab.app import limits
+from seqlab.charts import runs as charts_runs
 from seqlab.cli import comparison_command
 from seqlab.export import MAX_RESULTS_BYTES, read_results_json
-from seqlab.metrics import METRIC_NAMES
+from seqlab.training import runlog
 
 LOG = "runs_log"
 SOURCES = {"lab": "Lab", "grad": "Gradient flow", "cell": "Inside the cell", "text": "Text"}
@@ -110,7 +111,7 @@ def show_table(picked: list[runlog.SavedRun]) -> pd.DataFrame:
         "headline": st.column_config.TextColumn("test metric"),
         "headline_value": st.column_config.NumberColumn("value", format="%.4g"),
         "level": st.column_config.TextColumn("level", help="solved, learned something, or no better than the "
-                                                           "baseline (seqlab/criteria.py)"),
+                                                           "baseline (seqlab/analysis/criteria.py)"),
         "beats_baseline": st.column_config.CheckboxColumn("beats baseline"),
         "lr": st.column_config.NumberColumn("learning rate", format="%g"),
         "hidden_size": st.column_config.NumberColumn("hidden"),
@@ -172,7 +173,7 @@ def show_one(run: runlog.SavedRun) -> None:
         st.download_button("Weights (state dict, .pt)", lambda: weights,
                            f"seqlab-run{run.id}-{run.config.model.arch}.pt", "application/octet-stream",
                            key=f"runs_weights_{run.id}", on_click="ignore", icon=":material/download:")
-        st.caption("Load with `model = seqlab.models.build_model(config.model, task)` and "
+        st.caption("Load with `model = seqlab.models.recurrent.build_model(config.model, task)` and "
                    "`model.load_state_dict(torch.load(file, weights_only=True))`.")
     elif run.weights_dropped:
         st.caption("Its weights were dropped to keep this session's memory bounded: train it again below to get "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqlab.app.data import pick_steps
+from seqlab.app.datasets import pick_steps
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig, bounds
 from seqlab.data import Task
-from seqlab.models import LABELS, count_params, equalise
+from seqlab.models.recurrent import LABELS, count_params, equalise
 from seqlab.presets import MAX_SEEDS, comparison_runs
 
 # Seeds a page opens with: as many as keep its default comparison within its time budget on 2 cores

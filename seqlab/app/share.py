@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from seqlab.app.data import literal
-from seqlab.app.text import CHARACTERS
+from seqlab.app.datasets import literal
+from seqlab.app.writing import CHARACTERS
 from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, TrainConfig, bounds, choices
 from seqlab.presets import MAX_SEEDS
 
@@ -141,7 +141,7 @@ LAB = {
     "reading": one_of(choices(DataConfig, "reading"), shown=_task_is("digits")),
     "length": dataclasses.replace(integer(DataConfig, "length"), shown=lambda values: values.get("task") != "digits"),
     "samples": dataclasses.replace(integer(DataConfig, "n_samples"), shown=_task_is(*SAMPLED)),
-    # the column of a real series; checked against the data set's columns when it is loaded (seqlab.app.data)
+    # the column of a real series; checked against the data set's columns when it is loaded (seqlab.app.datasets)
     "column": Param(_column, shown=_task_is(*COLUMNED), state="column_asked"),
     **MODEL, **TRAINING,
 }

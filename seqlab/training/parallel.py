@@ -3,10 +3,10 @@
 torch releases the GIL inside its kernels, so plain threads train several small models at once: three runs
 (RNN, LSTM, GRU) side by side on 2 cores took about half the time of one after another
 (benchmarks/bench_parallel.py). Each run owns its generators (weights, shuffling, dropout; see
-seqlab.train.TrainingRun), so a run gives the same numbers, digit for digit, alone or beside others, whichever
+seqlab.training.loop.TrainingRun), so a run gives the same numbers, digit for digit, alone or beside others, whichever
 thread trains which of its epochs.
 
-The consumer's iteration drives the workers, as it drives `seqlab.train.Interleaved`, whose drop-in this is:
+The consumer's iteration drives the workers, as it drives `seqlab.training.loop.Interleaved`, whose drop-in this is:
 a worker trains a run's next epoch only while someone iterates and only `ahead` epochs beyond the records the
 consumer has taken. A page that is left stops iterating: each worker finishes the epoch it is in and goes;
 iterating again brings workers back. Only the consumer draws; workers touch nothing but their runs.
@@ -24,7 +24,7 @@ import torch
 from seqlab.config import RunConfig
 from seqlab.data.task import Task
 from seqlab.resources import usable_cpus
-from seqlab.train import TrainingRun, training_runs
+from seqlab.training.loop import TrainingRun, training_runs
 
 POLL = 0.5  # seconds between the consumer's looks at a queue for the server's training slots
 

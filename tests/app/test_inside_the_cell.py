@@ -9,7 +9,7 @@ from seqlab.app import live
 from seqlab.config import DataConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.presets import CELL_DEMO, comparison_runs
-from seqlab.train import train_interleaved
+from seqlab.training.loop import train_interleaved
 
 PAGE = str(Path(__file__).parents[2] / "pages" / "3_Inside_the_cell.py")
 
@@ -59,9 +59,9 @@ def test_models_trained_on_other_pages_are_offered(page):
 
 def test_the_heatmaps_of_the_largest_model_on_a_long_sequence_build_only_what_they_draw():
     from seqlab.app import inside
-    from seqlab.charts_diagnostics import MAX_CELLS, MAX_UNITS, cell_heatmap_chart
+    from seqlab.charts.diagnostics import MAX_CELLS, MAX_UNITS, cell_heatmap_chart
     from seqlab.config import ModelConfig
-    from seqlab.models import build_model
+    from seqlab.models.recurrent import build_model
 
     task = make_task(DataConfig(task="adding", length=1000, n_samples=64))
     model = build_model(ModelConfig(arch="lstm", hidden_size=512, num_layers=4), task)  # untrained: only sizes matter

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from seqlab.app.live import Comparison
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
-from seqlab.train import train_interleaved
+from seqlab.training.loop import train_interleaved
 
 LAB = str(Path(__file__).parents[2] / "pages" / "1_Lab.py")
 

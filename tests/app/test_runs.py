@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seqlab import runlog
+from seqlab.training import runlog
 from tests.unit.test_runlog import trained
 
 ROOT = Path(__file__).parents[2]

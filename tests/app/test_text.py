@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seqlab.app import data as app_data
-from seqlab.app import text
+from seqlab.app import datasets as app_data
+from seqlab.app import writing as text
 from seqlab.app.live import Comparison
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import corpus, make_task
-from seqlab.train import train_interleaved
+from seqlab.training.loop import train_interleaved
 
 TEXT = str(Path(__file__).parents[2] / "pages" / "4_Text.py")
 

@@ -78,7 +78,7 @@ def test_runs_started_in_threads_at_once_keep_their_own_seeds():
 
     from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
     from seqlab.data import make_task
-    from seqlab.train import TrainingRun
+    from seqlab.training.loop import TrainingRun
 
     data = DataConfig(task="sine", length=20, n_samples=300)
     task = make_task(data)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.export import history_csv
-from seqlab.train import DIVERGED_HINT, train
+from seqlab.training.loop import DIVERGED_HINT, train
 from tests.app.test_lab import half_trained
 
 ROOT = Path(__file__).parents[2]

@@ -231,7 +231,7 @@ def test_inside_the_cell_shows_the_first_and_the_last_test_sequence():
     from seqlab.app.live import Comparison
     from seqlab.config import RunConfig
     from seqlab.data import make_task
-    from seqlab.train import train_interleaved
+    from seqlab.training.loop import train_interleaved
 
     data = DataConfig(task="adding", length=10, n_samples=200)
     task = make_task(data)

@@ -6,12 +6,13 @@ import json
 import pytest
 from hostile import clear, crowded
 
-from seqlab import export, runlog
+from seqlab import export
+from seqlab.analysis.evaluate import results_table
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
-from seqlab.evaluate import results_table
 from seqlab.export import MAX_FILE_EPOCHS, MAX_FILE_RUNS, MAX_RESULTS_BYTES, read_results_json, results_json
-from seqlab.train import train_interleaved
+from seqlab.training import runlog
+from seqlab.training.loop import train_interleaved
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from hostile import PAGES, TIMEOUT, clear, refused, train
 from streamlit.testing.v1 import AppTest
 
-from seqlab.app import data as app_data
+from seqlab.app import datasets as app_data
 from seqlab.config import DataConfig
 from seqlab.data import DataError, load_series, stocks
 

@@ -2,10 +2,10 @@
 
 import pytest
 
+from seqlab.analysis.evaluate import evaluate
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
-from seqlab.evaluate import evaluate
-from seqlab.train import train_interleaved
+from seqlab.training.loop import train_interleaved
 
 
 @pytest.mark.slow

@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from seqlab import demo_checks, demos
+from seqlab import demos
+from seqlab.analysis import demo_checks
 
 SEEDS = range(10)
 MUST_HOLD = 9  # issue 13: a story told to a class holds for at least 9 seeds of 10
@@ -17,7 +18,7 @@ MUST_HOLD = 9  # issue 13: a story told to a class holds for at least 9 seeds of
 def _writer(demo: demos.Demo):
     if not demo.writes:
         return None
-    from seqlab.app.text import live_sample  # the sample the page writes after every epoch
+    from seqlab.app.writing import live_sample  # the sample the page writes after every epoch
 
     return live_sample
 

@@ -14,11 +14,11 @@ what this shows is that the gated cells keep training well at a rate where the l
 
 import pytest
 
+from seqlab.analysis.evaluate import evaluate
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
-from seqlab.evaluate import evaluate
-from seqlab.models import equalise
-from seqlab.train import train_interleaved
+from seqlab.models.recurrent import equalise
+from seqlab.training.loop import train_interleaved
 
 PRESET = TrainConfig(epochs=20, batch_size=32, lr=1e-2, clip=1.0, seed=0)
 

@@ -3,10 +3,10 @@
 import pytest
 import torch
 
+from seqlab.analysis.diagnostics import forget_bias_effect, grad_through_time_history
 from seqlab.data import make_task
-from seqlab.diagnostics import forget_bias_effect, grad_through_time_history
 from seqlab.presets import GRADIENT_DEMO, comparison_runs
-from seqlab.train import train_interleaved
+from seqlab.training.loop import train_interleaved
 
 
 def log10_ratio(curve) -> float:

@@ -4,9 +4,9 @@ import pytest
 import torch
 import torch.nn as nn
 
-from seqlab.cells import GATE_RANGES, GATES, run_cells, run_model
 from seqlab.config import ModelConfig
-from seqlab.models import SequenceModel
+from seqlab.models.cells import GATE_RANGES, GATES, run_cells, run_model
+from seqlab.models.recurrent import SequenceModel
 
 FUSED = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 

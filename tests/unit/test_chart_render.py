@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from seqlab import charts
+from seqlab.charts import training as charts
 
 HISTORY = pd.DataFrame([{"label": a, "arch": a.lower(), "epoch": e, "train_loss": 1 / (e + 1),
                          "val_loss": 1.2 / (e + 1), "status": "done"}

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seqlab import charts
+from seqlab.charts import training as charts
 from tests.conftest import walk
 
 
@@ -185,7 +185,7 @@ def test_sequences_chart_panels_and_marked_points():
 
 
 def test_a_tasks_own_baseline_is_grey_in_the_metrics_chart():
-    from seqlab.charts import BASELINE_GREY, metrics_chart
+    from seqlab.charts.training import BASELINE_GREY, metrics_chart
 
     rows = pd.DataFrame({"label": ["LSTM", "predict blanks then the last symbols"], "kind": ["model", "baseline"],
                          "metric": ["cross_entropy"] * 2, "value": [0.1, 0.2]})
@@ -194,7 +194,7 @@ def test_a_tasks_own_baseline_is_grey_in_the_metrics_chart():
 
 
 def test_the_live_loss_chart_swaps_only_its_data():
-    from seqlab.charts import LiveLossChart, loss_chart
+    from seqlab.charts.training import LiveLossChart, loss_chart
 
     def history(epochs):
         return pd.DataFrame([{"label": label, "epoch": e, "status": "running", "train_loss": 1 / (e + 1),

@@ -7,11 +7,11 @@ import pytest
 import torch
 import vl_convert as vlc
 
-from seqlab import charts_diagnostics as cd
-from seqlab import diagnostics
-from seqlab.charts import LABEL_COLOURS
+from seqlab.analysis import diagnostics
+from seqlab.charts import diagnostics as cd
+from seqlab.charts.training import LABEL_COLOURS
 from seqlab.config import ModelConfig
-from seqlab.models import SequenceModel
+from seqlab.models.recurrent import SequenceModel
 from tests.conftest import walk
 
 
@@ -118,7 +118,7 @@ def test_chart_renders_to_svg(build):
 
 
 def test_several_seeds_become_a_mean_curve_with_a_band():
-    from seqlab.charts_diagnostics import grad_through_time_chart, seed_band
+    from seqlab.charts.diagnostics import grad_through_time_chart, seed_band
 
     frame = pd.DataFrame([{"label": "RNN", "seed": s, "steps_back": b, "log10_norm": -b * (1 + s),
                            "below_floor": False} for s in range(3) for b in range(4)])

@@ -2,7 +2,7 @@ import math
 
 import pandas as pd
 
-from seqlab import charts_runs
+from seqlab.charts import runs as charts_runs
 from tests.conftest import walk
 
 

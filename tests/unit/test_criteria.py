@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from seqlab import criteria
-from seqlab.criteria import LEARNED, NO_BETTER, SOLVED
+from seqlab.analysis import criteria
+from seqlab.analysis.criteria import LEARNED, NO_BETTER, SOLVED
 
 
 @pytest.mark.parametrize("mse, expected", [

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from seqlab import demo_checks
+from seqlab.analysis import demo_checks
+from seqlab.analysis.report import Report
 from seqlab.config import RunConfig
-from seqlab.report import Report
 
 
 def report(rows, headline, baseline, history=None) -> Report:

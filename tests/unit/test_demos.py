@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from seqlab import demos
-from seqlab.criteria import LEARNED, NO_BETTER, SOLVED
-from seqlab.report import Report
+from seqlab.analysis.criteria import LEARNED, NO_BETTER, SOLVED
+from seqlab.analysis.report import Report
 
 
 def report(rows, headline, baseline, history=None) -> Report:

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from seqlab import diagnostics as dg
+from seqlab.analysis import diagnostics as dg
+from seqlab.analysis.diagnostics import FLOOR_LOG10, GradientRecorder, grad_norms_through_time
 from seqlab.config import ModelConfig
-from seqlab.diagnostics import FLOOR_LOG10, GradientRecorder, grad_norms_through_time
-from seqlab.models import SequenceModel, task_loss
+from seqlab.models.recurrent import SequenceModel, task_loss
 
 
 def model(arch="rnn", hidden=1, layers=1, kind="regression", inputs=1, outputs=1, **cfg) -> SequenceModel:

@@ -6,11 +6,11 @@ import pytest
 import torch
 import vl_convert as vlc
 
-from seqlab import charts_text
-from seqlab.classification import confusion_matrix, decode_tokens, misclassified, predictions
+from seqlab.analysis.classification import confusion_matrix, decode_tokens, misclassified, predictions
+from seqlab.charts import classification as charts_text
 from seqlab.config import DataConfig, ModelConfig
 from seqlab.data import make_task
-from seqlab.models import build_model
+from seqlab.models.recurrent import build_model
 
 
 class Fixed(torch.nn.Module):

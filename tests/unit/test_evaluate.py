@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from seqlab.evaluate import (
+from seqlab.analysis.evaluate import (
     baseline_scores,
     multi_step_predictions,
     one_step_predictions,
@@ -9,7 +9,7 @@ from seqlab.evaluate import (
     results_table,
 )
 from seqlab.export import results_dict
-from seqlab.train import train_interleaved
+from seqlab.training.loop import train_interleaved
 from tests.conftest import tiny_run
 
 
@@ -72,14 +72,14 @@ def test_results_json_has_no_nan(sine_task):
 
 
 def test_loss_baseline_is_persistence_in_training_loss_units(sine_task):
-    from seqlab.evaluate import loss_baseline
+    from seqlab.analysis.evaluate import loss_baseline
     value, name = loss_baseline(sine_task)
     scaled_persistence = float(((sine_task.y_val[:, 0] - sine_task.x_val[:, -1, 0]) ** 2).mean())
     assert name == "persistence" and np.isclose(value, scaled_persistence)
 
 
 def test_loss_baseline_of_the_adding_problem_is_what_predicting_one_scores(adding_task):
-    from seqlab.evaluate import loss_baseline
+    from seqlab.analysis.evaluate import loss_baseline
 
     value, name = loss_baseline(adding_task)
     targets = torch.cat([adding_task.y_train, adding_task.y_val])  # the sum of two U(0, 1): variance 1/6
@@ -88,7 +88,7 @@ def test_loss_baseline_of_the_adding_problem_is_what_predicting_one_scores(addin
 
 
 def test_metrics_long_has_one_row_per_label_and_metric(sine_task):
-    from seqlab.evaluate import metrics_long
+    from seqlab.analysis.evaluate import metrics_long
     table = results_table(trained(sine_task, ("rnn",), 1), sine_task)
     long = metrics_long(table)
     assert set(long.columns) == {"label", "kind", "metric", "value"}
@@ -96,7 +96,7 @@ def test_metrics_long_has_one_row_per_label_and_metric(sine_task):
 
 
 def test_every_model_row_has_a_level_and_beats_baseline_follows_it(adding_task):
-    from seqlab.criteria import LEVELS, NO_BETTER
+    from seqlab.analysis.criteria import LEVELS, NO_BETTER
     table = results_table(trained(adding_task, ("rnn", "lstm"), 1), adding_task)
     models = table[table.kind == "model"]
     assert models["level"].isin(LEVELS).all()
@@ -105,9 +105,9 @@ def test_every_model_row_has_a_level_and_beats_baseline_follows_it(adding_task):
 
 
 def test_a_text_is_judged_against_frequencies_and_its_counted_ngrams():
+    from seqlab.analysis.evaluate import loss_baseline
     from seqlab.config import DataConfig
     from seqlab.data import make_task
-    from seqlab.evaluate import loss_baseline
     task = make_task(DataConfig(task="text", length=50, n_samples=300))
     table = results_table([], task)
     rows = table.set_index("label")
@@ -120,17 +120,17 @@ def test_a_text_is_judged_against_frequencies_and_its_counted_ngrams():
 
 
 def test_copy_memory_gets_no_ngram_rows():
+    from seqlab.analysis.evaluate import criterion_kind
     from seqlab.config import DataConfig
     from seqlab.data import make_task
-    from seqlab.evaluate import criterion_kind
     task = make_task(DataConfig(task="copy", length=10, n_samples=200))
     assert not any("gram" in name for name in baseline_scores(task)) and criterion_kind(task) == "exact"
 
 
 def test_digits_are_judged_against_chance_and_an_order_free_model():
+    from seqlab.analysis.evaluate import loss_baseline
     from seqlab.config import DataConfig
     from seqlab.data import make_task
-    from seqlab.evaluate import loss_baseline
     task = make_task(DataConfig(task="digits", reading="pixels"))
     table = results_table([], task)
     order_free = "logistic regression on all 64 pixels at once"

@@ -9,8 +9,8 @@ import torch
 from seqlab.config import DataConfig, ModelConfig
 from seqlab.data import make_task
 from seqlab.export import load_state_dict_bytes, state_dict_bytes, vocab_from_json, vocab_json
-from seqlab.generate import sample
-from seqlab.models import build_model
+from seqlab.models.generate import sample
+from seqlab.models.recurrent import build_model
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from seqlab.analysis.evaluate import evaluate
 from seqlab.config import DataConfig, ModelConfig
 from seqlab.data import make_task
 from seqlab.data.text import Vocab
-from seqlab.evaluate import evaluate
-from seqlab.generate import MAX_LENGTH, one_step_mode, sample
-from seqlab.models import build_model
+from seqlab.models.generate import MAX_LENGTH, one_step_mode, sample
+from seqlab.models.recurrent import build_model
 
 
 @pytest.fixture(scope="module")

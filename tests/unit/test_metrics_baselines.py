@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from seqlab import baselines, metrics
+from seqlab.analysis import baselines, metrics
 
 
 def test_mase_by_hand():

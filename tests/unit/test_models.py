@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from seqlab.config import ModelConfig
-from seqlab.models import SequenceModel, count_params, equal_budget, param_count
+from seqlab.models.recurrent import SequenceModel, count_params, equal_budget, param_count
 
 
 @pytest.mark.parametrize("arch", ["rnn", "lstm", "gru"])

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from seqlab import ngram
+from seqlab.analysis import ngram
+from seqlab.analysis.ngram import CharNGram
 from seqlab.config import DataConfig
 from seqlab.data import make_task
-from seqlab.ngram import CharNGram
 
 A, B = 0, 1
 

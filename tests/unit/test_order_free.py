@@ -7,7 +7,7 @@ import random
 import pytest
 import torch
 
-from seqlab import order_free
+from seqlab.analysis import order_free
 from seqlab.config import DataConfig
 from seqlab.data import make_task
 

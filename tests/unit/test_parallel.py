@@ -9,8 +9,8 @@ import pytest
 
 from seqlab.config import ModelConfig
 from seqlab.presets import comparison_runs
-from seqlab.train import train, train_interleaved, training_runs
 from seqlab.training import Parallel
+from seqlab.training.loop import train, train_interleaved, training_runs
 from tests.conftest import tiny_run
 
 TIMING = {"seconds", "elapsed"}
@@ -148,7 +148,7 @@ def test_each_worker_holds_a_server_slot_and_a_full_server_is_reported_in_the_co
 
 
 def test_labels_leave_seeds_out_and_names_tell_them_apart():
-    from seqlab.train import run_labels, run_names
+    from seqlab.training.loop import run_labels, run_names
 
     runs = comparison_runs(tiny_run(), archs=("lstm", "gru"), seeds=(3, 7))
     assert run_labels(runs) == ["LSTM", "LSTM", "GRU", "GRU"]

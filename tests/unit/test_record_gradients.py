@@ -5,11 +5,11 @@ import math
 
 import pandas as pd
 
+from seqlab.analysis.diagnostics import grad_through_time_history, layer_grad_norm_history
+from seqlab.analysis.evaluate import results_table
 from seqlab.cli import main
-from seqlab.diagnostics import grad_through_time_history, layer_grad_norm_history
-from seqlab.evaluate import results_table
 from seqlab.export import results_dict
-from seqlab.train import train, train_interleaved
+from seqlab.training.loop import train, train_interleaved
 from tests.conftest import tiny_run
 
 EXTRA = ("grad_through_time", "layer_grad_norm_")

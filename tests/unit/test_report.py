@@ -5,9 +5,9 @@ import json
 import pandas as pd
 import pytest
 
+from seqlab.analysis.report import summarise, verdict
 from seqlab.data import make_task
-from seqlab.report import summarise, verdict
-from seqlab.train import train_interleaved
+from seqlab.training.loop import train_interleaved
 from tests.conftest import tiny_run
 
 
@@ -142,7 +142,7 @@ def seeded_table(mse: dict[str, list[float]], levels: dict[str, list[str]]) -> p
 
 
 def test_a_verdict_over_seeds_counts_each_level_and_says_when_seeds_disagree():
-    from seqlab import criteria
+    from seqlab.analysis import criteria
 
     s, n = criteria.SOLVED, criteria.NO_BETTER
     table = seeded_table({"RNN": [0.17, 0.168, 0.169], "LSTM": [0.001, 0.16, 0.002], "GRU": [0.001, 0.002, 0.001]},
@@ -153,8 +153,8 @@ def test_a_verdict_over_seeds_counts_each_level_and_says_when_seeds_disagree():
 
 
 def test_the_seed_summary_gives_mean_sd_and_k_of_n():
-    from seqlab import criteria
-    from seqlab.evaluate import seed_summary
+    from seqlab.analysis import criteria
+    from seqlab.analysis.evaluate import seed_summary
 
     s, n = criteria.SOLVED, criteria.NO_BETTER
     summary = seed_summary(seeded_table({"LSTM": [0.1, 0.3]}, {"LSTM": [s, n]}))
@@ -166,7 +166,7 @@ def test_the_seed_summary_gives_mean_sd_and_k_of_n():
 def test_predictions_come_from_each_architectures_median_seed():
     from types import SimpleNamespace
 
-    from seqlab.evaluate import median_runs
+    from seqlab.analysis.evaluate import median_runs
 
     table = seeded_table({"LSTM": [0.3, 0.1, 0.2]}, {"LSTM": ["x"] * 3})
     runs = [SimpleNamespace(label="LSTM", seed=s, run=None) for s in range(3)]

@@ -10,12 +10,12 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from seqlab import evaluate as ev
 from seqlab import resources
+from seqlab.analysis import evaluate as ev
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
-from seqlab.models import build_model
-from seqlab.train import TrainingRun
+from seqlab.models.recurrent import build_model
+from seqlab.training.loop import TrainingRun
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_resources.py"
 SMALL = RunConfig(data=DataConfig(task="adding", length=10, n_samples=200), model=ModelConfig(hidden_size=8),
@@ -133,7 +133,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock()
-    for module in ("seqlab.evaluate", "seqlab.train"):
+    for module in ("seqlab.analysis.evaluate", "seqlab.training.loop"):
         monkeypatch.setattr(f"{module}.time", SimpleNamespace(perf_counter=fake.perf_counter))
     monkeypatch.setattr(ev, "batch_size_for", lambda model, x: 5)  # 30 validation sequences: 6 batches
     return fake

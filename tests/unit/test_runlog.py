@@ -8,13 +8,14 @@ import shlex
 import pandas as pd
 import pytest
 
-from seqlab import cli, runlog
+from seqlab import cli
+from seqlab.analysis.evaluate import results_table
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
-from seqlab.evaluate import results_table
 from seqlab.export import read_results_json
 from seqlab.presets import comparison_runs
-from seqlab.train import train_interleaved
+from seqlab.training import runlog
+from seqlab.training.loop import train_interleaved
 from tests.conftest import tiny_run
 
 
@@ -148,7 +149,7 @@ def test_weights_beyond_the_byte_limit_go_oldest_first_and_the_runs_stay():
 def test_runs_that_differ_only_in_their_seed_are_counted_together():
     import pandas as pd
 
-    from seqlab.runlog import seeds_table
+    from seqlab.training.runlog import seeds_table
 
     base = {"source": "Lab", "task": "Adding", "arch": "LSTM", "headline": "mse", "hidden_size": 8, "num_layers": 1,
             "dropout": 0.0, "lr": 0.01, "batch_size": 64, "clip": 1.0, "optimizer": "adam", "length": 10}

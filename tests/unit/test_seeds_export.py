@@ -6,11 +6,11 @@ import shlex
 
 import pandas as pd
 
-from seqlab import runlog
+from seqlab.analysis.report import summarise
 from seqlab.cli import _parser, comparison_command, run_configs
 from seqlab.export import read_results_json
 from seqlab.presets import comparison_runs
-from seqlab.report import summarise
+from seqlab.training import runlog
 from seqlab.training.parallel import Parallel
 from tests.conftest import tiny_run
 

@@ -12,7 +12,7 @@ from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import REGISTRY, DataError, make_task
 from seqlab.data import sentiment as sent
 from seqlab.data.sentiment import PAD, UNK, candidate_columns, stratified_split, tokenize
-from seqlab.train import train
+from seqlab.training.loop import train
 
 GOOD = ["great", "lovely", "wonderful", "superb", "moving"]
 BAD = ["awful", "boring", "terrible", "dull", "clumsy"]

@@ -85,7 +85,7 @@ def test_a_failed_build_is_not_kept_and_is_tried_again(tasks):
 
 def test_the_app_hands_every_session_the_same_task_object():
     """st.cache_data would unpickle a fresh copy of the whole task on every read of every session."""
-    from seqlab.app import data as app_data
+    from seqlab.app import datasets as app_data
 
     cfg = DataConfig(task="adding", length=20, n_samples=500, seed=12345)
     first = app_data.cached_task(cfg)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import torch
 
-from seqlab import baselines, evaluate
+from seqlab.analysis import baselines, evaluate
 from seqlab.config import DataConfig
 from seqlab.data import SeriesData, make_task
 from seqlab.data.task import own_storage

@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from seqlab.train import train, train_interleaved
+from seqlab.training.loop import train, train_interleaved
 from tests.conftest import tiny_run
 
 TIMING = {"seconds", "elapsed"}

@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from seqlab import charts
+from seqlab.analysis.classification import decode_tokens
 from seqlab.app import limits
-from seqlab.classification import decode_tokens
+from seqlab.charts import training as charts
 from seqlab.config import DataConfig
 from seqlab.data import REGISTRY, DataError, Task, load_series, make_task
 from seqlab.data.cache import TaskCache

@@ -18,7 +18,7 @@ LABEL_COLOURS = {
     "seasonal naive": "#b0b0b0",
     "linear": "#6b6b6b",
 }
-# Every baseline name seqlab.evaluate produces; any label ending in "baseline" counts too.
+# Every baseline name seqlab.analysis.evaluate produces; any label ending in "baseline" counts too.
 BASELINE_LABELS = {"persistence", "seasonal naive", "linear", "window mean", "training mean", "class frequencies",
                    "symbol frequencies", "baseline"}
 BASELINE_GREY = "#9e9e9e"

@@ -249,7 +249,7 @@ def python_snippet(run: RunConfig, upload: str = "YOUR-FILE") -> str:
         "import torch\n\n"
         "from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig\n"
         "from seqlab.data import make_task\n"
-        "from seqlab.train import TrainingRun\n\n"
+        "from seqlab.training.loop import TrainingRun\n\n"
         "torch.set_num_threads(1)  # as the app trains: the same numbers, to the last digit\n"
         f"run = RunConfig(data={_constructor(run.data)},\n"
         f"                model={_constructor(run.model)},\n"

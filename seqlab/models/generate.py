@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 
 from seqlab.data.text import Vocab
-from seqlab.models import SequenceModel
+from seqlab.models.recurrent import SequenceModel
 
 MAX_LENGTH = 10_000  # characters one call may generate: a few seconds at worst on a shared CPU
 MAX_PROMPT = 2_000  # prompt characters fed to the model; earlier ones are cut

@@ -1,6 +1,6 @@
 """Gradient norms back through time, weight-gradient norms per layer, and gate and state traces of trained models.
 
-Tables are tidy pandas DataFrames (one row per value), ready for `seqlab.charts_diagnostics`.
+Tables are tidy pandas DataFrames (one row per value), ready for `seqlab.charts.diagnostics`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from seqlab.cells import GATE_NAMES, Trace, run_model
-from seqlab.models import task_loss
+from seqlab.models.cells import GATE_NAMES, Trace, run_model
+from seqlab.models.recurrent import task_loss
 
 FLOOR = 1e-300  # norms below this (0 included: float64 underflow) are reported as "below 1e-300"
 FLOOR_LOG10 = -300.0  # the log10 value written in their place; `below_floor` flags them
@@ -275,7 +275,7 @@ def forget_bias_effect(model_cfg, task, seed: int, bias: float = 1.0, size: int 
     from dataclasses import replace
     from types import SimpleNamespace
 
-    from seqlab.models import build_model, seeded
+    from seqlab.models.recurrent import build_model, seeded
 
     models = []
     for label, value in (("LSTM, default start", None), (f"LSTM, forget bias {bias:g}", bias)):

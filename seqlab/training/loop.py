@@ -15,11 +15,11 @@ from collections.abc import Iterator, Sequence
 
 import torch
 
+from seqlab.analysis.diagnostics import GradientRecorder
+from seqlab.analysis.evaluate import evaluate
 from seqlab.config import RunConfig
 from seqlab.data.task import Task
-from seqlab.diagnostics import GradientRecorder
-from seqlab.evaluate import evaluate
-from seqlab.models import LABELS, build_model, param_count, seeded
+from seqlab.models.recurrent import LABELS, build_model, param_count, seeded
 
 # A validation loss this many times its starting value counts as diverged. Measured on sine, adding, copy, airline,
 # digits and text (RNN, LSTM, GRU; 6 epochs): no run with lr <= 0.1 passed 3x, while Adam at lr 10 sends a
@@ -34,7 +34,7 @@ class TrainingRun:
     """One architecture's training on one task; iterate it to train an epoch per record.
 
     The first record (epoch 0) scores the untrained model, so curves start at initialisation.
-    With `TrainConfig.record_gradients`, a `seqlab.diagnostics.GradientRecorder` adds its fields
+    With `TrainConfig.record_gradients`, a `seqlab.analysis.diagnostics.GradientRecorder` adds its fields
     (`grad_through_time`, `layer_grad_norm_<layer>`) to every record; the training is unchanged.
     """
 

@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from seqlab.analysis.diagnostics import grad_through_time_history
+from seqlab.analysis.report import Report, summarise
 from seqlab.config import RunConfig
 from seqlab.data import Task, make_task
-from seqlab.diagnostics import grad_through_time_history
-from seqlab.report import Report, summarise
-from seqlab.train import TrainingRun, train_interleaved
+from seqlab.training.loop import TrainingRun, train_interleaved
 
 GATED = ("LSTM", "GRU")
 # The adding problem's trivial strategy is to predict the training mean (test MSE about 1/6). A cell that ends
@@ -30,7 +30,7 @@ FORGOT = 0.9  # the RNN forgot: its test MSE is at least this share of the basel
 SOLVED = 0.1  # a cell solved the adding problem: its test MSE is below this share of the baseline's (issue 13)
 CLEAR_ACCURACY = 0.03  # a gated cell "remembers better" when it names this many more test digits than the RNN
 WORD = re.compile(r"[A-Za-z]{2,}")  # a word, for the spelling demo: two letters or more
-Writer = Callable[[TrainingRun, Task], "str | None"]  # a run's sample after an epoch (seqlab.app.text.live_sample)
+Writer = Callable[[TrainingRun, Task], "str | None"]  # a run's sample after an epoch (seqlab.app.writing.live_sample)
 
 
 def _value(report: Report, label: str) -> float:

@@ -10,15 +10,16 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from seqlab import generate, ngram
+from seqlab.analysis import ngram
+from seqlab.analysis.evaluate import NGRAM_ORDERS, ngram_label
 from seqlab.app import live
-from seqlab.app.data import cached_task, kept_upload, pick_steps
+from seqlab.app.datasets import cached_task, kept_upload, pick_steps
 from seqlab.config import DataConfig, RunConfig, bounds
 from seqlab.data import DataError, Task
 from seqlab.data.corpus import DOWNLOAD_DEADLINE, MAX_TEXT_BYTES
-from seqlab.evaluate import NGRAM_ORDERS, ngram_label
 from seqlab.export import state_dict_bytes, vocab_json
-from seqlab.train import TrainingRun
+from seqlab.models import generate
+from seqlab.training.loop import TrainingRun
 
 CORPORA = {"python-docs": "Python's documentation (built in)", "shakespeare": "Tiny Shakespeare (downloaded once)",
            "upload": "Your own .txt file"}
@@ -265,5 +266,5 @@ def show_model_downloads(comparison: live.Comparison, name: str) -> None:
                                "application/json", key=f"{name}_{arch}_vocab", on_click="ignore",
                                icon=":material/download:", width="stretch")
     st.caption("Load the weights with `torch.load(file, weights_only=True)` into "
-               "`seqlab.models.build_model(config.model, task)`: each run's config is in the results JSON. "
+               "`seqlab.models.recurrent.build_model(config.model, task)`: each run's config is in the results JSON. "
                "Character i of the vocabulary is the model's input and output id i.")

@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from seqlab.charts import FONT
+from seqlab.charts.training import FONT
 
 CELL = 34  # pixels per confusion-matrix cell: ten classes fit a projector-sized chart
 DIGIT_PIXELS = 72  # width and height of one drawn 8x8 digit

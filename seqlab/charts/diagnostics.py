@@ -6,9 +6,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from seqlab.charts import DASHED, HEIGHT, axis, chart_title, label_scale, legend
+from seqlab.charts.training import DASHED, HEIGHT, axis, chart_title, label_scale, legend
 
-FLOOR_LOG10 = -300.0  # seqlab.diagnostics.FLOOR_LOG10; charts import no torch
+FLOOR_LOG10 = -300.0  # seqlab.analysis.diagnostics.FLOOR_LOG10; charts import no torch
 MARK_COLOUR = "#ff7f0e"  # outline of the key steps (the adding problem's marked numbers, copy's symbols)
 MAX_UNITS = 32  # heatmap rows per panel
 MAX_CELLS = 4_800  # heatmap cells per panel, under Altair's 5000-row limit
@@ -65,7 +65,7 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     """log10 ||dL/dh_t|| against steps back from the loss, one line per label (and dash per layer).
 
     `frame`: columns label, steps_back, log10_norm, below_floor, and optionally layer (as from
-    `seqlab.diagnostics.compare_grad_norms`). Norms below 1e-300 (zero even in float64: underflow, or a
+    `seqlab.analysis.diagnostics.compare_grad_norms`). Norms below 1e-300 (zero even in float64: underflow, or a
     saturated tanh) are not drawn as values but as triangles on a dashed line under the measured
     curves, labelled "below 1e-300".
     """
@@ -102,7 +102,7 @@ def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
                            title: str = "Weight-gradient norm per layer") -> alt.FacetChart:
     """One panel per layer (log scale) of the gradient norm over epochs, a line per label.
 
-    `frame`: columns label, epoch, layer, norm (as from `seqlab.diagnostics.layer_grad_norm_history`).
+    `frame`: columns label, epoch, layer, norm (as from `seqlab.analysis.diagnostics.layer_grad_norm_history`).
     `clip` > 0 draws the clipping threshold in the "total" panel: clipping applies to the global norm.
     """
     frame = frame.reindex(columns=["label", "epoch", "layer", "norm"]).astype({"label": str, "layer": str})
@@ -177,7 +177,7 @@ def cell_heatmap_chart(traces: pd.DataFrame, signals: list[str] | None = None, m
                        title: str = "Inside the cell", marks: list[int] | None = None) -> alt.VConcatChart:
     """A heatmap (time step across, unit down) per layer and signal, stacked; each with its own colour scale.
 
-    `traces`: the table of `seqlab.diagnostics.cell_traces` (layer, signal, name, step, unit, value), whole or
+    `traces`: the table of `seqlab.analysis.diagnostics.cell_traces` (layer, signal, name, step, unit, value), whole or
     already bounded to the units and steps shown (its `attrs` then say how many the sequence had).
     `signals` picks and orders them (default: all, h first). Gates in [0, 1] are coloured from dark
     to yellow, signed values from blue (negative) to red (positive). At most `max_units` units per

@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import torch
 
-from seqlab import baselines, criteria, metrics, ngram, order_free, resources
+from seqlab import resources
+from seqlab.analysis import baselines, criteria, metrics, ngram, order_free
 from seqlab.data.task import Task
 from seqlab.data.windows import target_times
-from seqlab.models import task_loss
+from seqlab.models.recurrent import task_loss
 
 NGRAM_ORDERS = (3, 5)  # the counted character models beside a text's networks: 2 and 4 characters of context
 
@@ -164,7 +165,7 @@ def criterion_kind(task: Task) -> str:
 
 def reference_baseline(task: Task, scores: dict[str, dict]) -> str:
     """The bar for "learned something": persistence for forecasts; otherwise the strongest trivial baseline
-    (the practitioner's models set the bar for "solved" instead, see seqlab.criteria)."""
+    (the practitioner's models set the bar for "solved" instead, see seqlab.analysis.criteria)."""
     if "persistence" in scores:
         return "persistence"
     return _best(task, {k: v for k, v in scores.items() if k not in practitioner_names(task)})
@@ -265,7 +266,7 @@ def multi_step_predictions(runs, task: Task, steps: int = 50) -> pd.DataFrame:
 
 def results_table(runs, task: Task) -> pd.DataFrame:
     """One row per trained run and per baseline: size, speed, final losses, test metrics, and each run's level
-    (seqlab.criteria): solved, learned something, or no better than the baseline.
+    (seqlab.analysis.criteria): solved, learned something, or no better than the baseline.
 
     `beats_baseline` stays for the readers of saved results: True when the level is solved or learned something.
     The attrs name the headline metric, the reference baseline, the strongest one and the criterion's kind."""

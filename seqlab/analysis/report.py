@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from seqlab import classification, criteria, evaluate, metrics
+from seqlab.analysis import classification, criteria, evaluate, metrics
 from seqlab.data.task import Task
 from seqlab.export import history_csv, results_json
 
@@ -65,7 +65,7 @@ def seeds_verdict(table: pd.DataFrame) -> str:
 
 
 def verdict(table: pd.DataFrame) -> str:
-    """Each trained model's level on the headline metric (seqlab.criteria), the bars in numbers, and a sentence
+    """Each trained model's level on the headline metric (seqlab.analysis.criteria), the bars in numbers, and a sentence
     when a simple baseline does better than every model."""
     key, name = table.attrs["headline"], table.attrs["baseline"]
     models = table[table["kind"] == "model"]

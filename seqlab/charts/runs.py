@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from seqlab.charts import HEIGHT, LABEL_COLOURS, SPARE_COLOURS, axis, chart_title, legend
+from seqlab.charts.training import HEIGHT, LABEL_COLOURS, SPARE_COLOURS, axis, chart_title, legend
 
 RAW_OPACITY = 0.25  # TensorBoard draws the raw curve faintly behind the smoothed one
 RUN_COLOURS = ["#4c78a8", "#e45756", "#54a24b", *SPARE_COLOURS]
@@ -25,7 +25,7 @@ def _colours(frame: pd.DataFrame) -> alt.Scale:
 def overlay_chart(frame: pd.DataFrame, metric: str, log_scale: bool = True, smoothed: bool = True) -> alt.LayerChart:
     """One line per saved run: the smoothed curve solid and the raw one faint behind it.
 
-    `frame`: run, arch, task, epoch, value, smoothed (as from seqlab.runlog.overlay_frame)."""
+    `frame`: run, arch, task, epoch, value, smoothed (as from seqlab.training.runlog.overlay_frame)."""
     keep = np.isfinite(frame["value"]) & ((frame["value"] > 0) if log_scale else True)
     data = frame[keep].astype({"run": str})
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqlab import charts
-from seqlab.app import gradients, live, results, text
-from seqlab.app.data import cached_task
-from seqlab.charts_diagnostics import grad_through_time_chart
+from seqlab.analysis.diagnostics import grad_through_time_history
+from seqlab.analysis.evaluate import metrics_long
+from seqlab.app import gradients, live, results
+from seqlab.app import writing as text
+from seqlab.app.datasets import cached_task
+from seqlab.charts import training as charts
+from seqlab.charts.diagnostics import grad_through_time_chart
 from seqlab.data import Task
 from seqlab.demos import BY_KEY, DEMOS, Demo, conclude_over_seeds, corpus_words
-from seqlab.diagnostics import grad_through_time_history
-from seqlab.evaluate import metrics_long
 
 ACTIVE = "demo_active"  # session key: the demo shown under the cards
 

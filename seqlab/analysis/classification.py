@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from seqlab.analysis.evaluate import predict
 from seqlab.data.task import Task
-from seqlab.evaluate import predict
 
 DIGIT_SHAPE = (8, 8)
 SPECIAL_TOKENS = ("<pad>", "<unk>")  # ids 0 and 1 of a text classifier's vocabulary (seqlab.data.sentiment)
