@@ -24,7 +24,7 @@ class Report:
     table: pd.DataFrame  # results_table: one row per run and per baseline
     predictions: pd.DataFrame | None  # forecasts over time, or truth against prediction, or None
     predictions_kind: str  # "forecast", "scatter" or ""
-    loss_baseline: tuple[float, str] | None  # the trivial strategy's loss, drawn on the loss chart
+    loss_baseline: tuple[float, str] | None  # (validation loss, name) of the baseline the loss chart draws: a table row
     verdict: str  # each model's level (solved, learned something, no better), the bars, the strongest baseline
     problems: tuple[str, ...]  # "RNN diverged: ..." for every run that did not finish normally
     history_csv: str
@@ -33,6 +33,7 @@ class Report:
     mistakes: dict[str, pd.DataFrame] = field(default_factory=dict)  # classifiers: run -> its misclassified tests
     summary: pd.DataFrame | None = None  # seed_summary: per architecture, mean and sd over seeds, levels counted
     shown_seeds: str = ""  # which seed's model the predictions show per architecture, when there are several
+    loss_units: str = ""  # what the training loss is ("MSE of the scaled series"): the loss chart's units
 
 
 def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
@@ -165,7 +166,8 @@ def _partly_scored(table: pd.DataFrame, total: int) -> list[str]:
 def summarise(runs, task: Task) -> Report:
     """Score every run on the test part once and prepare every view of the comparison."""
     runs = [r for r in runs if r.history]
-    table = evaluate.results_table(runs, task)
+    val_losses = evaluate.baseline_losses(task, "val")  # once: the table's baseline rows and the loss chart's rule
+    table = evaluate.results_table(runs, task, val_losses)
     shown = evaluate.median_runs(runs, table) if runs else []  # one model per architecture for the pictures
     predictions, kind = _predictions(shown, task)
     history = [rec for r in runs for rec in r.history]
@@ -174,9 +176,11 @@ def summarise(runs, task: Task) -> Report:
     problems += tuple(_partly_scored(table, len(task.x_test)))
     return Report(
         task_title=task.title, history=pd.DataFrame(history), table=table, predictions=predictions,
-        predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task), verdict=verdict(table), problems=problems,
+        predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task, val_losses), verdict=verdict(table),
+        problems=problems,
         history_csv=history_csv(history), results_json=results_json(runs, task, table), confusion=confusion,
         mistakes=mistakes, summary=evaluate.seed_summary(table), shown_seeds=_shown_seeds(runs, shown, table),
+        loss_units=evaluate.loss_units(task),
     )
 
 

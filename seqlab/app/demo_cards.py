@@ -87,7 +87,8 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
     # the forecast's two panels need the full width; the other demos' second chart fits beside the loss
     left, right = st.columns(2) if demo.key != "forecast" else (st.container(), st.container())
     baseline = report.loss_baseline or (None, "")
-    left.altair_chart(charts.loss_chart(report.history, log_scale, *baseline), width="stretch")
+    left.altair_chart(charts.loss_chart(report.history, log_scale, *baseline, units=report.loss_units),
+                      width="stretch")
     with right:
         if demo.key == "forgetting":
             frame = grad_through_time_history(report.history.to_dict("records"))

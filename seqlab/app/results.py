@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from seqlab.analysis import criteria
-from seqlab.analysis.evaluate import metrics_long
+from seqlab.analysis.evaluate import SCALED_LOSS, metrics_long
 from seqlab.analysis.metrics import METRIC_NAMES
 from seqlab.analysis.report import Report
 from seqlab.charts import classification as charts_text
@@ -40,14 +40,16 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
     every = several_seeds(report) and st.toggle("Every seed's curve", key=f"{key}_every_seed",
                                                 help="Each seed's own training and validation loss, thin, behind "
                                                      "the mean of its architecture.")
-    st.altair_chart(charts.loss_chart(report.history, log_scale, *baseline, every_seed=every), width="stretch")
+    chart = charts.loss_chart(report.history, log_scale, *baseline, every_seed=every, units=report.loss_units)
+    st.altair_chart(chart, width="stretch")
     if several_seeds(report):
         st.caption("Each line is the mean over the seeds of one architecture; the shaded band runs from its lowest "
                    "to its highest seed's validation loss.")
     st.caption("Solid lines: training loss; dashed with points: validation loss. The grey dashed rule is the "
                "validation loss of the simple baseline named beside it (persistence for a forecast, a counted "
                "n-gram for a text, a model that sees the whole input at once for a classifier): the bar to "
-               "measure the networks against.")
+               "measure the networks against, and the same number as that baseline's validation loss in the "
+               "table below." + units_note(report))
     if report.predictions_kind == "forecast":
         st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="content")
         st.caption("Top: each forecast one step ahead from the true past. Bottom: the models feed their own "
@@ -58,6 +60,14 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
         st.caption(f"Predictions and mistakes: {report.shown_seeds}")
     if report.confusion:
         show_classes(report)
+
+
+def units_note(report: Report) -> str:
+    """For a scaled forecast: why the loss chart's numbers are not the table's test metrics."""
+    if report.loss_units != SCALED_LOSS:
+        return ""
+    return (" The losses are MSEs of the series scaled to mean 0 and standard deviation 1 on the training part "
+            "(what the networks train on); the test metrics below are in the data's own units.")
 
 
 def show_classes(report: Report) -> None:
@@ -130,9 +140,10 @@ def show_table(report: Report) -> None:
     first = ["label", "seed", "kind", "level", *[m for m in METRIC_NAMES if m in table], verdict]
     order = first + [c for c in table.columns if c not in first and c not in ("arch", "name")]
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, column_order=order, placeholder="")
-    st.caption("Test metrics are in the data's own units. Baseline rows have no parameters: they are the "
-               "honest guesses a model must beat. Level: solved, learned something, or no better than the "
-               "baseline, as the verdict above defines them.")
+    st.caption("Test metrics are in the data's own units; the training and validation losses in the loss "
+               f"chart's ({report.loss_units or 'the training loss'}), a baseline's validation loss being the "
+               "chart's grey rule. Baseline rows have no parameters: they are the honest guesses a model must beat. "
+               "Level: solved, learned something, or no better than the baseline, as the verdict above defines them.")
     named = metrics_long(bars_table(report)).replace({"metric": METRIC_NAMES})  # "bits per character"
     st.altair_chart(charts.metrics_chart(named), width="content")
 

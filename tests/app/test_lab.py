@@ -238,7 +238,8 @@ def test_copy_memory_draws_its_predict_blanks_baseline_on_the_loss_chart(lab):
     assert name.startswith("predict blanks")
     loss = next(c for c in at.get("vega_lite_chart") if "epoch (0 = before training)" in c.proto.spec)
     assert '"rule"' in loss.proto.spec  # the baseline is drawn as a horizontal rule...
-    assert f"{name}: {value:.3g}".encode() in loss.proto.SerializeToString()  # ...labelled with its loss
+    assert f"{name} · validation loss {value:.4g}".encode() in loss.proto.SerializeToString()  # ...labelled
+    assert value == report.table.set_index("label").loc[name, "val_loss"]  # with the table's number
 
 
 def test_a_good_csv_upload_offers_its_columns_and_trains_a_forecast(lab):
