@@ -124,7 +124,7 @@ def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
         return {"training mean": metrics.forecast_metrics(to_units(task, y), to_units(task, mean))}
     counts = torch.bincount(task.y_train.flatten(), minlength=task.output_size).double()
     log_p = (counts + 0.5).log() - (counts + 0.5).sum().log()  # smoothed so unseen targets stay finite
-    ce = float(-log_p[y.flatten()].mean())
+    ce = metrics.nats(-log_p[y.flatten()].mean())
     acc = float((y.flatten() == counts.argmax()).double().mean())
     name = "class frequencies" if task.kind == "classification" else "symbol frequencies"
     scores = {name: {"cross_entropy": ce, "accuracy": acc}}
