@@ -60,9 +60,7 @@ def seeds_verdict(table: pd.DataFrame) -> str:
     means = "; ".join(f"{r['label']} {r[key]:.3g} ± {r[key + ' sd']:.2g}" if r["seeds"] > 1 else
                       f"{r['label']} {r[key]:.3g}" for _, r in summary.iterrows())
     text = f"On test {shown}, over seeds: {criteria.seeds_sentence(levels)} Mean ± sd: {means} ({name} {bar:.3g})."
-    means_table = pd.concat([summary.assign(kind="model")[["label", "kind", key]],
-                             table[table["kind"] == "baseline"][["label", "kind", key]]], ignore_index=True)
-    return text + _bars(table, key, shown, bar) + _stronger_baseline(means_table, key, name)
+    return text + _bars(table, key, shown, bar) + _stronger_baseline(_judged(table), key, name)
 
 
 def verdict(table: pd.DataFrame) -> str:
@@ -127,6 +125,44 @@ def _stronger_baseline(table: pd.DataFrame, key: str, reference: str) -> str:
         return ""
     why = WHY_STRONGER.get(table.attrs.get("criterion"), "a network is not needed to reach this score")
     return f" But the {best['label']} baseline does better than every model ({best[key]:.3g}): {why}."
+
+
+# How a verdict or a problem reads, for its colour and icon (the names of Streamlit's alert boxes; this module
+# imports no Streamlit): good news only in a "success" box.
+SUCCESS, INFO, WARNING, ERROR = "success", "info", "warning", "error"
+
+
+def _judged(table: pd.DataFrame) -> pd.DataFrame:
+    """What a verdict compares with the baselines: each run, or with several seeds each architecture's mean."""
+    models = table[table["kind"] == "model"]
+    if not models["label"].duplicated().any():
+        return table
+    key = table.attrs["headline"]
+    return pd.concat([evaluate.seed_summary(table).assign(kind="model")[["label", "kind", key]],
+                      table[table["kind"] == "baseline"][["label", "kind", key]]], ignore_index=True)
+
+
+def verdict_tone(table: pd.DataFrame) -> str:
+    """Whether the verdict is good news: SUCCESS when some network learned something (in at least half its seeds)
+    and no simple baseline beats every network; WARNING when no network beats the reference baseline or another
+    baseline beats them all; INFO when only a minority of some architecture's seeds learned (the seeds disagree) or
+    there is nothing to judge."""
+    models = table[table["kind"] == "model"]
+    key, name = table.attrs.get("headline"), table.attrs.get("baseline")
+    if models.empty or key is None:
+        return INFO
+    learned = models["level"].isin([criteria.SOLVED, criteria.LEARNED]) if "level" in models else \
+        pd.Series(False, index=models.index)
+    if not learned.any() or _stronger_baseline(_judged(table), key, name):
+        return WARNING
+    share = learned.groupby(models["label"], sort=False).mean()
+    return SUCCESS if (share >= 0.5).any() else INFO
+
+
+def problem_tone(problem: str) -> str:
+    """ERROR for a run that diverged (it failed), WARNING for one cut short by its time budget or partly scored.
+    `summarise` writes each problem as "<label> <status>: <reason>"."""
+    return ERROR if " diverged: " in problem else WARNING
 
 
 def _names(rows: pd.DataFrame) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from seqlab.analysis import criteria
 from seqlab.analysis.evaluate import SCALED_LOSS, metrics_long
 from seqlab.analysis.metrics import METRIC_NAMES
-from seqlab.analysis.report import Report
+from seqlab.analysis.report import ERROR, INFO, SUCCESS, WARNING, Report, problem_tone, verdict_tone
 from seqlab.charts import classification as charts_text
 from seqlab.charts import training as charts
 
@@ -21,14 +20,23 @@ def show_verdict(report: Report, stopped_by_user: bool) -> None:
         st.info("Stopped by you: the results below are those of the epochs trained so far.", icon="⏹️")
     show_problems(report)
     if report.verdict:
-        levels = report.table.get("level")
-        learned = levels is not None and levels.isin([criteria.SOLVED, criteria.LEARNED]).any()
-        (st.success if learned else st.info)(report.verdict)
+        alert(verdict_tone(report.table), report.verdict)
+
+
+# Each tone's box and icon: green with a tick only for good news (seqlab.analysis.report.verdict_tone).
+ALERTS = {SUCCESS: (st.success, ":material/check_circle:"), INFO: (st.info, ":material/info:"),
+          WARNING: (st.warning, ":material/warning:"), ERROR: (st.error, ":material/error:")}
+
+
+def alert(tone: str, text: str, icon: str | None = None) -> None:
+    """`text` in the box of its tone (success, info, warning, error), with that tone's icon unless `icon` says."""
+    box, default = ALERTS[tone]
+    box(text, icon=icon or default)
 
 
 def show_problems(report: Report) -> None:
     for problem in report.problems:
-        st.warning(problem, icon="⚠️")
+        alert(problem_tone(problem), problem)
 
 
 def several_seeds(report: Report) -> bool:

@@ -135,9 +135,9 @@ def test_a_diverging_architecture_is_marked_and_the_others_carry_on(lab):
     assert runs["RNN"].status == "diverged" and runs["RNN"].epoch - 1 == 1  # exploded in its first epoch
     assert runs["LSTM"].epoch - 1 == 2  # it trained its next epoch although the RNN had stopped
     # (and its own validation loss then rose 1.2 -> 7 -> 270: at lr 1 without clipping it diverges too)
-    warning = next(w.value for w in at.warning if w.value.startswith("RNN diverged"))
-    assert "lower the learning rate" in warning and "clip" in warning
-    assert len(at.dataframe) == 1 and not at.error
+    error = next(e.value for e in at.error if e.value.startswith("RNN diverged"))  # a failure: an error box
+    assert "lower the learning rate" in error and "clip" in error
+    assert len(at.dataframe) == 1 and not at.success  # no good news in green beside it
 
 
 def test_a_ticker_that_cannot_be_fetched_shows_the_fallback_and_its_notice(lab, monkeypatch):
