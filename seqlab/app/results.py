@@ -8,10 +8,10 @@ import streamlit as st
 from seqlab.analysis.evaluate import SCALED_LOSS, metrics_long
 from seqlab.analysis.metrics import METRIC_NAMES
 from seqlab.analysis.report import ERROR, INFO, SUCCESS, WARNING, Report, problem_tone, verdict_tone
+from seqlab.app.runs import number_column
 from seqlab.charts import classification as charts_text
 from seqlab.charts import training as charts
 
-NUMBER = "%.4g"
 CONFUSION_SIZE = 230  # pixels: three confusion matrices fit side by side on a laptop screen
 
 
@@ -122,8 +122,8 @@ def show_seed_summary(report: Report) -> None:
     names = [m for m in METRIC_NAMES if m in summary]
     config = {"label": st.column_config.TextColumn("architecture"), "seeds": st.column_config.NumberColumn("n")}
     for name in names:
-        config[name] = st.column_config.NumberColumn(f"{METRIC_NAMES[name]} (mean)", format=NUMBER)
-        config[f"{name} sd"] = st.column_config.NumberColumn("± sd", format=NUMBER)
+        config[name] = number_column(summary, name, f"{METRIC_NAMES[name]} (mean)")
+        config[f"{name} sd"] = number_column(summary, f"{name} sd", "± sd")
     order = ["label", "seeds", "solved", "beats baseline", *[c for m in names for c in (m, f"{m} sd")]]
     st.dataframe(summary, hide_index=True, width="stretch", column_config=config, column_order=order)
     st.caption(f"Over the seeds of each architecture: the mean and standard deviation of each test metric, and in "
@@ -135,14 +135,13 @@ def show_table(report: Report) -> None:
     if several_seeds(report):
         show_seed_summary(report)
     table = report.table.rename(columns={"beats_baseline": f"beats {report.table.attrs['baseline']}"})
-    config = {name: st.column_config.NumberColumn(METRIC_NAMES[name], format=NUMBER)
-              for name in METRIC_NAMES if name in table}
+    config = {name: number_column(table, name, METRIC_NAMES[name]) for name in METRIC_NAMES if name in table}
     config |= {
         "label": st.column_config.TextColumn("run"), "params": st.column_config.NumberColumn("parameters"),
         "hidden_size": st.column_config.NumberColumn("hidden"),
         "sec_per_epoch": st.column_config.NumberColumn("s / epoch", format="%.3f"),
-        "train_loss": st.column_config.NumberColumn("train loss", format=NUMBER),
-        "val_loss": st.column_config.NumberColumn("validation loss", format=NUMBER),
+        "train_loss": number_column(table, "train_loss", "train loss"),
+        "val_loss": number_column(table, "val_loss", "validation loss"),
     }
     verdict = f"beats {report.table.attrs['baseline']}"
     first = ["label", "seed", "kind", "level", *[m for m in METRIC_NAMES if m in table], verdict]

@@ -39,3 +39,28 @@ def test_a_network_beating_every_baseline_is_a_success_with_a_tick():
 def test_a_divergence_is_an_error():
     at = run(linear=0.9, problem="RNN diverged: the validation loss became nan in epoch 2; lower the learning rate")
     assert len(at.error) == 1 and "diverged" in at.error[0].value and at.error[0].icon == ":material/error:"
+
+
+def table_page() -> None:
+    import pandas as pd
+
+    from seqlab.analysis.report import Report
+    from seqlab.app import results
+
+    rows = [{"label": "LSTM", "kind": "model", "mse": 0.16, "val_loss": 0.2, "train_loss": 0.2}] * 12
+    rows += [{"label": "persistence", "kind": "baseline", "mse": 0.0004547, "val_loss": 0.0000123}]
+    table = pd.DataFrame(rows)
+    table.attrs.update(headline="mse", baseline="persistence", strongest="persistence", criterion="forecast")
+    results.show_table(Report("t", pd.DataFrame(), table, None, "", None, "", (), "", "", loss_units="MSE"))
+
+
+def test_the_results_tables_numbers_are_given_the_width_of_their_longest_value():
+    import json
+
+    from seqlab.app.runs import number_width
+
+    at = AppTest.from_function(table_page, default_timeout=60).run()
+    assert not at.exception
+    widths = {name: c.get("width") for name, c in json.loads(at.dataframe[0].proto.columns).items()}
+    # the baseline's row comes last, below the rows Streamlit sizes its columns by
+    assert widths["mse"] >= number_width([0.0004547], "MSE") and widths["val_loss"] >= number_width([1.23e-05], "")
