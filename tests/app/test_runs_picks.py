@@ -16,7 +16,8 @@ ROOT = Path(__file__).parents[2]
 
 @pytest.fixture(scope="module")
 def comparisons() -> list[runlog.SavedRun]:
-    return trained() + trained(archs=("lstm",), seed=1)
+    first = [dataclasses.replace(s, saved_at="10:00:00") for s in trained()]  # two comparisons, saved apart
+    return first + [dataclasses.replace(s, saved_at="10:00:05") for s in trained(archs=("lstm",), seed=1)]
 
 
 def runs_page(log: runlog.RunLog) -> AppTest:
