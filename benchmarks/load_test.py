@@ -227,7 +227,11 @@ def watch(sessions: list[Session], seconds: float, every: float = 0.3) -> list[i
 def read_verdict(session: Session) -> str:
     """The one-sentence verdict the page shows (it names the baseline and each model's test figure)."""
     found = [t for t in alerts(session.page) if " on test " in t]
-    return " ".join(found[0].split()) if found else ""
+    if not found:
+        return ""
+    text = found[0]  # after the box's icon name ("check_circle", "warning"), which is text too
+    starts = [i for i in (text.find("Levels on test"), text.find("On test")) if i >= 0]
+    return " ".join(text[min(starts, default=0):].split())
 
 
 # ---- the test as a whole -------------------------------------------------------------------------------------

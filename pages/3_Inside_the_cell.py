@@ -22,8 +22,8 @@ if comparison is not None and comparison.running:
 
 models = inside.trained_models()
 if not models:
-    st.info("No trained model in this session yet. Train one in the **Lab** or on **Gradient flow**, or train "
-            "RNN, LSTM and GRU on the adding problem (T=20) here, in a few seconds.")
+    st.info("No trained model in this session yet. Train one on any page or with a guided demo on the home page, "
+            "or train RNN, LSTM and GRU on the adding problem (T=20) here, in a few seconds.")
 st.button("Train RNN, LSTM and GRU here" if not models else "Train a fresh set here (adding problem, T=20)",
           type="primary" if not models else "secondary", on_click=live.request, args=(KEY, "train"))
 if models:
@@ -34,7 +34,5 @@ if models:
         index = st.number_input("Test sequence", 0, count - 1, 0, key=f"{KEY}_index")
     inside.show_sequence(task, int(index))
     st.markdown(inside.prediction_sentence(run, task, int(index)))
-    st.info("What to look for: a forget gate (LSTM) that stays near 1, or an update gate (GRU) near 1, keeps "
-            "the cell's memory from step to step; watch the units that change at the marked steps and then hold "
-            "their value until the end.", icon=":material/lightbulb:")
+    st.info(inside.what_to_look_for(task, int(index)), icon=":material/lightbulb:")
     inside.show_cell(run, task, int(index))

@@ -19,7 +19,7 @@ from seqlab.analysis import demo_checks
 from seqlab.analysis.criteria import NO_BETTER, SOLVED
 from seqlab.analysis.demo_checks import CLEAR_ACCURACY, GATED, WORD, first_step_decades, word_share
 from seqlab.analysis.metrics import METRIC_NAMES
-from seqlab.analysis.report import Report, split_by_seed
+from seqlab.analysis.report import INFO, SUCCESS, WARNING, Report, split_by_seed, verdict_tone
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.presets import comparison_runs
 
@@ -61,6 +61,21 @@ def conclude_over_seeds(demo: Demo, report: Report, samples=None, words=None) ->
     else:
         lead = f"The story held in none of the {n} seeds trained: read the numbers below."
     return f"{lead} Seed {first}, in detail: {detail}"
+
+
+def conclusion_tone(demo: Demo, report: Report, samples=None, words=None) -> str:
+    """How a demo's conclusion reads, for its colour: SUCCESS when the story held in every seed trained, INFO when
+    the seeds disagree, WARNING when it held in none. A conclusion that carries the verdict (the forecast's) is no
+    better news than the verdict: a simple baseline beating every network makes it INFO at best."""
+    reports = split_by_seed(report)
+    held = sum(bool(demo.held(one, samples, words)) for one in reports.values())
+    if not held:
+        return WARNING
+    if held < len(reports):
+        return INFO
+    if demo.conclude is conclude_forecast and verdict_tone(report.table) != SUCCESS:  # it ends on the verdict
+        return INFO
+    return SUCCESS
 
 
 def _row(report: Report, label: str) -> pd.Series | None:

@@ -17,6 +17,8 @@ from seqlab.data.windows import target_times
 from seqlab.models.recurrent import task_loss
 
 NGRAM_ORDERS = (3, 5)  # the counted character models beside a text's networks: 2 and 4 characters of context
+SCALED_LOSS = "MSE of the scaled series"  # a forecast's training loss, in units of the training part's sd
+
 
 def batch_size_for(model: torch.nn.Module, x: torch.Tensor) -> int:
     """Sequences scored at once: as many as fit in `resources.EVAL_BYTES` for this model and sequence length."""
@@ -122,7 +124,7 @@ def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
         return {"training mean": metrics.forecast_metrics(to_units(task, y), to_units(task, mean))}
     counts = torch.bincount(task.y_train.flatten(), minlength=task.output_size).double()
     log_p = (counts + 0.5).log() - (counts + 0.5).sum().log()  # smoothed so unseen targets stay finite
-    ce = float(-log_p[y.flatten()].mean())
+    ce = metrics.nats(-log_p[y.flatten()].mean())
     acc = float((y.flatten() == counts.argmax()).double().mean())
     name = "class frequencies" if task.kind == "classification" else "symbol frequencies"
     scores = {name: {"cross_entropy": ce, "accuracy": acc}}
@@ -196,24 +198,43 @@ def _best(task: Task, scores: dict[str, dict]) -> str:
     return best(finite, key=lambda k: finite[k][key])
 
 
-def loss_baseline(task: Task) -> tuple[float, str] | None:
-    """(loss, name) of the strongest simple baseline in the units of the training loss, for the loss chart.
+def baseline_losses(task: Task, part: str = "val") -> dict[str, float]:
+    """Every baseline of `baseline_scores` on one split, in the units of the training loss (the loss chart's and the
+    results table's "validation loss"): a regression's MSE on the scaled values (a forecast's MSE in the data's units
+    divided by the training part's variance), a classifier's or a token task's cross-entropy in nats."""
+    if not len(getattr(task, f"x_{part}")):
+        return {}
+    scores = baseline_scores(task, part)
+    if task.kind == "regression":
+        variance = task.scaler.std ** 2 if task.scaler is not None else 1.0
+        return {name: s["mse"] / variance for name, s in scores.items()}
+    return {name: s["cross_entropy"] for name, s in scores.items()}
 
-    Forecasts: persistence's MSE on the scaled validation windows (every forecast chart shows persistence).
-    Texts: the better counted n-gram's validation cross-entropy. Classifiers: the order-free model's.
-    Other tasks: the task's own trivial strategy (predict 1 for the adding problem, blanks for copy memory).
+
+def loss_baseline(task: Task, losses: dict[str, float] | None = None) -> tuple[float, str] | None:
+    """(validation loss, name) of the baseline the loss chart draws: one of the results table's baseline rows, with
+    the number that row holds as its validation loss (`baseline_losses`), so the chart and the table agree.
+
+    Forecasts: persistence (every forecast chart shows persistence). Texts and classifiers: the better of the
+    practitioner's models (a counted n-gram, the order-free model). Other tasks: the lowest of the trivial
+    strategies (the training mean for the adding problem, blanks for copy memory).
     """
-    if task.kind == "regression" and task.series is not None:
-        last = task.x_val[:, -1, :].expand_as(task.y_val)  # the window's last value for every step ahead
-        return float(((task.y_val - last) ** 2).mean()), "persistence"
-    if practitioner_names(task) and len(task.x_val):
-        scores = practitioner_scores(task, "val")
-        name = min(scores, key=lambda k: scores[k]["cross_entropy"])
-        if math.isfinite(scores[name]["cross_entropy"]):
-            return scores[name]["cross_entropy"], name
-    if task.baseline_loss is None:
+    losses = baseline_losses(task, "val") if losses is None else losses
+    finite = {name: value for name, value in losses.items() if math.isfinite(value)}
+    if not finite:
         return None
-    return task.baseline_loss, task.baseline_name
+    if "persistence" in finite:
+        return finite["persistence"], "persistence"
+    pool = [name for name in practitioner_names(task) if name in finite] or list(finite)
+    name = min(pool, key=finite.get)
+    return finite[name], name
+
+
+def loss_units(task: Task) -> str:
+    """The units of the training loss, as the loss chart and the results table say them."""
+    if task.kind != "regression":
+        return "cross-entropy, nats"
+    return SCALED_LOSS if task.scaler is not None else "MSE"
 
 
 def metrics_long(table: pd.DataFrame, names: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -264,13 +285,16 @@ def multi_step_predictions(runs, task: Task, steps: int = 50) -> pd.DataFrame:
                       for name, v in frames], ignore_index=True)
 
 
-def results_table(runs, task: Task) -> pd.DataFrame:
+def results_table(runs, task: Task, val_losses: dict[str, float] | None = None) -> pd.DataFrame:
     """One row per trained run and per baseline: size, speed, final losses, test metrics, and each run's level
     (seqlab.analysis.criteria): solved, learned something, or no better than the baseline.
 
     `beats_baseline` stays for the readers of saved results: True when the level is solved or learned something.
-    The attrs name the headline metric, the reference baseline, the strongest one and the criterion's kind."""
+    A baseline's "val_loss" is its validation loss in the training loss's units (`baseline_losses`, or `val_losses`
+    when given): the number the loss chart's rule draws. The attrs name the headline metric, the reference baseline,
+    the strongest one and the criterion's kind."""
     scores = baseline_scores(task)
+    val_losses = baseline_losses(task, "val") if val_losses is None else val_losses
     reference_name, strongest_name = reference_baseline(task, scores), strongest_baseline(task, scores)
     key, kind = headline_metric(task), criterion_kind(task)
     reference, strongest = scores[reference_name][key], scores[strongest_name][key]
@@ -291,7 +315,8 @@ def results_table(runs, task: Task) -> pd.DataFrame:
             "train_loss": last.get("train_loss", math.nan), "val_loss": last.get("val_loss", math.nan),
             "status": r.status, **test, "level": level, "beats_baseline": level != criteria.NO_BETTER,
         })
-    rows += [{"label": name, "kind": "baseline", **s} for name, s in scores.items()]
+    rows += [{"label": name, "kind": "baseline", "val_loss": val_losses.get(name, math.nan), **s}
+             for name, s in scores.items()]
     table = pd.DataFrame(rows)
     table["beats_baseline"] = table.get("beats_baseline", pd.Series(dtype=object)).astype("boolean")
     if "level" not in table:

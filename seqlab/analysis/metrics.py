@@ -56,8 +56,15 @@ def forecast_metrics(truth: np.ndarray, pred: np.ndarray, train_values: np.ndarr
     return out
 
 
+def nats(cross_entropy: float) -> float:
+    """A cross-entropy as a person reads it: never below 0. A certain guess scores -0.0 (the negated log of 1), which
+    tables and sentences write as "-0"; rounding can leave a hair below 0. NaN stays NaN."""
+    return max(float(cross_entropy), 0.0) + 0.0  # adding +0.0 turns -0.0 into 0.0
+
+
 def token_metrics(cross_entropy: float, accuracy: float) -> dict:
     """Next-token metrics from the mean cross-entropy in nats."""
+    cross_entropy = nats(cross_entropy)
     return {
         "cross_entropy": cross_entropy,
         "bits_per_char": cross_entropy / LN2,

@@ -24,7 +24,7 @@ class Report:
     table: pd.DataFrame  # results_table: one row per run and per baseline
     predictions: pd.DataFrame | None  # forecasts over time, or truth against prediction, or None
     predictions_kind: str  # "forecast", "scatter" or ""
-    loss_baseline: tuple[float, str] | None  # the trivial strategy's loss, drawn on the loss chart
+    loss_baseline: tuple[float, str] | None  # (validation loss, name) of the baseline the loss chart draws: a table row
     verdict: str  # each model's level (solved, learned something, no better), the bars, the strongest baseline
     problems: tuple[str, ...]  # "RNN diverged: ..." for every run that did not finish normally
     history_csv: str
@@ -33,6 +33,7 @@ class Report:
     mistakes: dict[str, pd.DataFrame] = field(default_factory=dict)  # classifiers: run -> its misclassified tests
     summary: pd.DataFrame | None = None  # seed_summary: per architecture, mean and sd over seeds, levels counted
     shown_seeds: str = ""  # which seed's model the predictions show per architecture, when there are several
+    loss_units: str = ""  # what the training loss is ("MSE of the scaled series"): the loss chart's units
 
 
 def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
@@ -59,9 +60,7 @@ def seeds_verdict(table: pd.DataFrame) -> str:
     means = "; ".join(f"{r['label']} {r[key]:.3g} ± {r[key + ' sd']:.2g}" if r["seeds"] > 1 else
                       f"{r['label']} {r[key]:.3g}" for _, r in summary.iterrows())
     text = f"On test {shown}, over seeds: {criteria.seeds_sentence(levels)} Mean ± sd: {means} ({name} {bar:.3g})."
-    means_table = pd.concat([summary.assign(kind="model")[["label", "kind", key]],
-                             table[table["kind"] == "baseline"][["label", "kind", key]]], ignore_index=True)
-    return text + _bars(table, key, shown, bar) + _stronger_baseline(means_table, key, name)
+    return text + _bars(table, key, shown, bar) + _stronger_baseline(_judged(table), key, name)
 
 
 def verdict(table: pd.DataFrame) -> str:
@@ -128,6 +127,44 @@ def _stronger_baseline(table: pd.DataFrame, key: str, reference: str) -> str:
     return f" But the {best['label']} baseline does better than every model ({best[key]:.3g}): {why}."
 
 
+# How a verdict or a problem reads, for its colour and icon (the names of Streamlit's alert boxes; this module
+# imports no Streamlit): good news only in a "success" box.
+SUCCESS, INFO, WARNING, ERROR = "success", "info", "warning", "error"
+
+
+def _judged(table: pd.DataFrame) -> pd.DataFrame:
+    """What a verdict compares with the baselines: each run, or with several seeds each architecture's mean."""
+    models = table[table["kind"] == "model"]
+    if not models["label"].duplicated().any():
+        return table
+    key = table.attrs["headline"]
+    return pd.concat([evaluate.seed_summary(table).assign(kind="model")[["label", "kind", key]],
+                      table[table["kind"] == "baseline"][["label", "kind", key]]], ignore_index=True)
+
+
+def verdict_tone(table: pd.DataFrame) -> str:
+    """Whether the verdict is good news: SUCCESS when some network learned something (in at least half its seeds)
+    and no simple baseline beats every network; WARNING when no network beats the reference baseline or another
+    baseline beats them all; INFO when only a minority of some architecture's seeds learned (the seeds disagree) or
+    there is nothing to judge."""
+    models = table[table["kind"] == "model"]
+    key, name = table.attrs.get("headline"), table.attrs.get("baseline")
+    if models.empty or key is None:
+        return INFO
+    learned = models["level"].isin([criteria.SOLVED, criteria.LEARNED]) if "level" in models else \
+        pd.Series(False, index=models.index)
+    if not learned.any() or _stronger_baseline(_judged(table), key, name):
+        return WARNING
+    share = learned.groupby(models["label"], sort=False).mean()
+    return SUCCESS if (share >= 0.5).any() else INFO
+
+
+def problem_tone(problem: str) -> str:
+    """ERROR for a run that diverged (it failed), WARNING for one cut short by its time budget or partly scored.
+    `summarise` writes each problem as "<label> <status>: <reason>"."""
+    return ERROR if " diverged: " in problem else WARNING
+
+
 def _names(rows: pd.DataFrame) -> str:
     labels = list(rows["label"])
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
@@ -165,7 +202,8 @@ def _partly_scored(table: pd.DataFrame, total: int) -> list[str]:
 def summarise(runs, task: Task) -> Report:
     """Score every run on the test part once and prepare every view of the comparison."""
     runs = [r for r in runs if r.history]
-    table = evaluate.results_table(runs, task)
+    val_losses = evaluate.baseline_losses(task, "val")  # once: the table's baseline rows and the loss chart's rule
+    table = evaluate.results_table(runs, task, val_losses)
     shown = evaluate.median_runs(runs, table) if runs else []  # one model per architecture for the pictures
     predictions, kind = _predictions(shown, task)
     history = [rec for r in runs for rec in r.history]
@@ -174,9 +212,11 @@ def summarise(runs, task: Task) -> Report:
     problems += tuple(_partly_scored(table, len(task.x_test)))
     return Report(
         task_title=task.title, history=pd.DataFrame(history), table=table, predictions=predictions,
-        predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task), verdict=verdict(table), problems=problems,
+        predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task, val_losses), verdict=verdict(table),
+        problems=problems,
         history_csv=history_csv(history), results_json=results_json(runs, task, table), confusion=confusion,
         mistakes=mistakes, summary=evaluate.seed_summary(table), shown_seeds=_shown_seeds(runs, shown, table),
+        loss_units=evaluate.loss_units(task),
     )
 
 

@@ -6,13 +6,14 @@ import streamlit as st
 
 from seqlab.analysis.diagnostics import grad_through_time_history
 from seqlab.analysis.evaluate import metrics_long
+from seqlab.analysis.report import SUCCESS
 from seqlab.app import gradients, live, results
 from seqlab.app import writing as text
 from seqlab.app.datasets import cached_task
 from seqlab.charts import training as charts
 from seqlab.charts.diagnostics import grad_through_time_chart
 from seqlab.data import Task
-from seqlab.demos import BY_KEY, DEMOS, Demo, conclude_over_seeds, corpus_words
+from seqlab.demos import BY_KEY, DEMOS, Demo, conclude_over_seeds, conclusion_tone, corpus_words
 
 ACTIVE = "demo_active"  # session key: the demo shown under the cards
 
@@ -83,11 +84,13 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
     conclusion = conclude_over_seeds(demo, report, text.samples(key), words)
     if comparison.stopped_by_user:
         st.info("Stopped before the end: the conclusion reads the epochs trained so far.", icon="⏹️")
-    st.success(conclusion, icon=":material/lightbulb:")
+    tone = conclusion_tone(demo, report, text.samples(key), words)  # a story that held: green, with a lightbulb
+    results.alert(tone, conclusion, icon=":material/lightbulb:" if tone == SUCCESS else None)
     # the forecast's two panels need the full width; the other demos' second chart fits beside the loss
     left, right = st.columns(2) if demo.key != "forecast" else (st.container(), st.container())
     baseline = report.loss_baseline or (None, "")
-    left.altair_chart(charts.loss_chart(report.history, log_scale, *baseline), width="stretch")
+    left.altair_chart(charts.loss_chart(report.history, log_scale, *baseline, units=report.loss_units),
+                      width="stretch")
     with right:
         if demo.key == "forgetting":
             frame = grad_through_time_history(report.history.to_dict("records"))

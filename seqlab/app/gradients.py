@@ -134,4 +134,4 @@ def forget_bias_chart(run: RunConfig):
 
 def show_loss(report: Report, log_scale: bool) -> None:
     baseline = report.loss_baseline or (None, "")
-    st.altair_chart(loss_chart(report.history, log_scale, *baseline), width="stretch")
+    st.altair_chart(loss_chart(report.history, log_scale, *baseline, units=report.loss_units), width="stretch")

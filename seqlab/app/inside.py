@@ -2,41 +2,89 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from seqlab.analysis.diagnostics import cell_traces
 from seqlab.analysis.evaluate import predict, to_units
 from seqlab.app import live
+from seqlab.app import runs as saved_runs
 from seqlab.charts.diagnostics import MAX_UNITS, cell_heatmap_chart, steps_that_fit
 from seqlab.charts.training import sequences_chart
 from seqlab.data import Task
 from seqlab.data.preview import example_sequences, key_steps
 from seqlab.training.loop import TrainingRun
 
-SOURCES = {"lab": "Lab", "grad": "Gradient flow", "cell": "this page"}  # session keys of comparisons
+PAGES = ("lab", "grad", "cell", "text")  # the session keys of every page's comparison; the demos' follow
 SIGNALS = {"rnn": ["h"], "lstm": ["h", "c", "f", "i", "o"], "gru": ["h", "z", "r"]}
 MAX_SEQUENCES = 300  # test sequences offered for a look
 PREFERRED = ["lstm", "gru", "rnn"]  # the gated cells first: they have the most to show
 
 
+def comparison_keys() -> list[str]:
+    """Where a session's comparisons live: every page, then every guided demo of the home page."""
+    from seqlab.demos import DEMOS  # imported late, as the Runs page does: the demos' module is only needed here
+
+    return [*PAGES, *(f"demo_{demo.key}" for demo in DEMOS)]
+
+
+def _order(run: TrainingRun) -> int:
+    arch = run.run.model.arch
+    return PREFERRED.index(arch) if arch in PREFERRED else len(PREFERRED)
+
+
 def trained_models() -> dict[str, tuple[TrainingRun, Task]]:
-    """Every trained run in this session, gated cells first: "GRU · Gradient flow · ..." -> (run, task)."""
+    """Every trained run in this session, from every page and guided demo, gated cells first within each:
+    "GRU · seed 1 · Gradient flow · Adding problem (T=50)" -> (run, task). Only the cells this page can open (RNN,
+    LSTM, GRU)."""
     found = {}
-    for key, page in SOURCES.items():
+    for key in comparison_keys():
         comparison = live.current(key)
         if comparison is None or comparison.report is None:
             continue
-        for run in sorted(comparison.training.runs, key=lambda r: PREFERRED.index(r.run.model.arch)):
-            if run.epoch > 1 and run.status != "diverged":
-                found[f"{run.label} · {page} · {comparison.task.title}"] = (run, comparison.task)
+        page = "this page" if key == "cell" else saved_runs.source_of(key)
+        for run in sorted(comparison.training.runs, key=_order):
+            if run.epoch > 1 and run.status != "diverged" and run.run.model.arch in SIGNALS:
+                found[f"{run.name} · {page} · {comparison.task.title}"] = (run, comparison.task)
     return found
 
 
+def has_key_steps(task: Task, index: int) -> bool:
+    """Whether the test sequence has steps that matter to mark (the adding problem's two numbers, copy's symbols)."""
+    return bool(key_steps(task, task.x_test[index:index + 1]).any())
+
+
+def input_sequence(task: Task, index: int) -> pd.DataFrame:
+    """The test sequence's input as `example_sequences` gives it, a forecast's in the data's own units (what the
+    target and the prediction are said in), not the scaled values the network reads."""
+    frame = example_sequences(task, 1, "test", start=index)
+    if task.series is not None and task.scaler is not None:
+        frame = frame.assign(value=to_units(task, frame["value"].to_numpy()), channel=task.title.split(": ")[-1])
+    return frame
+
+
 def show_sequence(task: Task, index: int) -> None:
-    """The chosen test sequence with the steps that matter marked."""
-    st.altair_chart(sequences_chart(example_sequences(task, 1, "test", start=index),
-                                    title=f"Test sequence {index}: the input, with the key steps marked"),
-                    width="content")
+    """The chosen test sequence, with the steps that matter marked where the task has them."""
+    if has_key_steps(task, index):
+        title = f"Test sequence {index}: the input, with the key steps marked"
+    elif task.series is not None:
+        unit = f" ({task.unit})" if task.unit else ""
+        title = f"Test sequence {index}: the last {task.x_test.shape[1]} values{unit} before the one to forecast"
+    else:
+        title = f"Test sequence {index}: the input"
+    st.altair_chart(sequences_chart(input_sequence(task, index), title=title), width="content")
+
+
+def what_to_look_for(task: Task, index: int) -> str:
+    """The hint beside the heatmaps: about the marked steps only when the sequence has some."""
+    keep = ("What to look for: a forget gate (LSTM) that stays near 1, or an update gate (GRU) near 1, keeps the "
+            "cell's memory from step to step")
+    if has_key_steps(task, index):
+        return keep + "; watch the units that change at the marked steps and then hold their value until the end."
+    if task.series is not None:
+        return keep + ("; watch which units follow the latest values and which change slowly, carrying the level "
+                       "or the season over many steps.")
+    return keep + "; watch which units change at every step and which hold their value over many."
 
 
 def prediction_sentence(run: TrainingRun, task: Task, index: int) -> str:
@@ -44,7 +92,8 @@ def prediction_sentence(run: TrainingRun, task: Task, index: int) -> str:
     out = predict(run.model, x)
     if task.kind == "regression":
         truth, guess = to_units(task, y[0, 0]), to_units(task, out[0, 0])
-        return f"The target is {float(truth):.3f}; the {run.label} predicts {float(guess):.3f}."
+        unit = f" {task.unit}" if task.unit else ""
+        return f"The target is {float(truth):.3f}{unit}; the {run.label} predicts {float(guess):.3f}{unit}."
     if task.kind == "classification":
         names = task.classes or tuple(map(str, range(task.output_size)))
         return f"The class is {names[int(y[0])]}; the {run.label} says {names[int(out[0].argmax())]}."

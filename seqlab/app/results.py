@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from seqlab.analysis import criteria
-from seqlab.analysis.evaluate import metrics_long
+from seqlab.analysis.evaluate import SCALED_LOSS, metrics_long
 from seqlab.analysis.metrics import METRIC_NAMES
-from seqlab.analysis.report import Report
+from seqlab.analysis.report import ERROR, INFO, SUCCESS, WARNING, Report, problem_tone, verdict_tone
+from seqlab.app.runs import number_column
 from seqlab.charts import classification as charts_text
 from seqlab.charts import training as charts
 
-NUMBER = "%.4g"
 CONFUSION_SIZE = 230  # pixels: three confusion matrices fit side by side on a laptop screen
 
 
@@ -21,14 +20,23 @@ def show_verdict(report: Report, stopped_by_user: bool) -> None:
         st.info("Stopped by you: the results below are those of the epochs trained so far.", icon="⏹️")
     show_problems(report)
     if report.verdict:
-        levels = report.table.get("level")
-        learned = levels is not None and levels.isin([criteria.SOLVED, criteria.LEARNED]).any()
-        (st.success if learned else st.info)(report.verdict)
+        alert(verdict_tone(report.table), report.verdict)
+
+
+# Each tone's box and icon: green with a tick only for good news (seqlab.analysis.report.verdict_tone).
+ALERTS = {SUCCESS: (st.success, ":material/check_circle:"), INFO: (st.info, ":material/info:"),
+          WARNING: (st.warning, ":material/warning:"), ERROR: (st.error, ":material/error:")}
+
+
+def alert(tone: str, text: str, icon: str | None = None) -> None:
+    """`text` in the box of its tone (success, info, warning, error), with that tone's icon unless `icon` says."""
+    box, default = ALERTS[tone]
+    box(text, icon=icon or default)
 
 
 def show_problems(report: Report) -> None:
     for problem in report.problems:
-        st.warning(problem, icon="⚠️")
+        alert(problem_tone(problem), problem)
 
 
 def several_seeds(report: Report) -> bool:
@@ -40,14 +48,16 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
     every = several_seeds(report) and st.toggle("Every seed's curve", key=f"{key}_every_seed",
                                                 help="Each seed's own training and validation loss, thin, behind "
                                                      "the mean of its architecture.")
-    st.altair_chart(charts.loss_chart(report.history, log_scale, *baseline, every_seed=every), width="stretch")
+    chart = charts.loss_chart(report.history, log_scale, *baseline, every_seed=every, units=report.loss_units)
+    st.altair_chart(chart, width="stretch")
     if several_seeds(report):
         st.caption("Each line is the mean over the seeds of one architecture; the shaded band runs from its lowest "
                    "to its highest seed's validation loss.")
     st.caption("Solid lines: training loss; dashed with points: validation loss. The grey dashed rule is the "
                "validation loss of the simple baseline named beside it (persistence for a forecast, a counted "
                "n-gram for a text, a model that sees the whole input at once for a classifier): the bar to "
-               "measure the networks against.")
+               "measure the networks against, and the same number as that baseline's validation loss in the "
+               "table below." + units_note(report))
     if report.predictions_kind == "forecast":
         st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="content")
         st.caption("Top: each forecast one step ahead from the true past. Bottom: the models feed their own "
@@ -58,6 +68,14 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
         st.caption(f"Predictions and mistakes: {report.shown_seeds}")
     if report.confusion:
         show_classes(report)
+
+
+def units_note(report: Report) -> str:
+    """For a scaled forecast: why the loss chart's numbers are not the table's test metrics."""
+    if report.loss_units != SCALED_LOSS:
+        return ""
+    return (" The losses are MSEs of the series scaled to mean 0 and standard deviation 1 on the training part "
+            "(what the networks train on); the test metrics below are in the data's own units.")
 
 
 def show_classes(report: Report) -> None:
@@ -104,8 +122,8 @@ def show_seed_summary(report: Report) -> None:
     names = [m for m in METRIC_NAMES if m in summary]
     config = {"label": st.column_config.TextColumn("architecture"), "seeds": st.column_config.NumberColumn("n")}
     for name in names:
-        config[name] = st.column_config.NumberColumn(f"{METRIC_NAMES[name]} (mean)", format=NUMBER)
-        config[f"{name} sd"] = st.column_config.NumberColumn("± sd", format=NUMBER)
+        config[name] = number_column(summary, name, f"{METRIC_NAMES[name]} (mean)")
+        config[f"{name} sd"] = number_column(summary, f"{name} sd", "± sd")
     order = ["label", "seeds", "solved", "beats baseline", *[c for m in names for c in (m, f"{m} sd")]]
     st.dataframe(summary, hide_index=True, width="stretch", column_config=config, column_order=order)
     st.caption(f"Over the seeds of each architecture: the mean and standard deviation of each test metric, and in "
@@ -117,22 +135,22 @@ def show_table(report: Report) -> None:
     if several_seeds(report):
         show_seed_summary(report)
     table = report.table.rename(columns={"beats_baseline": f"beats {report.table.attrs['baseline']}"})
-    config = {name: st.column_config.NumberColumn(METRIC_NAMES[name], format=NUMBER)
-              for name in METRIC_NAMES if name in table}
+    config = {name: number_column(table, name, METRIC_NAMES[name]) for name in METRIC_NAMES if name in table}
     config |= {
         "label": st.column_config.TextColumn("run"), "params": st.column_config.NumberColumn("parameters"),
         "hidden_size": st.column_config.NumberColumn("hidden"),
         "sec_per_epoch": st.column_config.NumberColumn("s / epoch", format="%.3f"),
-        "train_loss": st.column_config.NumberColumn("train loss", format=NUMBER),
-        "val_loss": st.column_config.NumberColumn("validation loss", format=NUMBER),
+        "train_loss": number_column(table, "train_loss", "train loss"),
+        "val_loss": number_column(table, "val_loss", "validation loss"),
     }
     verdict = f"beats {report.table.attrs['baseline']}"
     first = ["label", "seed", "kind", "level", *[m for m in METRIC_NAMES if m in table], verdict]
     order = first + [c for c in table.columns if c not in first and c not in ("arch", "name")]
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, column_order=order, placeholder="")
-    st.caption("Test metrics are in the data's own units. Baseline rows have no parameters: they are the "
-               "honest guesses a model must beat. Level: solved, learned something, or no better than the "
-               "baseline, as the verdict above defines them.")
+    st.caption("Test metrics are in the data's own units; the training and validation losses in the loss "
+               f"chart's ({report.loss_units or 'the training loss'}), a baseline's validation loss being the "
+               "chart's grey rule. Baseline rows have no parameters: they are the honest guesses a model must beat. "
+               "Level: solved, learned something, or no better than the baseline, as the verdict above defines them.")
     named = metrics_long(bars_table(report)).replace({"metric": METRIC_NAMES})  # "bits per character"
     st.altair_chart(charts.metrics_chart(named), width="content")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 import streamlit as st
@@ -60,17 +61,54 @@ def save(runs, task, table: pd.DataFrame, key: str) -> None:
 
 
 NEWEST = 12  # runs of the newest comparison picked at first: 4 seeds of 3 architectures still read as curves
+PICKED, KEPT = "runs_picked", "runs_kept"  # the multiselect's key; the picks kept while another page is open
 
 
 def pick_runs(log: runlog.RunLog) -> list[runlog.SavedRun]:
-    """A multiselect of the saved runs; the newest comparison (every seed of it, up to NEWEST runs) is picked at
-    first."""
+    """A multiselect of the saved runs. At first the newest comparison (every seed of it, up to NEWEST runs) is
+    picked; after that the person's picks are kept across visits to other pages (Streamlit forgets a widget's
+    state when its page is left), with the runs saved since the last visit added."""
     names = {r.name: r for r in reversed(log.runs)}
-    newest = [r for r in log.runs if log.runs and r.saved_at == log.runs[-1].saved_at] or log.runs[-3:]
-    default = [r.name for r in reversed(newest[-NEWEST:])]
-    chosen = st.multiselect("Runs to compare", list(names), default=default, key="runs_picked",
-                            placeholder="Pick saved runs")
+    state = st.session_state
+    if PICKED not in state:
+        kept = state.get(KEPT)
+        state[PICKED] = newest_names(log) if kept is None else \
+            [n for n in kept["names"] if n in names] + [r.name for r in reversed(log.runs) if r.id > kept["seen"]]
+    state[PICKED] = list(dict.fromkeys(n for n in state[PICKED] if n in names))  # runs dropped since go
+    chosen = st.multiselect("Runs to compare", list(names), key=PICKED, placeholder="Pick saved runs")
+    state[KEPT] = {"names": list(chosen), "seen": max((r.id for r in log.runs), default=0)}
     return [names[n] for n in chosen if n in names]
+
+
+def newest_names(log: runlog.RunLog) -> list[str]:
+    """The newest comparison's runs (every seed, up to NEWEST), newest first: what is picked at first."""
+    newest = [r for r in log.runs if log.runs and r.saved_at == log.runs[-1].saved_at] or log.runs[-3:]
+    return [r.name for r in reversed(newest[-NEWEST:])]
+
+
+# Streamlit sizes a table's columns by the rows it first shows, and cuts a longer number further down from the left
+# ("0.0004547" read "004547"): number columns get the width of their longest value, written as the table writes it.
+DIGIT_PX, CELL_PAD_PX = 8, 20  # a character of the table's font, at most; the cell's padding
+
+
+def number_text(value) -> str:
+    """A number as the table writes it ("%.4g"): "0.0004547", "1.235e+05"; "" for a missing one."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(number) else f"{number + 0.0:.4g}"
+
+
+def number_width(values, label: str) -> int:
+    """Pixels a number column needs for its label and every value to read whole."""
+    longest = max([len(number_text(v)) for v in values] + [len(label)])
+    return CELL_PAD_PX + DIGIT_PX * longest
+
+
+def number_column(table: pd.DataFrame, column: str, label: str, fmt: str = "%.4g"):
+    values = table[column] if column in table else []
+    return st.column_config.NumberColumn(label, format=fmt, width=number_width(values, label))
 
 
 def show_seeds(table: pd.DataFrame) -> None:
@@ -82,9 +120,9 @@ def show_seeds(table: pd.DataFrame) -> None:
         "arch", "source", "task", "seeds", "headline", "test metric", "± sd", "solved", "validation loss"],
         column_config={"arch": st.column_config.TextColumn("architecture"),
                        "headline": st.column_config.TextColumn("metric"),
-                       "test metric": st.column_config.NumberColumn("mean", format="%.4g"),
-                       "± sd": st.column_config.NumberColumn(format="%.2g"),
-                       "validation loss": st.column_config.NumberColumn("validation loss (mean)", format="%.4g")})
+                       "test metric": number_column(over, "test metric", "mean"),
+                       "± sd": number_column(over, "± sd", "± sd", "%.2g"),
+                       "validation loss": number_column(over, "validation loss", "validation loss (mean)")})
     st.caption("Runs that share every setting but the seed, taken together: the mean and standard deviation of "
                "the test metric over their seeds, and in how many seeds the task was solved. Each run follows.")
 
@@ -106,14 +144,14 @@ def show_table(picked: list[runlog.SavedRun]) -> pd.DataFrame:
         "curve": st.column_config.LineChartColumn("validation loss", width="small"),
         "run": st.column_config.TextColumn("run", width="medium"),
         "epochs_trained": st.column_config.NumberColumn("epochs"),
-        "val_loss": st.column_config.NumberColumn("validation loss", format="%.4g"),
-        "train_loss": st.column_config.NumberColumn("training loss", format="%.4g"),
+        "val_loss": number_column(table, "val_loss", "validation loss"),
+        "train_loss": number_column(table, "train_loss", "training loss"),
         "headline": st.column_config.TextColumn("test metric"),
-        "headline_value": st.column_config.NumberColumn("value", format="%.4g"),
+        "headline_value": number_column(table, "headline_value", "value"),
         "level": st.column_config.TextColumn("level", help="solved, learned something, or no better than the "
                                                            "baseline (seqlab/analysis/criteria.py)"),
         "beats_baseline": st.column_config.CheckboxColumn("beats baseline"),
-        "lr": st.column_config.NumberColumn("learning rate", format="%g"),
+        "lr": number_column(table, "lr", "learning rate", "%g"),
         "hidden_size": st.column_config.NumberColumn("hidden"),
         "saved_at": st.column_config.TextColumn("saved at"),
     })
@@ -205,5 +243,5 @@ def import_results() -> None:
     runs = runlog.from_results(payload, f"imported from {file.name}")
     added = session_log().add(runs)  # the ones kept: a file may hold more runs than the session keeps
     done.add(file.file_id)
-    st.session_state["runs_picked"] = [r.name for r in added]
+    st.session_state[PICKED] = [r.name for r in added]
     st.success(f"Opened {len(runs)} run{'s' if len(runs) > 1 else ''} from {file.name}.")

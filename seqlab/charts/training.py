@@ -121,10 +121,17 @@ def _tidy_losses(history: pd.DataFrame, log_scale: bool) -> pd.DataFrame:
     return out.assign(status=status.to_numpy())
 
 
+def baseline_rule_text(value: float, label: str) -> str:
+    """What the loss chart writes beside its baseline rule: the baseline's name as the results table's row has it
+    and its validation loss to the table's four significant digits, so the two read as one number."""
+    return f"{label} · validation loss {value:.4g}"
+
+
 def _baseline_rule(value: float, label: str) -> alt.LayerChart:
-    frame = pd.DataFrame({"loss": [value], "text": [f"{label}: {value:.3g}"]})
+    frame = pd.DataFrame({"loss": [value], "text": [baseline_rule_text(value, label)], "baseline": [label]})
     rule = alt.Chart(frame).mark_rule(strokeDash=DASHED, color="#555555", strokeWidth=2).encode(
-        y="loss:Q", tooltip=[alt.Tooltip("text:N", title="baseline")])
+        y="loss:Q", tooltip=[alt.Tooltip("baseline:N", title="baseline"),
+                             alt.Tooltip("loss:Q", format=".4g", title="validation loss")])
     # above the rule at the right end: by then the curves that learned anything are below it
     text = rule.mark_text(align="right", baseline="bottom", dx=-4, dy=-4, fontSize=13, color="#555555")
     return rule + text.encode(x=alt.value({"expr": "width"}), text="text:N")
@@ -132,8 +139,11 @@ def _baseline_rule(value: float, label: str) -> alt.LayerChart:
 
 def loss_chart(history: pd.DataFrame, log_scale: bool = False, baseline: float | None = None,
                baseline_label: str = "baseline", title: str = "Loss", every_seed: bool = False,
-               band: bool | None = None) -> alt.Chart:
+               band: bool | None = None, units: str = "") -> alt.Chart:
     """Train (solid) and validation (dashed, with points) loss per epoch, one colour per architecture.
+
+    `units` says what the loss is (seqlab.analysis.evaluate.loss_units, "MSE of the scaled series"), shown under the
+    title; the baseline rule is the named baseline's validation loss in those units, as the results table gives it.
 
     With several seeds per architecture: the mean over its seeds as the line, with a band from the lowest to
     the highest seed behind it (`band` forces it on or off); `every_seed` adds each seed's own curve, thin."""
@@ -167,7 +177,8 @@ def loss_chart(history: pd.DataFrame, log_scale: bool = False, baseline: float |
         layers.insert(0, runs)
     if baseline is not None and np.isfinite(baseline) and (baseline > 0 or not log_scale):
         layers.append(_baseline_rule(float(baseline), baseline_label))
-    return alt.layer(*layers).properties(title=chart_title(title), width="container", height=HEIGHT)
+    subtitle = f"loss: {units}" if units else ""
+    return alt.layer(*layers).properties(title=chart_title(title, subtitle), width="container", height=HEIGHT)
 
 
 class LiveLossChart:
@@ -175,9 +186,9 @@ class LiveLossChart:
     only swap in the new losses, a few milliseconds, so a live view costs training almost nothing."""
 
     def __init__(self, history: pd.DataFrame, log_scale: bool = False, baseline: float | None = None,
-                 baseline_label: str = "baseline", title: str = "Loss", band: bool | None = None):
+                 baseline_label: str = "baseline", title: str = "Loss", band: bool | None = None, units: str = ""):
         self.log_scale = log_scale
-        self.spec = loss_chart(history, log_scale, baseline, baseline_label, title, band=band).to_dict()
+        self.spec = loss_chart(history, log_scale, baseline, baseline_label, title, band=band, units=units).to_dict()
         self.losses = self.spec["layer"][0]["data"]["name"]  # the dataset every loss layer reads (bands included)
 
     def spec_for(self, history: pd.DataFrame) -> dict:

@@ -65,7 +65,7 @@ def unigram_entropy(ids: torch.Tensor, vocab_size: int) -> float:
     """Cross-entropy (nats) of predicting every character from its training frequency alone."""
     counts = torch.bincount(ids.flatten(), minlength=vocab_size).double()
     p = counts[counts > 0] / counts.sum()
-    return float(-(p * p.log()).sum())
+    return float(-(p * p.log()).sum()) + 0.0  # one character: 0, not -0.0
 
 
 def text_task(cfg: DataConfig, corpus: Corpus | None = None) -> Task:

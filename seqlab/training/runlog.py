@@ -59,7 +59,10 @@ class SavedRun:
 
     @property
     def name(self) -> str:
-        return f"#{self.id} {self.label} · seed {self.config.train.seed} · {self.task.get('title', '?')}"
+        """Where it was trained and with what ("#3 LSTM · seed 0 · Gradient flow · Adding problem (T=50) · hidden 64,
+        lr 0.01, 20 epochs, batch 64"), so two pages' runs of one task read apart."""
+        return (f"#{self.id} {self.label} · seed {self.config.train.seed} · {self.source} · "
+                f"{self.task.get('title', '?')} · {settings_text(self.config)}")
 
     @property
     def short_name(self) -> str:
@@ -79,6 +82,13 @@ class SavedRun:
         if self.status != "stopped" or self.epochs_trained in (0, self.config.train.epochs):
             return self.config
         return self.config.replace(train=dataclasses.replace(self.config.train, epochs=self.epochs_trained))
+
+
+def settings_text(config: RunConfig) -> str:
+    """The settings a person tells runs apart by, short: "hidden 64 × 2 layers, lr 0.01, 20 epochs, batch 64"."""
+    model, train = config.model, config.train
+    layers = f" × {model.num_layers} layers" if model.num_layers > 1 else ""
+    return f"hidden {model.hidden_size}{layers}, lr {train.lr:g}, {train.epochs} epochs, batch {train.batch_size}"
 
 
 class RunLog:

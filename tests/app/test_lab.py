@@ -50,7 +50,7 @@ def test_training_two_architectures_on_a_series_gives_every_result(lab):
     assert {"persistence", "params", "sec_per_epoch", "mse", "beats persistence"} <= set(table["label"]) | set(
         table.columns)
     assert "Download the history (CSV)" in downloads(at) and "Download results and configs (JSON)" in downloads(at)
-    assert any("persistence" in s.value for s in [*at.success, *at.info])  # the verdict names the baseline
+    assert any("persistence" in s.value for s in [*at.success, *at.info, *at.warning])  # the verdict names it
 
 
 def test_the_downloads_hold_the_history_and_the_configs(lab):
@@ -135,9 +135,9 @@ def test_a_diverging_architecture_is_marked_and_the_others_carry_on(lab):
     assert runs["RNN"].status == "diverged" and runs["RNN"].epoch - 1 == 1  # exploded in its first epoch
     assert runs["LSTM"].epoch - 1 == 2  # it trained its next epoch although the RNN had stopped
     # (and its own validation loss then rose 1.2 -> 7 -> 270: at lr 1 without clipping it diverges too)
-    warning = next(w.value for w in at.warning if w.value.startswith("RNN diverged"))
-    assert "lower the learning rate" in warning and "clip" in warning
-    assert len(at.dataframe) == 1 and not at.error
+    error = next(e.value for e in at.error if e.value.startswith("RNN diverged"))  # a failure: an error box
+    assert "lower the learning rate" in error and "clip" in error
+    assert len(at.dataframe) == 1 and not at.success  # no good news in green beside it
 
 
 def test_a_ticker_that_cannot_be_fetched_shows_the_fallback_and_its_notice(lab, monkeypatch):
@@ -238,7 +238,8 @@ def test_copy_memory_draws_its_predict_blanks_baseline_on_the_loss_chart(lab):
     assert name.startswith("predict blanks")
     loss = next(c for c in at.get("vega_lite_chart") if "epoch (0 = before training)" in c.proto.spec)
     assert '"rule"' in loss.proto.spec  # the baseline is drawn as a horizontal rule...
-    assert f"{name}: {value:.3g}".encode() in loss.proto.SerializeToString()  # ...labelled with its loss
+    assert f"{name} · validation loss {value:.4g}".encode() in loss.proto.SerializeToString()  # ...labelled
+    assert value == report.table.set_index("label").loc[name, "val_loss"]  # with the table's number
 
 
 def test_a_good_csv_upload_offers_its_columns_and_trains_a_forecast(lab):

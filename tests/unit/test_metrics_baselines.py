@@ -42,3 +42,24 @@ def test_beating_a_baseline_by_a_hair_does_not_count():
     assert metrics.better("mse", 0.15, 0.1530, metrics.CLEAR_MARGIN)
     assert not metrics.better("accuracy", 0.101, 0.1, metrics.CLEAR_MARGIN)
     assert metrics.better("accuracy", 0.2, 0.1, metrics.CLEAR_MARGIN)
+
+
+def test_a_text_of_one_repeated_character_scores_its_baselines_0_bits_not_minus_0():
+    from seqlab.analysis.evaluate import baseline_scores, loss_baseline
+    from seqlab.config import DataConfig
+    from seqlab.data import make_task
+
+    task = make_task(DataConfig(task="text", corpus="upload", length=20, n_samples=200), b"a" * 5000)
+    scores = baseline_scores(task)
+    assert "symbol frequencies" in scores
+    for name, score in scores.items():
+        for key in ("cross_entropy", "bits_per_char"):
+            assert score[key] == 0 and math.copysign(1, score[key]) == 1, (name, key)  # -0.0 is written "-0"
+            assert f"{score[key]:.3g}" == "0"
+    assert math.copysign(1, loss_baseline(task)[0]) == 1 and math.copysign(1, task.baseline_loss) == 1
+
+
+def test_nats_clamps_rounding_below_zero_and_keeps_nan():
+    from seqlab.analysis.metrics import nats, token_metrics
+    assert f"{nats(-0.0):g}" == "0" and nats(-1e-17) == 0 and nats(0.7) == 0.7 and math.isnan(nats(math.nan))
+    assert f"{token_metrics(-0.0, 1.0)['bits_per_char']:g}" == "0"

@@ -42,7 +42,9 @@ def test_a_synthetic_regression_report_plots_truth_against_prediction():
     report = summarise(training.runs, task)
     assert report.predictions_kind == "scatter"
     assert set(report.predictions.columns) == {"label", "truth", "predicted"}
-    assert report.loss_baseline == (task.baseline_loss, task.baseline_name)
+    value, name = report.loss_baseline  # the table's reference row, with its validation loss
+    assert name == report.table.attrs["baseline"] == "training mean"
+    assert value == report.table.set_index("label").loc[name, "val_loss"]
 
 
 def test_token_tasks_have_no_prediction_chart_but_a_verdict():

@@ -159,3 +159,17 @@ def test_runs_that_differ_only_in_their_seed_are_counted_together():
     over = seeds_table(pd.DataFrame(rows))
     assert len(over) == 1 and over.iloc[0]["seeds"] == 3 and over.iloc[0]["solved"] == "2 of 3"
     assert abs(over.iloc[0]["test metric"] - 0.07) < 1e-9
+
+
+def test_runs_of_one_task_from_two_pages_are_named_by_page_and_settings():
+    lab = runlog.RunLog()
+    saved = trained(archs=("gru",))
+    grad = [dataclasses.replace(s, source="Gradient flow") for s in saved]
+    first, second = lab.add(saved + grad)
+    assert first.task == second.task and first.label == second.label  # same task, same architecture...
+    assert first.name.removeprefix("#1") != second.name.removeprefix("#2")  # ...told apart without the number
+    assert " · Lab · " in first.name and " · Gradient flow · " in second.name
+    assert "hidden 8, lr 0.01, 2 epochs, batch 32" in first.name
+    other = dataclasses.replace(saved[0], config=saved[0].config.replace(
+        model=dataclasses.replace(saved[0].config.model, hidden_size=16, num_layers=2)))
+    assert "hidden 16 × 2 layers" in other.name
