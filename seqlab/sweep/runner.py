@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -48,8 +48,9 @@ def run_sweep(grid: Grid, folder: Path, ray: str | None = None, workers: int | N
     report = SweepReport(total=len(grid.runs), skipped=len(grid.runs) - len(todo))
     by_key = {run.key(): run for run in todo}
     bar = _progress_bar(len(todo), progress, stream)
+    outcomes = _outcomes(todo, ray, workers, cpus, faults)
     try:
-        for history, result in _outcomes(todo, ray, workers, cpus, faults):
+        for history, result in outcomes:
             run = by_key[result["key"]]
             row = {"key": result["key"], **{name: setting(run, name) for name in grid.swept}, **result}
             files.add(history, row)
@@ -63,12 +64,13 @@ def run_sweep(grid: Grid, folder: Path, ray: str | None = None, workers: int | N
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
+        outcomes.close()  # the engine stops at once: workers end their step, Ray's pending tasks are cancelled
         if bar is not None:
             bar.close()
     return report
 
 
-def _outcomes(runs, ray, workers, cpus, faults) -> Iterator[tuple[list[dict], dict]]:
+def _outcomes(runs, ray, workers, cpus, faults) -> Generator[tuple[list[dict], dict]]:
     if ray is None:
         from seqlab.sweep.local import local_outcomes
         return local_outcomes(runs, workers, faults)
