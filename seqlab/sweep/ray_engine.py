@@ -20,6 +20,8 @@ from seqlab.sweep.scoring import ATTEMPTS, Tasks, error_text, failed_row, train_
 INSTALL = ("--ray needs Ray, an optional extra that is not installed here: pip install -e '.[ray]' "
            "(or pip install -r requirements-ray.txt), then run the sweep again")
 KEPT_TASKS = 2  # data sets a worker process keeps between tasks (a sweep's runs often share one)
+# ships this checkout's seqlab to every worker (a job-level setting: pass it to ray.init when you start Ray)
+RUNTIME_ENV = {"py_modules": [str(Path(seqlab.__file__).parent)]}
 _worker_tasks: dict = {}  # per worker process: DataConfig -> Tasks holding it (never shared between processes)
 
 
@@ -59,12 +61,13 @@ def ray_outcomes(runs: Sequence[RunConfig], address: str = "local", cpus: int | 
                  faults: dict[str, dict] | None = None) -> Iterator[tuple[list[dict], dict]]:
     """(history rows, results row) of each run as its Ray task ends. `address`: "local" starts a Ray instance
     here (with `cpus` CPUs, default all), "auto" or "HOST:PORT" / "ray://HOST:PORT" joins a running cluster. A
-    Ray already initialised in this process (a test's) is used as it is and left running."""
+    Ray already initialised in this process is used as it is and left running (start it with `runtime_env=
+    RUNTIME_ENV` so its workers import this seqlab)."""
     ray = import_ray()
     started_here = not ray.is_initialized()
     if started_here:
         ray.init(address=address, num_cpus=cpus if address == "local" else None, include_dashboard=False,
-                 runtime_env={"py_modules": [str(Path(seqlab.__file__).parent)]}, log_to_driver=False)
+                 runtime_env=RUNTIME_ENV, log_to_driver=False)
     faults = faults or {}
     remote = ray.remote(num_cpus=1, max_retries=ATTEMPTS - 1, retry_exceptions=True)(_train_remote)
     pending = {remote.remote(run.to_json(), faults.get(run.key())): run for run in runs}

@@ -1,5 +1,9 @@
 """A sweep's grid: every point an ordinary RunConfig; a bad grid names what is wrong and starts nothing."""
 
+import sys
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from seqlab.cli import main
@@ -102,3 +106,22 @@ def test_the_command_refuses_a_bad_grid_in_one_line_and_writes_nothing(tmp_path,
 def test_the_command_says_a_missing_grid_cannot_be_read(tmp_path, capsys):
     assert main(["sweep", str(tmp_path / "nope.toml")]) == 2
     assert "cannot read the grid" in capsys.readouterr().err
+
+
+def test_ray_without_ray_installed_says_how_to_install_it_and_starts_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError, as where it is not installed
+    grid = tmp_path / "grid.toml"
+    grid.write_text("[[data]]\ntask = 'adding'")
+    assert main(["sweep", str(grid), "--ray", "auto"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install -e '.[ray]'" in err and "requirements-ray.txt" in err and "Traceback" not in err
+    assert not (tmp_path / "grid.sweep").exists()
+
+
+def test_ray_is_an_extra_kept_out_of_the_apps_requirements():
+    root = Path(__file__).resolve().parents[2]
+    assert "ray" not in {line.split("==")[0].strip() for line in (root / "requirements.txt").read_text().splitlines()}
+    assert "ray==" in (root / "requirements-ray.txt").read_text()
+    assert "-r requirements-ray.txt" in (root / "requirements-dev.txt").read_text()  # so CI tests the Ray engine
+    dynamic = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["dynamic"]
+    assert dynamic["optional-dependencies"]["ray"] == {"file": ["requirements-ray.txt"]}  # pip install -e '.[ray]'
