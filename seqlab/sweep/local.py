@@ -71,14 +71,15 @@ class SweepRun:
         self.finished, self._training = True, None
 
 
-def local_outcomes(runs: Sequence[RunConfig], workers: int | None = None,
-                   faults: dict[str, dict] | None = None) -> Iterator[tuple[list[dict], dict]]:
+def local_outcomes(runs: Sequence[RunConfig], workers: int | None = None, faults: dict[str, dict] | None = None,
+                   tasks: Tasks | None = None) -> Iterator[tuple[list[dict], dict]]:
     """(history rows, results row) of each run as it ends, trained `workers` at once (default: the usable CPUs).
-    Stopping the iteration (Ctrl-C) stops the workers after their current step; nothing unfinished is returned."""
+    Stopping the iteration (Ctrl-C) stops the workers after their current step; nothing unfinished is returned.
+    `tasks`, if given, holds the data sets built already, for exactly these runs."""
     if not runs:
         return
     faults = faults or {}
-    tasks = Tasks(list(runs))
+    tasks = tasks if tasks is not None else Tasks(list(runs))
     swept = [SweepRun(run, tasks, faults.get(run.key())) for run in runs]
     by_key = {r.key: r for r in swept}
     engine = Parallel(swept, workers=workers or usable_cpus(), threads=1, ahead=UNLIMITED, together=False)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pandas as pd
 
@@ -20,6 +20,9 @@ from seqlab.analysis import criteria
 from seqlab.config import RunConfig
 from seqlab.sweep.grid import Grid
 from seqlab.sweep.results import FAILED, SweepFiles
+
+if TYPE_CHECKING:
+    from seqlab.sweep.scoring import Tasks
 
 
 @dataclass
@@ -38,17 +41,18 @@ def setting(run: RunConfig, name: str):
 
 
 def run_sweep(grid: Grid, folder: Path, ray: str | None = None, workers: int | None = None, cpus: int | None = None,
-              faults: dict[str, dict] | None = None, progress: bool = True, stream: TextIO = sys.stderr
-              ) -> SweepReport:
+              faults: dict[str, dict] | None = None, progress: bool = True, stream: TextIO = sys.stderr,
+              tasks: Tasks | None = None) -> SweepReport:
     """Train every run of `grid` that `folder` does not hold finished, locally (`ray` None) or on Ray ("local",
-    "auto", an address), writing each as it ends. Ctrl-C stops it with every ended run written."""
+    "auto", an address), writing each as it ends. Ctrl-C stops it with every ended run written. `tasks`: the
+    local engine's data sets, built already (`seqlab.sweep.command.preflight`)."""
     files = SweepFiles(folder)
     done = files.finished_keys()
     todo = [run for run in grid.runs if run.key() not in done]
     report = SweepReport(total=len(grid.runs), skipped=len(grid.runs) - len(todo))
     by_key = {run.key(): run for run in todo}
     bar = _progress_bar(len(todo), progress, stream)
-    outcomes = _outcomes(todo, ray, workers, cpus, faults)
+    outcomes = _outcomes(todo, ray, workers, cpus, faults, tasks)
     try:
         for history, result in outcomes:
             run = by_key[result["key"]]
@@ -70,10 +74,10 @@ def run_sweep(grid: Grid, folder: Path, ray: str | None = None, workers: int | N
     return report
 
 
-def _outcomes(runs, ray, workers, cpus, faults) -> Generator[tuple[list[dict], dict]]:
+def _outcomes(runs, ray, workers, cpus, faults, tasks) -> Generator[tuple[list[dict], dict]]:
     if ray is None:
         from seqlab.sweep.local import local_outcomes
-        return local_outcomes(runs, workers, faults)
+        return local_outcomes(runs, workers, faults, tasks)
     from seqlab.sweep.ray_engine import ray_outcomes
     return ray_outcomes(runs, ray, cpus, faults)
 

@@ -65,3 +65,14 @@ def test_a_grown_grid_trains_only_its_new_points(tmp_path):
     report = run_sweep(grown, tmp_path, progress=False)
     assert (report.total, report.skipped, report.trained) == (12, 6, 6)
     assert len(pd.read_csv(tmp_path / "results.csv")) == 12
+
+
+def test_a_run_too_big_for_the_memory_is_refused_before_anything_starts(tmp_path, capsys):
+    grid = tmp_path / "big.toml"
+    grid.write_text("[[data]]\ntask = 'adding'\nlength = 200\nn_samples = 500\n[model]\narch = ['lstm', 'gru']\n"
+                    "hidden_size = 512\nnum_layers = 4\n[train]\nbatch_size = 1024")
+    assert main(["sweep", str(grid), "--memory-mb", "200"]) == 2
+    err = capsys.readouterr().err
+    assert "too big to train here, nothing started" in err and "LSTM with batch 1024" in err
+    assert "per training: try " in err  # the setting to lower, as `seqlab compare` says it
+    assert not (tmp_path / "big.sweep").exists()
