@@ -2,6 +2,9 @@
 retried, a run that always raises recorded as failed, and a second sweep that trains only what is missing."""
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,11 +28,13 @@ hidden_size = 6
 epochs = 2
 batch_size = 50
 """
+ROOT = Path(__file__).resolve().parents[2]
 TIMING = {"seconds", "elapsed", "sec_per_epoch"}
 
 
 @pytest.fixture(scope="module")
 def local_ray():
+    """A local Ray instance started by the test, as one would start a cluster's head (the engine then uses it)."""
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env=RUNTIME_ENV)
     yield
     ray.shutdown()
@@ -46,11 +51,15 @@ def read(folder):
             pd.read_csv(folder / "history.csv", dtype={"key": str}))
 
 
-def test_a_sweep_on_ray_gives_the_local_engines_numbers_digit_for_digit(tmp_path, local_ray, capsys):
+def test_a_sweep_on_ray_gives_the_local_engines_numbers_digit_for_digit(tmp_path):
     grid = tmp_path / "grid.toml"
     grid.write_text(TINY)
-    assert main(["sweep", str(grid), "--ray", "local", "--quiet", "--out", str(tmp_path / "ray")]) == 0
-    assert "6 runs in the grid: 0 finished before, 6 ended now" in capsys.readouterr().out
+    # the command as a person runs it, in its own process: it starts a local Ray instance and stops it after
+    command = [sys.executable, "-m", "seqlab", "sweep", str(grid), "--ray", "local", "--ray-cpus", "2", "--quiet",
+               "--out", str(tmp_path / "ray")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "6 runs in the grid: 0 finished before, 6 ended now" in done.stdout
     assert main(["sweep", str(grid), "--quiet", "--out", str(tmp_path / "local")]) == 0
     on_ray, here = read(tmp_path / "ray"), read(tmp_path / "local")
     assert len(on_ray[0]) == 6 and len(on_ray[1]) == 18
