@@ -91,6 +91,7 @@ def test_a_grid_above_the_cap_needs_yes():
     (b"\x89PNG\r\n\x1a\n\x00\x00", ["not a text file"]),
     (b"[[data]]\ntask = 'adding'\nlength = [5, 0]", ["between 2 and 1000", "got 0"]),
     (b"", ["empty"]),
+    (b"# a comment\n" * 8000, ["96,000 bytes", "a grid is a short TOML file"]),
 ])
 def test_the_command_refuses_a_bad_grid_in_one_line_and_writes_nothing(tmp_path, capsys, content, words):
     grid = tmp_path / "grid.toml"

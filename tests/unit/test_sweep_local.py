@@ -76,3 +76,11 @@ def test_a_run_too_big_for_the_memory_is_refused_before_anything_starts(tmp_path
     assert "too big to train here, nothing started" in err and "LSTM with batch 1024" in err
     assert "per training: try " in err  # the setting to lower, as `seqlab compare` says it
     assert not (tmp_path / "big.sweep").exists()
+
+
+def test_the_local_engine_ends_runs_one_by_one_in_grid_order(tmp_path):
+    grid = parse_grid(TINY)
+    run_sweep(grid, tmp_path, workers=1, progress=False)  # one worker: each run trains to its end before the next
+    assert list(pd.read_csv(tmp_path / "results.csv", dtype={"key": str})["key"]) == [r.key() for r in grid.runs]
+    history = pd.read_csv(tmp_path / "history.csv", dtype={"key": str})
+    assert list(history["key"]) == [r.key() for r in grid.runs for _ in range(3)]
