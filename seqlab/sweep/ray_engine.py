@@ -66,8 +66,13 @@ def ray_outcomes(runs: Sequence[RunConfig], address: str = "local", cpus: int | 
     ray = import_ray()
     started_here = not ray.is_initialized()
     if started_here:
-        ray.init(address=address, num_cpus=cpus if address == "local" else None, include_dashboard=False,
-                 runtime_env=RUNTIME_ENV, log_to_driver=False)
+        try:
+            ray.init(address=address, num_cpus=cpus if address == "local" else None, include_dashboard=False,
+                     runtime_env=RUNTIME_ENV, log_to_driver=False)
+        except ConnectionError as e:  # Ray's own message names its --address flag, not ours
+            raise ValueError(f"--ray {address}: no running Ray cluster found there ({str(e).split('.')[0]}); start "
+                             "one with `ray start --head`, give its address (HOST:6379 or ray://HOST:10001), or "
+                             "use --ray local") from None
     faults = faults or {}
     remote = ray.remote(num_cpus=1, max_retries=ATTEMPTS - 1, retry_exceptions=True)(_train_remote)
     pending = {remote.remote(run.to_json(), faults.get(run.key())): run for run in runs}

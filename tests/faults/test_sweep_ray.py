@@ -67,6 +67,17 @@ def test_a_sweep_on_ray_gives_the_local_engines_numbers_digit_for_digit(tmp_path
     assert numbers(on_ray[1]) == numbers(here[1])  # every epoch's record
 
 
+def test_ray_auto_without_a_cluster_says_so_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    grid = tmp_path / "grid.toml"
+    grid.write_text(TINY)
+    assert not ray.is_initialized()
+    assert main(["sweep", str(grid), "--ray", "auto", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--ray auto: no running Ray cluster found" in err and "--ray local" in err and "Traceback" not in err
+    assert not (tmp_path / "grid.sweep" / "results.csv").exists()
+
+
 def test_a_killed_worker_is_retried_a_raising_run_recorded_and_a_second_sweep_finishes_it(tmp_path, local_ray):
     grid = parse_grid(TINY)
     killed, broken = grid.runs[1].key(), grid.runs[4].key()
@@ -85,3 +96,4 @@ def test_a_killed_worker_is_retried_a_raising_run_recorded_and_a_second_sweep_fi
     assert (again.skipped, again.trained, again.failed) == (5, 1, [])
     results, history = read(tmp_path / "out")
     assert set(results["status"]) == {"done"} and history["key"].nunique() == 6 and len(history) == 18
+
