@@ -13,7 +13,7 @@ import pytest
 
 from seqlab.sweep.grid import parse_grid
 from seqlab.sweep.results import SweepFiles
-from seqlab.sweep.runner import run_sweep
+from seqlab.sweep.runner import grid_results, report_text, run_sweep, summary
 from seqlab.sweep.scoring import Tasks, train_and_score
 
 TINY = """
@@ -49,6 +49,10 @@ def test_a_run_that_always_raises_is_retried_once_then_recorded_and_a_second_swe
     results, history = read(tmp_path)
     assert len(results) == 6 and results.set_index("key").loc[broken, "status"] == "failed"
     assert broken not in set(history["key"]) and history["key"].nunique() == 5  # no half history written
+    said = report_text(report, summary(grid, grid_results(grid, tmp_path)), tmp_path)
+    assert f"failed: {grid.runs[3].model.arch} seed {grid.runs[3].train.seed} (key {broken}): RuntimeError: the " \
+           "disk is on fire" in said and "1 run(s) failed; run the same command again" in said
+    assert "1 of 2" in said  # that grid point's summary counts one finished seed of two
 
     again = run_sweep(grid, tmp_path, progress=False)  # the fault is gone: only the missing run trains
     assert (again.skipped, again.trained, again.failed) == (5, 1, [])
