@@ -1,6 +1,7 @@
 """A sweep's grid: every point an ordinary RunConfig; a bad grid names what is wrong and starts nothing."""
 
 import sys
+import textwrap
 import tomllib
 from pathlib import Path
 
@@ -126,3 +127,12 @@ def test_ray_is_an_extra_kept_out_of_the_apps_requirements():
     assert "-r requirements-ray.txt" in (root / "requirements-dev.txt").read_text()  # so CI tests the Ray engine
     dynamic = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["dynamic"]
     assert dynamic["optional-dependencies"]["ray"] == {"file": ["requirements-ray.txt"]}  # pip install -e '.[ray]'
+
+
+def test_the_grids_in_the_help_and_the_module_docstring_are_valid():
+    from seqlab.sweep import command, grid
+
+    example = command.EXAMPLE.split("\n\n")[0].split("\n", 1)[1]
+    assert len(parse_grid(textwrap.dedent(example)).runs) == 2 * 3 * 3  # lengths x archs x seeds
+    documented = textwrap.dedent(grid.__doc__.split("\n\n", 1)[1].split("\n\nEvery point")[0])
+    assert len(parse_grid(documented).runs) == (2 + 1) * 3 * 2 * 3  # (adding lengths + digits) x archs x sizes x seeds
