@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqlab.app import live, runs
+from seqlab.app import live, runs, sweeps
 
 st.set_page_config(page_title="Runs · seqlab", page_icon="🗂️", layout="wide")
 live.show_paused("runs")
@@ -14,6 +14,9 @@ st.write("Every run you finish or stop in this session lands here, from any page
 with st.sidebar:
     st.header("Open a results file")
     runs.import_results()
+    sweeps.open_sweep()
+if sweeps.show_sweep():  # a sweep's results file, opened in the sidebar
+    st.divider()
 
 log = runs.session_log()
 if notice := runs.dropped_notice(log):

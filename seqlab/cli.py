@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from seqlab import resources
 from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds, seeds_text
+from seqlab.sweep import command as sweep_command
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--history-csv", type=Path, help="write the per-epoch history here")
     c.add_argument("--results-json", type=Path, help="write results, configs and history here")
     c.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
+    sweep_command.add_arguments(sub.add_parser("sweep", help="train a grid of runs (TOML), locally or on Ray"))
     return p
 
 
@@ -275,6 +277,8 @@ def list_tasks() -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         a = _parser().parse_args(argv)
+        if a.command == "sweep":
+            return sweep_command.run(a)
         return list_tasks() if a.command == "tasks" else compare(a)
     except (UsageError, ValueError) as e:  # DataError is a ValueError too
         print(f"seqlab: error: {e}", file=sys.stderr)

@@ -40,16 +40,19 @@ class Parallel:
     a worker holds one while it trains an epoch, so a server's limit counts threads that train. While workers
     wait for one and no record comes, the consumer's iteration calls `on_wait(waiting)`, in its own thread.
     `threads` is torch's intra-op threads per worker (set in each worker thread; the caller's stays as it was).
+    `together` (a comparison) has a free worker take the run furthest behind, so curves grow together; without
+    it (a sweep) a worker takes the first unfinished run that no one trains, so runs end one by one, in order.
     An exception in a worker is raised again in the consumer when it reaches that run's turn.
     """
 
     def __init__(self, runs: Sequence[RunConfig] | Sequence[TrainingRun], task: Task | None = None,
-                 workers: int | None = None, slots=None, threads: int = 1, ahead: int = 1):
-        if runs and all(isinstance(r, TrainingRun) for r in runs):
+                 workers: int | None = None, slots=None, threads: int = 1, ahead: int = 1, together: bool = True):
+        if runs and not any(isinstance(r, RunConfig) for r in runs):  # built already: TrainingRun, SweepRun
             self.runs = list(runs)
         else:
             self.runs = training_runs(runs, task)
         self.workers, self.slots, self.threads, self.ahead = workers or usable_cpus(), slots, threads, ahead
+        self.together = together
         self.on_wait: Callable[[int], None] | None = None
         self.queued = 0  # workers of this comparison waiting for a slot
         self.waiting = 0  # trainings waiting for a slot on the whole server, as the slots last said
@@ -119,7 +122,10 @@ class Parallel:
                 and i not in self._failed and self._untaken[i] < self.ahead]
 
     def _next_run(self) -> int | None:
-        """The run a free worker should train next: the one furthest behind, so curves grow together."""
+        """The run a free worker should train next: the one furthest behind, so curves grow together (or, not
+        `together`, the first in order)."""
+        if not self.together:
+            return min(self._ready(), default=None)
         return min(self._ready(), key=lambda i: (self.runs[i].epoch, i), default=None)
 
     def _start_workers(self) -> None:

@@ -92,3 +92,10 @@ def test_parallel_benchmark_times_both_comparisons_at_each_core_count(tmp_path, 
     assert all(finite(r, ("serial_3", "parallel_3", "parallel_9")) and len(r["run_seconds"]) == 3
                for r in result["rows"])
     assert "parallel / serial" in capsys.readouterr().out or len(affinity) < 2
+
+
+def test_sweep_benchmark_times_the_local_engine_against_serial_runs(tmp_path, capsys):
+    _, result = run_bench("bench_sweep", ["--quick", "--no-ray"], tmp_path)
+    assert finite(result["local"], ("serial", "local", "ratio", "mean_run"))
+    assert result["ray"] is None and finite(result["extrapolated"], ("serial_300", "local_2_cores_300"))
+    assert "extrapolated, not measured" in capsys.readouterr().out

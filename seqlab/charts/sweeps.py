@@ -1,0 +1,42 @@
+"""Charts of a sweep's results: a final loss or test metric against a swept setting, per architecture, over seeds."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from seqlab.charts.training import HEIGHT, axis, chart_title, label_scale, legend
+
+
+def setting_chart(results: pd.DataFrame, setting: str, value: str = "val_loss", shown: str = "",
+                  value_title: str = "final validation loss") -> alt.LayerChart:
+    """Each run a faint point (setting across, `value` up), and per architecture the mean over its runs at each
+    setting as a line: what the setting does, with the spread over seeds in sight.
+
+    `results`: one row per run with `label`, `setting` and `value` (as from seqlab.sweep.reading.read_results)."""
+    data = results[["key", "label", setting, value]].copy()
+    data[value] = pd.to_numeric(data[value], errors="coerce")
+    data = data[np.isfinite(data[value])]
+    numeric = pd.api.types.is_numeric_dtype(data[setting]) and not pd.api.types.is_bool_dtype(data[setting])
+    kind = "Q" if numeric else "N"
+    if not numeric:
+        data[setting] = data[setting].astype(str)
+    positive = bool(len(data)) and (data[value] > 0).all()
+    y_scale = alt.Scale(type="log") if positive else alt.Scale(zero=False)
+    x_scale = alt.Scale(zero=False) if numeric else alt.Undefined
+    x = alt.X(f"{setting}:{kind}", axis=axis(shown or setting), scale=x_scale)
+    colour = alt.Color("label:N", scale=label_scale(data["label"]), legend=legend("architecture"))
+    points = alt.Chart(data).mark_circle(size=70, opacity=0.45).encode(
+        x=x, y=alt.Y(f"{value}:Q", scale=y_scale, axis=axis(value_title)), color=colour,
+        tooltip=["label:N", "key:N", alt.Tooltip(f"{setting}:{kind}", title=shown or setting),
+                 alt.Tooltip(f"{value}:Q", format=".4g", title=value_title)])
+    means = data.groupby(["label", setting], sort=False)[value].agg(["mean", "count"]).reset_index()
+    line = alt.Chart(means).mark_line(point=True, strokeWidth=2.5).encode(
+        x=x, y=alt.Y("mean:Q", scale=y_scale), color=colour,
+        tooltip=["label:N", alt.Tooltip(f"{setting}:{kind}", title=shown or setting),
+                 alt.Tooltip("mean:Q", format=".4g", title=f"mean {value_title}"),
+                 alt.Tooltip("count:Q", title="runs")])
+    return alt.layer(points, line).properties(
+        height=HEIGHT, width="container",
+        title=chart_title(f"{shown or setting} against the {value_title}", "points: runs (seeds); line: their mean"))
