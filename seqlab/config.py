@@ -17,7 +17,9 @@ TASKS = (
     "sine", "adding", "copy", "text", "digits",  # synthetic and built-in
     "seattle", "co2", "airline", "sunspots", "msft",  # real series shipped with the package
     "stock", "csv", "sentiment",  # a ticker through yfinance, a user's CSV file, a CSV of labelled texts
+    "dates",  # translation: dates written out in 7 languages (CLDR via Babel) -> ISO
 )
+TRANSLATION_TASKS = ("dates",)
 CORPORA = ("python-docs", "shakespeare", "upload")
 TICKER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.^=\-]{0,14}$")
 MAX_NAME_CHARS = 200  # a column name in a config (and so in an uploaded file's header)
@@ -120,6 +122,7 @@ class DataConfig(_Checked):
     test_fraction: float = _range(0.05, 0.4, 0.15, "share of the data kept for the final test")
     noise: float = _range(0.0, 2.0, 0.1, "sine: standard deviation of the added noise")
     seed: int = _range(0, 2**31 - 1, 0, "seed of the data generator")
+    longer_test: bool = False  # translation: test only on inputs longer than any in training (length generalisation)
 
     def _check(self):
         if not self.ticker.strip():

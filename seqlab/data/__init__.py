@@ -43,6 +43,8 @@ REGISTRY: dict[str, TaskInfo] = {
     "csv": TaskInfo("Your CSV file", "regression", "your data", "A numeric column of your own file."),
     "sentiment": TaskInfo("Your labelled texts", "classification", "your data",
                           "Classify the texts of your CSV (e.g. reviews as positive or negative)."),
+    "dates": TaskInfo("Dates in 7 languages → ISO", "translation", "synthetic",
+                      "Translate dates written out in seven languages (Unicode CLDR via Babel) to YYYY-MM-DD."),
 }
 assert set(REGISTRY) == set(TASKS), "config.TASKS and the registry must name the same tasks"
 
@@ -86,6 +88,9 @@ def make_task(cfg: DataConfig, upload: bytes | None = None) -> Task:
         return sentiment.sentiment_task(cfg, upload)
     if cfg.task == "digits":
         return digits.digits_task(cfg)
+    if cfg.task == "dates":
+        from seqlab.data.dates import dates_task
+        return dates_task(cfg)
     data, period = load_series(cfg, upload)
     return windows.forecast_task(data, cfg, cfg.task, seasonal_period=period)
 
