@@ -156,6 +156,7 @@ class ModelConfig(_Checked):
     bidirectional: bool = False  # read the sequence both ways; classification tasks only
     forget_bias: float | None = _range(-5.0, 5.0, None, "LSTM forget-gate bias at init; None keeps PyTorch's")
     embedding_dim: int = _range(2, 256, 32, "size of the token embedding (text and copy tasks)")
+    attention: bool = False  # translation: the decoder looks back at every encoder state (Luong dot-product)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,12 @@ class RunConfig:
         for name, cls in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig)):
             if not isinstance(getattr(self, name), cls):
                 raise ValueError(f"RunConfig.{name} must be a {cls.__name__}")
+        if self.model.attention and self.data.task not in TRANSLATION_TASKS:
+            raise ValueError(f"ModelConfig.attention is for the translation tasks ({', '.join(TRANSLATION_TASKS)}), "
+                             f"not {self.data.task!r}")
+        if self.train.record_gradients and self.data.task in TRANSLATION_TASKS:
+            raise ValueError("TrainConfig.record_gradients: the gradient through time is recorded for the one-stack "
+                             "models only, not the translation models' encoder and decoder; turn it off")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -9,9 +9,16 @@ import torch
 from seqlab.config import DataConfig
 from seqlab.data import REGISTRY, make_task
 from seqlab.data.dates import date_pairs, write_date
-from seqlab.data.pairs import (DataError, decode_source, decode_target, encode_sources, encode_targets, pairs_task,
-                               position_frequency_loss, source_lengths)
-
+from seqlab.data.pairs import (
+    DataError,
+    decode_source,
+    decode_target,
+    encode_sources,
+    encode_targets,
+    pairs_task,
+    position_frequency_loss,
+    source_lengths,
+)
 
 ENGLISH_MONTHS = {dt.date(2000, m, 1).strftime("%B") for m in range(1, 13)}
 
