@@ -112,6 +112,49 @@ def translations(model, task: Task, rows, part: str = "test") -> pd.DataFrame:
     })
 
 
+def translations_of(task: Task, rows, part: str = "train"):
+    """(source, target) of chosen rows of a split: what the data look like."""
+    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
+    rows = list(rows)
+    return pd.DataFrame({"source": [decode_source(x[i], task.vocab) for i in rows],
+                         "target": [decode_target(y[i], task.target_vocab) for i in rows]})
+
+
+def translation_of(model, task: Task, x_row: torch.Tensor) -> str:
+    """The greedy translation of one source row."""
+    return decode_target(_greedy_one(model, x_row)[1][0], task.target_vocab)
+
+
+def length_verdict(frame: pd.DataFrame, metric: str = "exact_match") -> str:
+    """One sentence from the numbers: each model's mean score over seeds on the shortest and on the longest
+    inputs, and whether attention's lead grows with length."""
+    if frame.empty:
+        return "No test inputs to score."
+    means = frame.groupby(["label", "length"], as_index=False)[metric].mean()
+    shortest, longest = means["length"].min(), means["length"].max()
+    spans = frame.groupby("length")["lengths"].first()
+    at = {label: (g.loc[g["length"] == shortest, metric].mean(), g.loc[g["length"] == longest, metric].mean())
+          for label, g in means.groupby("label", sort=False)}
+    name = "exact matches" if metric == "exact_match" else "characters right"
+    facts = "; ".join(f"{label} {short:.0%} → {long:.0%}" for label, (short, long) in at.items())
+    text = (f"Test {name}, shortest inputs ({spans[shortest]} characters) → longest ({spans[longest]}): {facts}.")
+    pairs = [(label, label.removesuffix(" + attention")) for label in at
+             if label.endswith(" + attention") and label.removesuffix(" + attention") in at]
+    for with_, without in pairs:
+        gap_short = at[with_][0] - at[without][0]
+        gap_long = at[with_][1] - at[without][1]
+        if gap_long > 0.05 and gap_long > gap_short + 0.02:
+            text += f" Attention's lead over {without} grows with length, from {gap_short:+.0%} to {gap_long:+.0%}."
+        elif gap_long > 0.05:
+            text += f" Attention leads {without} by {gap_long:.0%} on the longest inputs, about as much as on the " \
+                    "shortest."
+        elif gap_long < -0.05:
+            text += f" Here {without} beats attention on the longest inputs, by {-gap_long:.0%}."
+        else:
+            text += f" With and without attention, {without} scores about the same on the longest inputs."
+    return text
+
+
 def length_bins(lengths: np.ndarray, bins: int = 6) -> np.ndarray:
     """Edges of up to `bins` input-length groups with about equal counts (whole characters)."""
     edges = np.unique(np.quantile(lengths, np.linspace(0, 1, bins + 1)).round())

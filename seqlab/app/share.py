@@ -158,6 +158,23 @@ GRAD = {
 }
 
 
+def _attention(text: str) -> list[str]:
+    picked = [a for a in text.split(",") if a]
+    if not picked or any(a not in ("on", "off") for a in picked):
+        raise ValueError("must be on, off or on,off")
+    return [a for a in ("on", "off") if a in picked]
+
+
+TRANSLATE = {
+    "pairs": integer(DataConfig, "n_samples"),
+    "longer": FLAG,
+    "archs": ARCH_LIST,
+    "attention": Param(_attention, format=",".join),
+    "hidden": integer(ModelConfig, "hidden_size"),
+    **TRAINING,
+}
+
+
 TEXT = {
     "corpus": one_of(choices(DataConfig, "corpus")),
     "length": integer(DataConfig, "length"),
