@@ -59,7 +59,7 @@ OPTIONS = (
                                                         "probe batch and per-layer norms"),
 )
 SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
-UPLOAD_OPTION = {"csv": "--csv", "sentiment": "--csv"}  # and --text for the text task's own file
+UPLOAD_OPTION = {"csv": "--csv", "sentiment": "--csv", "pairs": "--csv"}  # and --text for the text task's own file
 
 
 def _dest(option: str) -> str:
@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
                                                              "(default: the CPUs this process may use)")
     c.add_argument("--equal-budget", action="store_true", help="give every architecture about the same "
                                                                "number of parameters")
-    c.add_argument("--csv", type=Path, help="csv and sentiment tasks: path of the CSV file")
+    c.add_argument("--csv", type=Path, help="csv, sentiment and pairs tasks: path of the CSV file")
     c.add_argument("--text", type=Path, help="text task with --corpus upload: path of a UTF-8 .txt file")
     c.add_argument("--threads", type=int, default=THREADS, help=f"torch threads per worker (default {THREADS}, "
                                                                  "as the app)")
@@ -194,7 +194,7 @@ def _command(run: RunConfig, archs: list[str], seeds: list[int], upload: str, at
 
 def _read_upload(a: argparse.Namespace) -> bytes | None:
     """The bytes of the user's file the task needs: --csv for csv and sentiment, --text for a text upload."""
-    if a.task in ("csv", "sentiment"):
+    if a.task in UPLOAD_OPTION:
         option, path = "--csv", a.csv
     elif a.task == "text" and a.corpus == "upload":
         option, path = "--text", a.text

@@ -17,9 +17,9 @@ TASKS = (
     "sine", "adding", "copy", "text", "digits",  # synthetic and built-in
     "seattle", "co2", "airline", "sunspots", "msft",  # real series shipped with the package
     "stock", "csv", "sentiment",  # a ticker through yfinance, a user's CSV file, a CSV of labelled texts
-    "dates",  # translation: dates written out in 7 languages (CLDR via Babel) -> ISO
+    "dates", "pairs",  # translation: dates written out in 7 languages (CLDR via Babel) -> ISO; a CSV of pairs
 )
-TRANSLATION_TASKS = ("dates",)
+TRANSLATION_TASKS = ("dates", "pairs")
 CORPORA = ("python-docs", "shakespeare", "upload")
 TICKER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.^=\-]{0,14}$")
 MAX_NAME_CHARS = 200  # a column name in a config (and so in an uploaded file's header)

@@ -11,11 +11,12 @@ import torch
 
 from seqlab.analysis import translation as tr
 from seqlab.app import live
-from seqlab.app.datasets import cached_task, pick_steps
+from seqlab.app.datasets import cached_task, kept_upload, pick_steps
 from seqlab.app.settings import HIDDEN, seeds_from
 from seqlab.charts import translation as charts
 from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import DataError, Task
+from seqlab.data.pair_upload import MAX_LINE_CHARS, MAX_PAIR_BYTES
 from seqlab.data.pairs import UNK, encode_sources
 from seqlab.models.recurrent import LABELS
 from seqlab.presets import TRANSLATION_DEMO, comparison_runs
@@ -27,15 +28,25 @@ EXAMPLES = 4  # fixed test inputs translated after every epoch, from the shortes
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$=:])")
 
 
+SOURCES = {"dates": "Dates in 7 languages (built in)", "pairs": "Your CSV of pairs"}
+
+
 def pick_data(key: str) -> tuple[dict, bytes | None]:
-    """DataConfig fields of the dates task (how many pairs; whether the test inputs are all longer), and no upload."""
+    """DataConfig fields (dates or an upload; how many pairs; whether the test inputs are all longer) and the
+    uploaded file's bytes."""
+    task = st.radio("Pairs to learn", list(SOURCES), format_func=SOURCES.get, key=f"{key}_task")
     upload = None
+    if task == "pairs":
+        upload = kept_upload("Your pairs", ["csv", "tsv", "txt"], f"{key}_upload",
+                             f"Two columns: a text, then its translation (an export of Tatoeba's sentence pairs, "
+                             f"say). UTF-8, at most {MAX_PAIR_BYTES // 2**20} MB; each side at most "
+                             f"{MAX_LINE_CHARS} characters.")
     n = pick_steps("Pairs to learn from", PAIRS, TRANSLATION_DEMO.data.n_samples, f"{key}_pairs",
                    help="At most this many pairs (a text and its translation): 70% train, 15% validate, 15% test.")
     longer = st.toggle("Test only on longer inputs", key=f"{key}_longer",
                        help="Keep the longest ~15% of the inputs for the test, longer than any the models train "
                             "on: can they generalise to length?")
-    return {"task": "dates", "n_samples": n, "longer_test": longer}, upload
+    return {"task": task, "n_samples": n, "longer_test": longer}, upload
 
 
 def pick_models(key: str) -> tuple[ModelConfig, list[str], list[bool]]:
@@ -61,6 +72,10 @@ def training_defaults(key: str) -> None:
 def load(fields: dict, upload: bytes | None, seed: int) -> tuple[DataConfig, Task] | None:
     try:
         cfg = DataConfig(**fields, seed=seed)
+        if cfg.task == "pairs" and upload is None:
+            st.info("Upload a CSV file in the sidebar: each line a text, then its translation, such as "
+                    "`Good morning,Bonjour`. A few thousand short pairs train in minutes.")
+            return None
         return cfg, cached_task(cfg, upload if cfg.task == "pairs" else None, spinner="Preparing the pairs…")
     except (DataError, ValueError) as error:
         st.error(f"**These data cannot be used:** {error}")
@@ -199,8 +214,8 @@ def show_attention(comparison: live.Comparison, key: str) -> None:
                                f"as one unknown symbol ({UNK}).")
                 draw_map(run, task, row, f"{run.label} · your input")
     st.caption("Each row is one output character, each column one input character; dark cells are where the "
-               "decoder looked while writing it." + (" The year's digits attend to the year's, in order: a "
-                                                    "diagonal." if task.name == "dates" else ""))
+               "decoder looked while writing it." + (" The year's last two digits look at the source's last two, "
+                                                    "in order: a diagonal." if task.name == "dates" else ""))
 
 
 def draw_map(run: TrainingRun, task: Task, row: torch.Tensor, title: str) -> None:

@@ -44,6 +44,10 @@ def estimate_task_bytes(cfg: DataConfig, upload: bytes | None = None) -> int:
         return rows * (T * LONG + LONG)  # padded token ids and a label per text
     if cfg.task == "dates":
         return n * (DATES_SOURCE_CHARS + DATES_TARGET_CHARS) * LONG  # padded source ids, target ids with EOS
+    if cfg.task == "pairs":
+        from seqlab.data.pair_upload import MAX_LINE_CHARS
+
+        return min(n, _lines(upload)) * (2 * MAX_LINE_CHARS + 1) * LONG  # both sides padded to the longest line
     return forecast_bytes(_series_rows(cfg, upload), T, cfg.horizon)
 
 
