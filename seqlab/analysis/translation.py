@@ -226,3 +226,27 @@ def monotonicity(frame: pd.DataFrame) -> float:
     if len(peaks) < 2:
         return math.nan
     return float((np.diff(peaks) >= 0).mean())
+
+
+@torch.no_grad()
+def year_diagonal(model, task: Task, rows, part: str = "test") -> float:
+    """Dates: the share of rows whose year is copied along a diagonal of the attention map: the year's third and
+    fourth output digits (decade and year) each attend most to that very digit of the source. The first two (19 or
+    20 for the years 1950-2049) follow from the decade and are not copied. The whole map is not monotonic: ISO's
+    year-month-day order reverses most languages' day-month-year."""
+    x, y = getattr(task, f"x_{part}")[list(rows)], getattr(task, f"y_{part}")[list(rows)]
+    was = model.training
+    model.eval()
+    try:
+        _, _, weights = model.greedy(x, steps=4)
+    finally:
+        model.train(was)
+    if weights is None or weights.shape[1] < 4 or not len(x):
+        return math.nan
+    peaks = weights[:, 2:4].argmax(-1).tolist()  # (B, 2): padded source positions
+    hits = []
+    for row, (xs, ys) in enumerate(zip(x, y, strict=True)):
+        source, year = decode_source(xs, task.vocab), decode_target(ys, task.target_vocab)[:4]
+        start = source.rfind(year) + int((xs == 0).sum())  # the year's first digit, in padded positions
+        hits.append(source.rfind(year) >= 0 and peaks[row] == [start + 2, start + 3])
+    return float(np.mean(hits))
