@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from seqlab.app.datasets import literal
+from seqlab.app.translation import PAIRS
 from seqlab.app.writing import CHARACTERS
 from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, TrainConfig, bounds, choices
 from seqlab.presets import MAX_SEEDS
@@ -166,7 +167,7 @@ def _attention(text: str) -> list[str]:
 
 
 TRANSLATE = {
-    "pairs": integer(DataConfig, "n_samples"),
+    "pairs": one_of(PAIRS),  # the page's choices only: a link cannot ask for 50,000 dates written out
     "longer": FLAG,
     "archs": ARCH_LIST,
     "attention": Param(_attention, format=",".join),
