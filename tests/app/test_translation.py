@@ -74,3 +74,17 @@ def test_a_typed_input_with_unknown_characters_names_them_and_still_draws_a_map(
     at = trained.run()
     assert not at.exception and not at.error
     assert any("'☃'" in w.value for w in at.warning)
+
+
+def test_translation_runs_land_on_the_runs_page_with_one_command_for_the_comparison():
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "dashboard.py"), default_timeout=240).run()
+    at.switch_page("pages/6_Translation.py")
+    at.query_params.update(pairs="500", epochs="1", hidden="8", archs="gru", attention="on,off", seeds="1")
+    at.run()
+    next(b for b in at.button if b.label == "Train").click().run()
+    at.switch_page("pages/5_Runs.py").run()
+    assert not at.exception
+    log = at.session_state["runs_log"]
+    assert [r.label for r in log.runs] == ["GRU + attention", "GRU"] and {r.source for r in log.runs} == {"Translation"}
+    assert at.code[0].value == ("python -m seqlab compare --archs gru --attention on,off --task dates --samples 500 "
+                                "--hidden 8 --embedding 16 --epochs 1")  # defaults left out
