@@ -182,8 +182,10 @@ def show_by_length(comparison: live.Comparison, key: str) -> None:
 
 def attending(comparison: live.Comparison) -> list[TrainingRun]:
     """Each attention model's first seed."""
-    firsts = {r.label: r for r in reversed(comparison.training.runs)}
-    return [r for r in reversed(firsts.values()) if r.run.model.attention][::-1]
+    firsts: dict[str, TrainingRun] = {}
+    for run in comparison.training.runs:
+        firsts.setdefault(run.label, run)
+    return [run for run in firsts.values() if run.run.model.attention]
 
 
 def show_attention(comparison: live.Comparison, key: str) -> None:
