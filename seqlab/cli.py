@@ -41,6 +41,7 @@ OPTIONS = (
     ("data", "val_fraction", "--val-fraction", "share of the data kept for validation"),
     ("data", "test_fraction", "--test-fraction", "share of the data kept for the final test"),
     ("data", "noise", "--noise", "sine task: standard deviation of the noise"),
+    ("data", "longer_test", "--longer-test", "translation tasks: test only on inputs longer than any in training"),
     ("data", "seed", "--data-seed", "seed of the data generator (default: --seed, or the first of --seeds)"),
     ("model", "hidden_size", "--hidden", "hidden units per layer"),
     ("model", "num_layers", "--layers", "stacked recurrent layers"),
@@ -59,7 +60,7 @@ OPTIONS = (
                                                         "probe batch and per-layer norms"),
 )
 SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
-UPLOAD_OPTION = {"csv": "--csv", "sentiment": "--csv"}  # and --text for the text task's own file
+UPLOAD_OPTION = {"csv": "--csv", "sentiment": "--csv", "pairs": "--csv"}  # and --text for the text task's own file
 
 
 def _dest(option: str) -> str:
@@ -91,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
         else:
             c.add_argument(option, type=type(default), default=default, help=text)
     c.add_argument("--archs", default=",".join(ARCHS), help="comma-separated: rnn,lstm,gru")
+    c.add_argument("--attention", default="off", help="translation tasks: on, off, or on,off to train each "
+                                                      "architecture with and without attention")
     c.add_argument("--seeds", default=None, help=f"train every architecture with several seeds, in parallel: a "
                                                  f"count N (1 to {MAX_SEEDS}: seeds 0..N-1) or a list such as "
                                                  "3,7,11; replaces --seed")
@@ -98,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                                                              "(default: the CPUs this process may use)")
     c.add_argument("--equal-budget", action="store_true", help="give every architecture about the same "
                                                                "number of parameters")
-    c.add_argument("--csv", type=Path, help="csv and sentiment tasks: path of the CSV file")
+    c.add_argument("--csv", type=Path, help="csv, sentiment and pairs tasks: path of the CSV file")
     c.add_argument("--text", type=Path, help="text task with --corpus upload: path of a UTF-8 .txt file")
     c.add_argument("--threads", type=int, default=THREADS, help=f"torch threads per worker (default {THREADS}, "
                                                                  "as the app)")
@@ -127,9 +130,24 @@ def run_configs(a: argparse.Namespace) -> list[RunConfig]:
         raise ValueError(f"--threads must be between 1 and 64, got {a.threads}")
     if a.workers is not None and not 1 <= a.workers <= 64:
         raise ValueError(f"--workers must be between 1 and 64, got {a.workers}")
-    template = RunConfig(data=DataConfig(**fields["data"]), model=ModelConfig(arch=archs[0], **fields["model"]),
-                         train=TrainConfig(**fields["train"]))
-    return comparison_runs(template, archs, seeds)
+    runs = []
+    for attention in parse_attention(a.attention):
+        template = RunConfig(data=DataConfig(**fields["data"]),
+                             model=ModelConfig(arch=archs[0], attention=attention, **fields["model"]),
+                             train=TrainConfig(**fields["train"]))
+        runs += comparison_runs(template, archs, seeds)
+    return runs
+
+
+ATTENTION_WORDS = {"on": True, "off": False}
+
+
+def parse_attention(text: str) -> list[bool]:
+    """--attention: "on", "off" or both ("on,off"), in the order given."""
+    words = [w.strip().lower() for w in str(text).split(",") if w.strip()]
+    if not words or any(w not in ATTENTION_WORDS for w in words) or len(set(words)) < len(words):
+        raise ValueError(f"--attention must be on, off or on,off; got {text[:40]!r}")
+    return [ATTENTION_WORDS[w] for w in words]
 
 
 def command_for(run: RunConfig, upload: str = "YOUR-FILE") -> str:
@@ -142,17 +160,21 @@ def comparison_command(runs: list[RunConfig], upload: str = "YOUR-FILE") -> str:
     """The command that trains a whole comparison again, every architecture and seed (`--archs`, `--seeds`).
     Runs that differ in more than architecture and seed (equal budgets size each architecture on its own) get
     one command per setting, a line each."""
-    groups: dict[RunConfig, tuple[RunConfig, dict, dict]] = {}  # setting -> (its first run, archs, seeds)
+    groups: dict[RunConfig, tuple[RunConfig, dict, dict, dict]] = {}  # setting -> (first run, archs, seeds, attention)
     for run in runs:
-        setting = run.replace(model=dataclasses.replace(run.model, arch=ARCHS[0]),
+        setting = run.replace(model=dataclasses.replace(run.model, arch=ARCHS[0], attention=False),
                               train=dataclasses.replace(run.train, seed=0))
-        _, archs, seeds = groups.setdefault(setting, (run, {}, {}))
+        _, archs, seeds, attention = groups.setdefault(setting, (run, {}, {}, {}))
         archs[run.model.arch], seeds[run.train.seed] = None, None  # dicts: ordered, each once
-    return "\n".join(_command(first, list(archs), list(seeds), upload) for first, archs, seeds in groups.values())
+        attention[run.model.attention] = None
+    return "\n".join(_command(first, list(archs), list(seeds), upload, list(attention))
+                     for first, archs, seeds, attention in groups.values())
 
 
-def _command(run: RunConfig, archs: list[str], seeds: list[int], upload: str) -> str:
+def _command(run: RunConfig, archs: list[str], seeds: list[int], upload: str, attention=(False,)) -> str:
     parts = ["python -m seqlab compare", "--archs", ",".join(archs)]
+    if any(attention):
+        parts += ["--attention", ",".join("on" if a else "off" for a in attention)]
     for section, name, option, _ in OPTIONS:
         value, default = getattr(getattr(run, section), name), getattr(SECTIONS[section](), name)
         if (section, name) == ("train", "seed"):
@@ -174,7 +196,7 @@ def _command(run: RunConfig, archs: list[str], seeds: list[int], upload: str) ->
 
 def _read_upload(a: argparse.Namespace) -> bytes | None:
     """The bytes of the user's file the task needs: --csv for csv and sentiment, --text for a text upload."""
-    if a.task in ("csv", "sentiment"):
+    if a.task in UPLOAD_OPTION:
         option, path = "--csv", a.csv
     elif a.task == "text" and a.corpus == "upload":
         option, path = "--text", a.text

@@ -17,7 +17,9 @@ TASKS = (
     "sine", "adding", "copy", "text", "digits",  # synthetic and built-in
     "seattle", "co2", "airline", "sunspots", "msft",  # real series shipped with the package
     "stock", "csv", "sentiment",  # a ticker through yfinance, a user's CSV file, a CSV of labelled texts
+    "dates", "pairs",  # translation: dates written out in 7 languages (CLDR via Babel) -> ISO; a CSV of pairs
 )
+TRANSLATION_TASKS = ("dates", "pairs")
 CORPORA = ("python-docs", "shakespeare", "upload")
 TICKER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.^=\-]{0,14}$")
 MAX_NAME_CHARS = 200  # a column name in a config (and so in an uploaded file's header)
@@ -120,6 +122,7 @@ class DataConfig(_Checked):
     test_fraction: float = _range(0.05, 0.4, 0.15, "share of the data kept for the final test")
     noise: float = _range(0.0, 2.0, 0.1, "sine: standard deviation of the added noise")
     seed: int = _range(0, 2**31 - 1, 0, "seed of the data generator")
+    longer_test: bool = False  # translation: test only on inputs longer than any in training (length generalisation)
 
     def _check(self):
         if not self.ticker.strip():
@@ -153,6 +156,7 @@ class ModelConfig(_Checked):
     bidirectional: bool = False  # read the sequence both ways; classification tasks only
     forget_bias: float | None = _range(-5.0, 5.0, None, "LSTM forget-gate bias at init; None keeps PyTorch's")
     embedding_dim: int = _range(2, 256, 32, "size of the token embedding (text and copy tasks)")
+    attention: bool = False  # translation: the decoder looks back at every encoder state (Luong dot-product)
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,12 @@ class RunConfig:
         for name, cls in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig)):
             if not isinstance(getattr(self, name), cls):
                 raise ValueError(f"RunConfig.{name} must be a {cls.__name__}")
+        if self.model.attention and self.data.task not in TRANSLATION_TASKS:
+            raise ValueError(f"ModelConfig.attention is for the translation tasks ({', '.join(TRANSLATION_TASKS)}), "
+                             f"not {self.data.task!r}")
+        if self.train.record_gradients and self.data.task in TRANSLATION_TASKS:
+            raise ValueError("TrainConfig.record_gradients: the gradient through time is recorded for the one-stack "
+                             "models only, not the translation models' encoder and decoder; turn it off")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -15,6 +15,11 @@ the estimate is an upper bound, checked by `tests/unit/test_resources.py` within
 Evaluation keeps no graph: 4 B' T H (c + L/2) for a batch of B' sequences, so its batch is sized to fit
 EVAL_BYTES whatever the training batch. Recording the gradient through time runs the explicit cells in
 float64 with a graph over every step: 8 p T H L GRAD_STATE for a probe of p sequences.
+
+A translation model (seqlab.models.seq2seq) runs two recurrent stacks, the encoder over the S source steps and
+the decoder over the T target steps, so its activations count S + T steps, plus its head's logits over T steps
+and, with attention, the (T, S) weights and a context per target step. Its greedy decoding runs T steps one at
+a time: GREEDY_STEP seconds of Python and kernel launches each, per batch.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ MAX_EVAL_BATCH = 512
 # per-step cost that dominates small models (seconds per time step and layer). LSTM runs in oneDNN's fused kernel.
 FLOP_RATE = {"rnn": 1.5e10, "lstm": 4e10, "gru": 2e10}  # measured 19-21, 42-99 and 20-30 GFLOP/s
 STEP_OVERHEAD = 1.5e-5
+GREEDY_STEP = 4e-4  # seconds per decoding step of a batch: the decoder, attention and head called once each
 
 
 @dataclass(frozen=True)
@@ -55,12 +61,19 @@ class Shape:
     n_train: int
     n_val: int
     n_test: int
+    target_length: int = 0  # translation: target steps T (the source's are `length`)
 
     @classmethod
     def of(cls, task) -> Shape:
+        target = int(task.y_train.shape[1]) if task.kind == "translation" else 0
         return cls(length=int(task.x_train.shape[1]), input_size=task.input_size, output_size=task.output_size,
                    kind=task.kind, token_input=task.token_input, n_train=len(task.x_train), n_val=len(task.x_val),
-                   n_test=len(task.x_test))
+                   n_test=len(task.x_test), target_length=target)
+
+    @property
+    def steps(self) -> int:
+        """Recurrent steps one sequence runs through: the source's, plus the target's for a translation."""
+        return self.length + self.target_length
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,10 @@ class Estimate:
 
 
 def _vocab_floats(shape: Shape, per_entry: float) -> float:
+    """Floats per step for the logits: every step of a next-token model; a translation's target steps (averaged
+    over all its steps, as the callers multiply by `shape.steps`), with its attention weights and context."""
+    if shape.kind == "translation":
+        return (per_entry * shape.output_size + 3 * shape.length + 3) * shape.target_length / shape.steps
     return per_entry * shape.output_size if shape.kind == "next-token" else 0.0
 
 
@@ -90,6 +107,9 @@ def param_estimate(model: ModelConfig, shape: Shape) -> int:
         total += d * g * h * (width + h + 2)
         width = d * h
     head = width * shape.output_size + shape.output_size
+    if shape.kind == "translation":  # a decoder stack as big as the encoder, its embedding, W_c
+        combine = 2 * h * h + h if model.attention else 0
+        return 2 * total + head + (shape.input_size + shape.output_size) * model.embedding_dim + combine
     return total + head + (shape.input_size * model.embedding_dim if shape.token_input else 0)
 
 
@@ -99,7 +119,7 @@ def train_step_bytes(model: ModelConfig, shape: Shape, batch: int) -> int:
     d = 2 if model.bidirectional else 1
     per_step = d * model.hidden_size * (a * model.num_layers + b) + _input_width(model, shape) \
         + _vocab_floats(shape, LOGIT_STATE)
-    return int(FLOAT * batch * shape.length * per_step)
+    return int(FLOAT * batch * shape.steps * per_step)
 
 
 def eval_sequence_bytes(model: ModelConfig, shape: Shape) -> int:
@@ -107,7 +127,7 @@ def eval_sequence_bytes(model: ModelConfig, shape: Shape) -> int:
     d = 2 if model.bidirectional else 1
     per_step = d * model.hidden_size * (EVAL_STATE[model.arch] + model.num_layers / 2) \
         + _input_width(model, shape) + _vocab_floats(shape, 3)
-    return int(FLOAT * shape.length * per_step)
+    return int(FLOAT * shape.steps * per_step)
 
 
 def eval_batch_size(model: ModelConfig, shape: Shape, limit: int = EVAL_BYTES) -> int:
@@ -117,15 +137,18 @@ def eval_batch_size(model: ModelConfig, shape: Shape, limit: int = EVAL_BYTES) -
 
 def gradient_bytes(model: ModelConfig, shape: Shape, probe: int) -> int:
     """Recording the gradient through time on a probe batch (explicit cells, float64, a graph over every step)."""
-    return int(8 * probe * shape.length * model.hidden_size * model.num_layers * GRAD_STATE[model.arch])
+    return int(8 * probe * shape.steps * model.hidden_size * model.num_layers * GRAD_STATE[model.arch])
 
 
 def _flops_per_sequence(model: ModelConfig, shape: Shape) -> float:
     """Forward multiply-adds (x2) of one sequence through the recurrent layers and the head."""
     g, h, width, total = GATES[model.arch], model.hidden_size, _input_width(model, shape), 0.0
     for _ in range(model.num_layers):
-        total += 2 * g * h * (width + h) * shape.length
+        total += 2 * g * h * (width + h) * shape.steps
         width = h
+    if shape.kind == "translation":  # the head on every target step; attention's scores, context and W_c
+        attention = (4 * shape.length * h + 4 * h * h) * shape.target_length if model.attention else 0
+        return total + 2 * width * shape.output_size * shape.target_length + attention
     steps_out = shape.length if shape.kind == "next-token" else 1
     return total + 2 * width * shape.output_size * steps_out
 
@@ -135,7 +158,10 @@ def seconds(model: ModelConfig, shape: Shape, sequences: int, batch: int, backwa
     passes = 3 if backward else 1
     batches = math.ceil(sequences / max(batch, 1))
     compute = passes * _flops_per_sequence(model, shape) * sequences / FLOP_RATE[model.arch]
-    return compute + passes * batches * shape.length * model.num_layers * STEP_OVERHEAD
+    overhead = passes * batches * shape.steps * model.num_layers * STEP_OVERHEAD
+    if shape.kind == "translation" and not backward:  # scoring decodes greedily too, one step at a time
+        overhead += 2 * batches * shape.target_length * GREEDY_STEP
+    return compute + overhead
 
 
 def estimate(run: RunConfig, shape: Shape, probe: int = 8) -> Estimate:

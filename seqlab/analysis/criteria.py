@@ -52,12 +52,18 @@ ORDER_FREE_GAP = 0.05
 # "Solved" for a text: a cross-entropy more than 5 % below the best counted n-gram's: the network uses
 # more than the last few characters, which is all counting can use.
 NGRAM_MARGIN = LOSS_MARGIN
+# "Solved" for a translation: at least 90 % of the test inputs translated exactly right, every character. The
+# trivial translation (each position's commonest character) gets almost none right; "learned something" is
+# ACCURACY_MARGIN (5 points) above it on exact matches or on character accuracy (a model that gets the year and
+# the dashes right but never a whole date has learned something).
+TRANSLATION_SOLVED = 0.90
 
 KINDS = {
     "exact": "a task with one right answer (adding, copy memory)",
     "forecast": "a forecast of a series",
     "classification": "naming the class of a sequence",
     "text": "predicting the next character of a text",
+    "translation": "translating a text into another, character by character",
 }
 
 
@@ -101,7 +107,16 @@ def text_level(cross_entropy: float, frequencies: float, best_ngram: float | Non
     return SOLVED if best_ngram is not None and _lower(cross_entropy, best_ngram, NGRAM_MARGIN) else LEARNED
 
 
-_JUDGES = {"exact": lambda v, ref, _: exact_level(v, ref), "forecast": forecast_level,
+def translation_level(exact: float, trivial: float, chars: float = math.nan, trivial_chars: float = math.nan) -> str:
+    """Learned: exact matches, or characters right, 5 points above the trivial translation's. Solved: also at least
+    90 % of the inputs translated exactly."""
+    if not (exact > trivial + ACCURACY_MARGIN or chars > trivial_chars + ACCURACY_MARGIN):
+        return NO_BETTER
+    return SOLVED if exact >= TRANSLATION_SOLVED else LEARNED
+
+
+_JUDGES = {"translation": lambda v, ref, _: translation_level(v, ref),
+           "exact": lambda v, ref, _: exact_level(v, ref), "forecast": forecast_level,
            "classification": classification_level, "text": text_level}
 
 
@@ -127,6 +142,10 @@ def bars(kind: str, metric: str, reference: str, reference_value: float, stronge
                   f"{(1 - FORECAST_SKILL) * reference_value:.3g}) and {under} every simple baseline (below "
                   f"{(1 - LOSS_MARGIN) * strongest_value:.3g}, {under} {best})")
         learned = f"a test {metric} below {(1 - LOSS_MARGIN) * reference_value:.3g} ({under} {ref})"
+    elif kind == "translation":
+        solved = f"a test {metric} of at least {TRANSLATION_SOLVED:.0%}"
+        learned = (f"above {reference_value + ACCURACY_MARGIN:.1%} ({ACCURACY_MARGIN * 100:.0f} points over {ref}), "
+                   f"or a character accuracy {ACCURACY_MARGIN * 100:.0f} points over that baseline's")
     elif kind == "classification":
         gap, margin = ORDER_FREE_GAP * 100, ACCURACY_MARGIN * 100
         solved = (f"a test {metric} of at least {strongest_value - ORDER_FREE_GAP:.1%} (within {gap:.0f} points of "

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from seqlab.analysis import criteria
 from seqlab.analysis.diagnostics import grad_through_time_history
 from seqlab.analysis.report import Report, summarise
 from seqlab.config import RunConfig
@@ -97,6 +98,25 @@ def spelling_held(report: Report, samples: dict, words: set[str], prompt: str = 
     return bool(models["beats_baseline"].fillna(False).astype(bool).all())
 
 
+ATTENTION_LEAD = 0.30  # attention "looks back better" when it gets this many more test dates exactly right
+
+
+def attention_pairs(report: Report) -> list[tuple[str, str]]:
+    """(label with attention, label without) for every cell trained both ways."""
+    labels = set(report.table.loc[report.table["kind"] == "model", "label"])
+    return [(label, label.removesuffix(" + attention")) for label in sorted(labels)
+            if label.endswith(" + attention") and label.removesuffix(" + attention") in labels]
+
+
+def attention_held(report: Report, samples=None, words=None) -> bool:
+    """The model with attention solves the task and beats the same cell without it by ATTENTION_LEAD exact
+    matches."""
+    pairs = attention_pairs(report)
+    levels = dict(zip(report.table["label"], report.table["level"], strict=True))
+    return bool(pairs) and all(levels.get(on) == criteria.SOLVED
+                               and _value(report, on) >= _value(report, off) + ATTENTION_LEAD for on, off in pairs)
+
+
 def seeded(template: RunConfig, seed: int) -> RunConfig:
     """The template with `seed` for the generated data and for the weights and shuffling alike."""
     return template.replace(data=dataclasses.replace(template.data, seed=seed),
@@ -119,7 +139,7 @@ def run_seed(runs: list[RunConfig], seed: int, write: Writer | None = None) -> S
     """Train a demo's runs with `seed` (data and weights alike), one per architecture (a demo's several seeds
     become one), in turn, and summarise them."""
     started, cpu = time.perf_counter(), time.process_time()
-    runs = [seeded(r, seed) for r in {r.model.arch: r for r in runs}.values()]
+    runs = [seeded(r, seed) for r in {r.model: r for r in runs}.values()]  # one run per model (arch, attention)
     task = make_task(runs[0].data)
     session = train_interleaved(runs, task)
     samples: dict = {}

@@ -77,6 +77,9 @@ def evaluate(model: torch.nn.Module, task: Task, part: str = "val", seconds: flo
     loss and hits per batch, so a long split never holds every step's logits. With `seconds`, scoring stops
     once that time has passed and the result says how many sequences it covers (`scored`, when not all).
     """
+    if task.kind == "translation":
+        from seqlab.analysis.translation import evaluate_translation
+        return evaluate_translation(model, task, part, seconds)
     x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
     loss_sum, hits, targets, outs, scored = 0.0, 0.0, 0, [], 0
     for rows, out in batches(model, x, seconds):
@@ -111,6 +114,9 @@ def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
 def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
     """The trivial strategies (frequencies, the training mean, the task's own); for forecasts every window
     baseline, the linear one included."""
+    if task.kind == "translation":
+        from seqlab.analysis import translation
+        return {translation.BASELINE: translation.baseline_scores(task, part)}
     x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
     if task.kind == "regression" and task.series is not None:
         train_series = task.scaler.transform(train_values(task)).astype(np.float32)  # what x_train's windows hold
@@ -162,6 +168,8 @@ def criterion_kind(task: Task) -> str:
         return "forecast" if task.series is not None else "exact"
     if task.kind == "classification":
         return "classification"
+    if task.kind == "translation":
+        return "translation"
     return "text" if ngram.is_text(task) else "exact"
 
 
@@ -246,7 +254,8 @@ def metrics_long(table: pd.DataFrame, names: tuple[str, ...] | None = None) -> p
 
 def headline_metric(task: Task) -> str:
     """The metric a person reads first, used to say whether a model beats the baseline."""
-    return {"regression": "mse", "classification": "accuracy", "next-token": "cross_entropy"}[task.kind]
+    return {"regression": "mse", "classification": "accuracy", "next-token": "cross_entropy",
+            "translation": "exact_match"}[task.kind]
 
 
 def one_step_predictions(runs, task: Task, part: str = "test") -> pd.DataFrame:
@@ -307,6 +316,9 @@ def results_table(runs, task: Task, val_losses: dict[str, float] | None = None) 
         if "scored" in test:  # the run's wall-time budget ran out while scoring
             test["test_scored"] = test.pop("scored")
         level = criteria.level(kind, test.get(key, math.nan), reference, strongest)
+        if kind == "translation":  # characters right count too for "learned something"
+            level = criteria.translation_level(test.get(key, math.nan), reference, test.get("char_accuracy", math.nan),
+                                               scores[reference_name]["char_accuracy"])
         rows.append({
             "label": r.label, "kind": "model", "name": getattr(r, "name", r.label),
             "seed": seed_of(r), "arch": r.run.model.arch, "params": r.params,

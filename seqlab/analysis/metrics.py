@@ -12,6 +12,7 @@ LN2 = math.log(2)
 LOWER_IS_BETTER = {
     "mse": True, "mae": True, "rmse": True, "mase": True,
     "cross_entropy": True, "bits_per_char": True, "perplexity": True, "accuracy": False,
+    "exact_match": False, "char_accuracy": False,  # translation
 }
 
 CLEAR_MARGIN = 0.01  # a model "beats" a baseline only when it is better by more than 1% of the baseline's value
@@ -19,6 +20,7 @@ CLEAR_MARGIN = 0.01  # a model "beats" a baseline only when it is better by more
 METRIC_NAMES = {
     "mse": "MSE", "mae": "MAE", "rmse": "RMSE", "mase": "MASE", "cross_entropy": "cross-entropy",
     "bits_per_char": "bits per character", "perplexity": "perplexity", "accuracy": "accuracy",
+    "exact_match": "exact match", "char_accuracy": "character accuracy",
 }
 
 

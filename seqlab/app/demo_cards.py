@@ -8,6 +8,7 @@ from seqlab.analysis.diagnostics import grad_through_time_history
 from seqlab.analysis.evaluate import metrics_long
 from seqlab.analysis.report import SUCCESS
 from seqlab.app import gradients, live, results
+from seqlab.app import translation as translating
 from seqlab.app import writing as text
 from seqlab.app.datasets import cached_task
 from seqlab.charts import training as charts
@@ -52,7 +53,7 @@ def show_cards() -> None:
 
 
 def begin(demo: Demo):
-    return text.start if demo.key == "spelling" else live.start
+    return {"spelling": text.start, "attention": translating.start}.get(demo.key, live.start)
 
 
 def show_active() -> None:
@@ -72,6 +73,8 @@ def show_active() -> None:
         if comparison.running:
             if demo.key == "spelling":
                 text.train_live(comparison, log_scale, key)
+            elif demo.key == "attention":
+                translating.train_live(comparison, log_scale, key)
             else:
                 live.train_live(comparison, log_scale,
                                 beside=gradients.live_decay if demo.key == "forgetting" else None)
@@ -99,6 +102,10 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
                             width="stretch")
         elif demo.key == "forecast" and report.predictions_kind == "forecast":
             st.altair_chart(charts.predictions_chart(report.predictions, unit=comparison.task.unit), width="content")
+        elif demo.key == "attention":
+            frame = translating.by_length(comparison, key)
+            st.altair_chart(translating.charts.length_accuracy_chart(frame), width="stretch")
+            st.caption(translating.tr.length_verdict(frame))
         elif demo.key == "memory":
             named = metrics_long(results.bars_table(report), ("accuracy",))
             st.altair_chart(charts.metrics_chart(named, title="Test digits named correctly"), width="stretch")
@@ -107,5 +114,7 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
     if demo.key == "spelling":
         text.show_sample_history(key)
     results.show_problems(report)
+    if demo.key == "attention":
+        translating.show_examples(st.session_state.get(f"{key}_examples", {}))
     st.page_link(demo.page, label="Explore this further, with these settings", icon=":material/arrow_forward:",
                  query_params={name: str(value) for name, value in demo.query.items()})

@@ -31,6 +31,10 @@ PAGES = (
     Page("runs", "pages/5_Runs.py", "Runs", ":material/folder_open:", "docs/runs.png",
          "Every run of your session in one place: overlay their loss curves, sort their results, see what a setting "
          "does, download weights, and get the exact command that trains a run again."),
+    Page("translate", "pages/6_Translation.py", "Translation", ":material/translate:", "docs/translation.png",
+         "An encoder-decoder learns to write dates from seven languages as ISO dates, with and without attention: "
+         "watch its translations sharpen, see accuracy fall with input length without attention, and where "
+         "attention looks."),
 )
 
 CELL_DIAGRAM = """

@@ -16,7 +16,7 @@ from seqlab.export import MAX_RESULTS_BYTES, read_results_json
 from seqlab.training import runlog
 
 LOG = "runs_log"
-SOURCES = {"lab": "Lab", "grad": "Gradient flow", "cell": "Inside the cell", "text": "Text"}
+SOURCES = {"lab": "Lab", "grad": "Gradient flow", "cell": "Inside the cell", "text": "Text", "translate": "Translation"}
 LOSSES = {"val_loss": "validation loss", "train_loss": "training loss"}
 
 

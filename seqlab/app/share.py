@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from seqlab.app.datasets import literal
+from seqlab.app.translation import PAIRS
 from seqlab.app.writing import CHARACTERS
 from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, TrainConfig, bounds, choices
 from seqlab.presets import MAX_SEEDS
@@ -155,6 +156,23 @@ GRAD = {
     "epochs": integer(TrainConfig, "epochs"),
     "seed": integer(TrainConfig, "seed"),
     "seeds": Param(_number(int, 1, MAX_SEEDS), limits=(1, MAX_SEEDS)),
+}
+
+
+def _attention(text: str) -> list[str]:
+    picked = [a for a in text.split(",") if a]
+    if not picked or any(a not in ("on", "off") for a in picked):
+        raise ValueError("must be on, off or on,off")
+    return [a for a in ("on", "off") if a in picked]
+
+
+TRANSLATE = {
+    "pairs": one_of(PAIRS),  # the page's choices only: a link cannot ask for 50,000 dates written out
+    "longer": FLAG,
+    "archs": ARCH_LIST,
+    "attention": Param(_attention, format=",".join),
+    "hidden": integer(ModelConfig, "hidden_size"),
+    **TRAINING,
 }
 
 

@@ -43,6 +43,10 @@ REGISTRY: dict[str, TaskInfo] = {
     "csv": TaskInfo("Your CSV file", "regression", "your data", "A numeric column of your own file."),
     "sentiment": TaskInfo("Your labelled texts", "classification", "your data",
                           "Classify the texts of your CSV (e.g. reviews as positive or negative)."),
+    "dates": TaskInfo("Dates in 7 languages → ISO", "translation", "synthetic",
+                      "Translate dates written out in seven languages (Unicode CLDR via Babel) to YYYY-MM-DD."),
+    "pairs": TaskInfo("Your translation pairs", "translation", "your data",
+                      "Translate the first column of your two-column CSV into the second, character by character."),
 }
 assert set(REGISTRY) == set(TASKS), "config.TASKS and the registry must name the same tasks"
 
@@ -86,6 +90,14 @@ def make_task(cfg: DataConfig, upload: bytes | None = None) -> Task:
         return sentiment.sentiment_task(cfg, upload)
     if cfg.task == "digits":
         return digits.digits_task(cfg)
+    if cfg.task == "dates":
+        from seqlab.data.dates import dates_task
+        return dates_task(cfg)
+    if cfg.task == "pairs":
+        from seqlab.data.pair_upload import pairs_upload_task
+        if upload is None:
+            raise DataError("choose a CSV file of texts and their translations to upload first")
+        return pairs_upload_task(cfg, upload)
     data, period = load_series(cfg, upload)
     return windows.forecast_task(data, cfg, cfg.task, seasonal_period=period)
 

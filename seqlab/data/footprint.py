@@ -22,6 +22,9 @@ SAMPLED = ("adding", "copy", "sine")  # tasks whose size is the number of sequen
 SHAKESPEARE_CHARS = 1_115_394  # the real Tiny Shakespeare; a fallback to the built-in text is smaller
 
 
+DATES_SOURCE_CHARS, DATES_TARGET_CHARS = 48, 11  # the longest CLDR date written (38 characters, pt), with room
+
+
 def estimate_task_bytes(cfg: DataConfig, upload: bytes | None = None) -> int:
     """The bytes `make_task(cfg, upload).nbytes()` will report, or a bound on them where data are unknown."""
     n, T = cfg.n_samples, cfg.length
@@ -39,6 +42,12 @@ def estimate_task_bytes(cfg: DataConfig, upload: bytes | None = None) -> int:
     if cfg.task == "sentiment":
         rows = min(cfg.max_rows, _lines(upload))
         return rows * (T * LONG + LONG)  # padded token ids and a label per text
+    if cfg.task == "dates":
+        return n * (DATES_SOURCE_CHARS + DATES_TARGET_CHARS) * LONG  # padded source ids, target ids with EOS
+    if cfg.task == "pairs":
+        from seqlab.data.pair_upload import MAX_LINE_CHARS
+
+        return min(n, _lines(upload)) * (2 * MAX_LINE_CHARS + 1) * LONG  # both sides padded to the longest line
     return forecast_bytes(_series_rows(cfg, upload), T, cfg.horizon)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-KINDS = ("regression", "classification", "next-token")
+KINDS = ("regression", "classification", "next-token", "translation")
 SPLITS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
 
 
@@ -90,6 +90,7 @@ class Task:
       regression:     x (N, T, F) float, y (N, H) float (scaled; `scaler` undoes it)
       classification: x (N, T, F) float, or (N, T) long token ids (texts), y (N,) long
       next-token:     x (N, T) long token ids, y (N, T) long, one target per step
+      translation:    x (N, S) long source ids, left-padded with 0; y (N, T) long target ids, EOS then 0 padding
     """
 
     name: str  # registry name, e.g. "adding"
@@ -109,6 +110,7 @@ class Task:
     unit: str = ""  # unit of the target in original units, e.g. "°C"
     vocab: tuple[str, ...] | None = None  # token id -> symbol, for token inputs
     classes: tuple[str, ...] | None = None  # class id -> label
+    target_vocab: tuple[str, ...] | None = None  # translation: target id -> symbol (`vocab` is the source's)
     channel_names: tuple[str, ...] | None = None  # name of each input feature; a "marker" channel flags key steps
     key_prefix: int = 0  # leading input steps a model must remember (copy: the 10 symbols to recall)
     baseline_loss: float | None = None  # loss of the trivial strategy, e.g. 0.167 for adding

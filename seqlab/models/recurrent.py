@@ -137,7 +137,10 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
 
 
 def build_model(cfg: ModelConfig, task) -> SequenceModel:
-    """The model that fits a task's input, output and kind."""
+    """The model that fits a task's input, output and kind (an encoder-decoder for translation tasks)."""
+    if task.kind == "translation":
+        from seqlab.models.seq2seq import build_seq2seq
+        return build_seq2seq(cfg, task)
     return SequenceModel(cfg, task.input_size, task.output_size, task.kind, task.token_input)
 
 

@@ -40,7 +40,7 @@ class TrainingRun:
 
     def __init__(self, run: RunConfig, task: Task, label: str | None = None, name: str | None = None):
         self.run, self.task = run, task
-        self.label = label or LABELS[run.model.arch]  # the architecture's label, shared by every seed of it
+        self.label = label or model_label(run.model)  # the architecture's label, shared by every seed of it
         self.seed = run.train.seed
         self.name = name or self.label  # unique in its comparison: "LSTM · seed 3" when there are several seeds
         self.key = run.key()
@@ -207,11 +207,16 @@ def run_labels(runs: Sequence[RunConfig]) -> list[str]:
     """
     labels = []
     for r in runs:
-        label = LABELS[r.model.arch]
-        if sum(o.model.arch == r.model.arch and o.train.seed == r.train.seed for o in runs) > 1:
+        label = model_label(r.model)
+        if sum(model_label(o.model) == label and o.train.seed == r.train.seed for o in runs) > 1:
             label += f" h={r.model.hidden_size}" + (f" #{len(labels) + 1}" if runs.count(r) > 1 else "")
         labels.append(label)
     return labels
+
+
+def model_label(model) -> str:
+    """"GRU", or "GRU + attention" for a translation model that attends."""
+    return LABELS[model.arch] + (" + attention" if getattr(model, "attention", False) else "")
 
 
 def run_names(runs: Sequence[RunConfig]) -> list[str]:
