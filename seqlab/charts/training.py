@@ -99,7 +99,7 @@ def arch_of(label: str) -> str | None:
 
 def shape_scale(domain) -> alt.Scale:
     """A point shape per label: each architecture its own (ARCH_SHAPES), spare shapes for the rest."""
-    shapes, spare = [], 0
+    shapes, spare, domain = [], 0, [] if domain is alt.Undefined else list(domain)
     for label in domain:
         shape = ARCH_SHAPES.get(arch_of(label))
         if shape is None:
@@ -110,6 +110,7 @@ def shape_scale(domain) -> alt.Scale:
 
 def dash_scale(domain, extra=()) -> alt.Scale:
     """A dash pattern per label: the truth solid, baselines (and `extra`) dashed, each architecture its own."""
+    domain = [] if domain is alt.Undefined else list(domain)
     dashes = [SOLID if label == "truth" else DASHED if is_baseline(label, extra) else ARCH_DASHES.get(arch_of(label),
               SOLID) for label in domain]
     return alt.Scale(domain=list(domain), range=dashes) if len(dashes) else alt.Scale()
