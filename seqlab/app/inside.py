@@ -36,7 +36,7 @@ def show_sequence(task: Task, index: int) -> None:
     """The chosen test sequence with the steps that matter marked."""
     st.altair_chart(sequences_chart(example_sequences(task, 1, "test", start=index),
                                     title=f"Test sequence {index}: the input, with the key steps marked"),
-                    width="content")
+                    width="stretch")
 
 
 def prediction_sentence(run: TrainingRun, task: Task, index: int) -> str:
@@ -65,4 +65,4 @@ def show_cell(run: TrainingRun, task: Task, index: int) -> None:
     marks = [int(s) for s in key_steps(task, x.unsqueeze(0))[0].nonzero().flatten()]
     traces = heatmap_traces(run.model, x, run.run.model.arch, marks)
     st.altair_chart(cell_heatmap_chart(traces, SIGNALS[run.run.model.arch], marks=marks,
-                                       title=f"Inside the {run.label}, step by step"), width="content")
+                                       title=f"Inside the {run.label}, step by step"), width="stretch")

@@ -49,7 +49,7 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
                "n-gram for a text, a model that sees the whole input at once for a classifier): the bar to "
                "measure the networks against.")
     if report.predictions_kind == "forecast":
-        st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="content")
+        st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="stretch")
         st.caption("Top: each forecast one step ahead from the true past. Bottom: the models feed their own "
                    "forecasts back in; persistence repeats the last known value.")
     elif report.predictions_kind == "scatter":
@@ -134,7 +134,7 @@ def show_table(report: Report) -> None:
                "honest guesses a model must beat. Level: solved, learned something, or no better than the "
                "baseline, as the verdict above defines them.")
     named = metrics_long(bars_table(report)).replace({"metric": METRIC_NAMES})  # "bits per character"
-    st.altair_chart(charts.metrics_chart(named), width="content")
+    st.altair_chart(charts.metrics_chart(named), width="stretch")
 
 
 def show_downloads(report: Report, name: str) -> None:

@@ -12,7 +12,7 @@ CELL = 34  # pixels per confusion-matrix cell: ten classes fit a projector-sized
 DIGIT_PIXELS = 72  # width and height of one drawn 8x8 digit
 TILE_SPACING = 48  # between digits, so that each title stays over its own image
 PAPER = "#f2f2f2"  # grey level 0: a faint square, so each 8x8 image shows its edges
-GALLERY_COLUMNS = 6
+GALLERY_COLUMNS = 3  # 3 tiles and their gaps, about 330 px: a phone's width
 
 
 def confusion_chart(confusion: pd.DataFrame, title: str = "Confusion matrix (test)") -> alt.LayerChart:
@@ -39,7 +39,9 @@ def confusion_chart(confusion: pd.DataFrame, title: str = "Confusion matrix (tes
         text=alt.Text("count:Q"),
         color=alt.condition("datum.share > 0.5", alt.value("white"), alt.value("#222222")),
     ).transform_filter("datum.count > 0")
-    return (cells + counts).properties(title=title, width=size, height=size)
+    described = (f"Heatmap of the confusion matrix over {len(classes)} classes: true class down, predicted class "
+                 "across, colour the share of each true class, text the count.")
+    return (cells + counts).properties(title=title, width=size, height=size, description=described)
 
 
 def digit_pixels(examples: pd.DataFrame) -> pd.DataFrame:
@@ -63,10 +65,11 @@ def digit_gallery_chart(examples: pd.DataFrame, title: str = "Misclassified digi
     pixels = digit_pixels(examples)
     if pixels.empty:
         return alt.Chart(pd.DataFrame({"text": ["no misclassified digits"]})).mark_text(fontSize=14).encode(
-            text="text:N").properties(title=title, width=300, height=40)
+            text="text:N").properties(title=title, width=300, height=40, description="No misclassified digits.")
     tiles = [_digit_tile(pixels[pixels["example"] == k]) for k in pixels["example"].unique()]
-    return alt.concat(*tiles, columns=columns, spacing=TILE_SPACING,
-                      title=alt.Title(title, fontSize=16)).configure_view(stroke=None)
+    said = "; ".join(dict.fromkeys(pixels["title"]))
+    return alt.concat(*tiles, columns=columns, spacing=TILE_SPACING, title=alt.Title(title, fontSize=16),
+                      description=f"Images of {len(tiles)} misclassified digits: {said}.").configure_view(stroke=None)
 
 
 def _digit_tile(pixels: pd.DataFrame) -> alt.Chart:
