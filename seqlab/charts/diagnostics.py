@@ -8,10 +8,12 @@ import pandas as pd
 
 from seqlab.charts.training import (
     DASHED,
+    FIT_WIDTH,
     HEIGHT,
     PANEL_WIDTH,
     axis,
     chart_title,
+    dash_scale,
     describe,
     empty_chart,
     label_scale,
@@ -118,7 +120,7 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     chart = alt.layer(*drawn)
     subtitle = "each 1 down is 10× smaller; a flat line keeps memory, a steep one forgets" + (
         "; lines are means over seeds, bands their range" if several else "")
-    return chart.properties(title=chart_title(title, subtitle), width="container", height=HEIGHT,
+    return chart.properties(title=chart_title(title, subtitle), width="container", autosize=FIT_WIDTH, height=HEIGHT,
                             description=described)
 
 
@@ -137,7 +139,8 @@ def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
     frame = frame.assign(panel=lambda f: f["layer"].map(layer_title))
     present = list(dict.fromkeys(frame["layer"]))
     order = [layer for layer in LAYER_ORDER if layer in present] + [lay for lay in present if lay not in LAYER_ORDER]
-    colours = label_scale(frame["label"])
+    threshold = f"clipping threshold {clip:g}" if clip else None
+    colours = label_scale([*frame["label"], *([threshold] if threshold else [])], baselines=[threshold])
     described = describe("Line charts of each layer's weight-gradient norm per epoch, one panel per layer",
                          colours.domain)
     if frame.empty:
@@ -145,21 +148,22 @@ def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
     panels = []
     for layer in order:
         part = frame[frame["layer"] == layer]
-        base = alt.Chart(part).encode(
+        if threshold and layer == "total":  # clipping applies to the global norm: drawn as a dashed grey series
+            epochs = sorted(part["epoch"].unique())
+            part = pd.concat([part, pd.DataFrame({"label": threshold, "epoch": epochs, "layer": layer, "norm": clip,
+                                                  "panel": layer_title(layer)})], ignore_index=True)
+        # a single view (line and its points), as Streamlit fits stacked panels to the page only then
+        lines = alt.Chart(part).mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=50)).encode(
             x=alt.X("epoch:Q", axis=axis("epoch", format="d", tickMinStep=1)),
             y=alt.Y("norm:Q", axis=axis("norm (before clipping)"), scale=alt.Scale(type="log")),
             color=alt.Color("label:N", scale=colours, legend=legend("run")),
+            shape=alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend("run")),
+            strokeDash=alt.StrokeDash("label:N", scale=dash_scale(colours.domain, [threshold]), legend=legend("run")),
             tooltip=["label:N", "panel:N", "epoch:Q", alt.Tooltip("norm:Q", format=".3g")],
         )
-        shapes = alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend("run"))
-        layers = [base.mark_line(strokeWidth=2.5), base.mark_point(filled=True, size=50).encode(shape=shapes)]
-        if clip and layer == "total":
-            rule = alt.Chart(pd.DataFrame({"norm": [clip]})).mark_rule(strokeDash=DASHED, color="#555555",
-                                                                       strokeWidth=2)
-            layers.append(rule.encode(y=alt.datum(clip)))
-        panels.append(alt.layer(*layers).properties(title=alt.Title(layer_title(layer), fontSize=15, anchor="start"),
-                                                    width=PANEL_WIDTH, height=150))
-    subtitle = f"dashed: the clipping threshold {clip:g} on the total norm" if clip else ""
+        panels.append(lines.properties(title=alt.Title(layer_title(layer), fontSize=15, anchor="start"),
+                                       width=PANEL_WIDTH, height=150))
+    subtitle = f"dashed grey: the clipping threshold {clip:g} on the total norm" if clip else ""
     return alt.vconcat(*panels, title=chart_title(title, subtitle), description=described, spacing=14)\
         .resolve_scale(y="independent")
 

@@ -10,6 +10,7 @@ from seqlab.charts.training import (
     ARCH_COLOURS,
     ARCH_DASHES,
     ARCH_SHAPES,
+    FIT_WIDTH,
     HEIGHT,
     SOLID,
     SPARE_COLOURS,
@@ -67,7 +68,7 @@ def overlay_chart(frame: pd.DataFrame, metric: str, log_scale: bool = True, smoo
     )
     layers = [raw, line, points] if smoothed else [line, points]
     described = describe(f"Line chart of the {metric} per epoch of each saved run", data["run"])
-    return alt.layer(*layers).properties(description=described, width="container",
+    return alt.layer(*layers).properties(description=described, width="container", autosize=FIT_WIDTH,
         height=HEIGHT + 40, title=chart_title(f"{metric} per epoch", "faint: as recorded; solid: smoothed"
                                               if smoothed else ""))
 
@@ -87,5 +88,5 @@ def setting_chart(table: pd.DataFrame, setting: str, shown: str, log_x: bool = F
         shape=alt.Shape("arch:N", scale=alt.Scale(domain=list(ARCH_SHAPES), range=list(ARCH_SHAPES.values())),
                         legend=legend("architecture")),
         tooltip=["run:N", alt.Tooltip(f"{setting}:Q", title=shown), alt.Tooltip(f"{loss}:Q", format=".4g")],
-    ).properties(height=HEIGHT, width="container", description=described,
+    ).properties(height=HEIGHT, width="container", autosize=FIT_WIDTH, description=described,
                  title=chart_title(f"{shown} against the final validation loss", "one point per saved run"))

@@ -41,7 +41,9 @@ MODE_TITLES = {"one-step": "one-step ahead", "multi-step": "multi-step (recursiv
 FONT = {"labelFontSize": 13, "titleFontSize": 14}
 PANEL_WIDTH = 640  # a stacked panel's width where no container sets it (Streamlit's width="stretch" does)
 # A legend below the chart wraps into as many columns as the chart's width holds (Vega's `width` signal)
-LEGEND_COLUMNS = "max(1, floor(width / 150))"
+LEGEND_COLUMNS = "max(1, floor(width / 130))"
+# A chart as wide as its container grows its height to hold a legend below it, rather than squeezing the plot
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def is_baseline(label: str, extra=()) -> bool:
@@ -120,8 +122,8 @@ def empty_chart(text: str, title: str = "", description: str = "") -> alt.Chart:
     """A placeholder that says what will appear, for a chart that has no data yet (Vega warns of infinite extents
     when it is asked to draw axes over nothing)."""
     return alt.Chart(pd.DataFrame({"text": [text]})).mark_text(fontSize=14, color="#555555").encode(
-        text="text:N").properties(title=chart_title(title) if title else alt.Undefined, width="container", height=60,
-                                  description=description or text)
+        text="text:N").properties(title=chart_title(title) if title else alt.Undefined, width="container",
+                                  autosize=FIT_WIDTH, height=60, description=description or text)
 
 
 def _isolate(field: str, always: str | None = None) -> tuple[alt.Parameter, dict]:
@@ -216,7 +218,7 @@ def loss_chart(history: pd.DataFrame, log_scale: bool = False, baseline: float |
         layers.append(_baseline_rule(float(baseline), baseline_label))
     described = describe("Line chart of the training and validation loss per epoch", losses["label"])
     return alt.layer(*layers).properties(title=chart_title(title, "solid: training · dashed with points: validation"),
-                                         width="container", height=HEIGHT, description=described)
+                                         width="container", autosize=FIT_WIDTH, height=HEIGHT, description=described)
 
 
 def describe(what: str, labels) -> str:
@@ -274,7 +276,7 @@ def predictions_chart(pred: pd.DataFrame, title: str = "Predictions on the test 
         return lines.add_params(picked) if first else lines  # one legend selection serves every panel
 
     if not two_modes:
-        return panel(frame, chart_title(title), width="container").properties(description=described)
+        return panel(frame, chart_title(title), width="container", autosize=FIT_WIDTH).properties(description=described)
     modes = [m for m in MODE_TITLES.values() if m in set(frame["mode"])]
     modes += [m for m in dict.fromkeys(frame["mode"]) if m not in modes]
     # each mode spans its own stretch of time (the recursive forecast is short): independent x axes
@@ -286,7 +288,8 @@ def predictions_chart(pred: pd.DataFrame, title: str = "Predictions on the test 
 
 def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Chart:
     """Horizontal bars per run, one panel per metric with its own x scale, stacked (each as wide as the page);
-    baselines in grey."""
+    baselines in grey. Each bar's value is written beside its run's name: the panels are single views, the only
+    kind of stacked panel Streamlit fits to the page's width (a layer of bars and text would overflow a phone)."""
     baselines = set(metrics.loc[metrics["kind"] == "baseline", "label"]) if "kind" in metrics else set()
     frame = metrics.reindex(columns=["label", "metric", "value"]).astype({"label": str, "metric": str})
     frame = frame.assign(value=pd.to_numeric(frame["value"], errors="coerce"))
@@ -297,18 +300,17 @@ def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Cha
         return empty_chart("no test metrics", title, described)
     panels = []
     for metric, part in frame.groupby("metric", sort=False):
-        base = alt.Chart(part).encode(
-            y=alt.Y("label:N", sort=colours.domain, axis=axis(None)),
+        part = part.assign(named=[f"{label}  {value:.3g}" for label, value in zip(part["label"], part["value"],
+                                                                                  strict=True)])
+        order = part.set_index("label")["named"].reindex(colours.domain).dropna().tolist()
+        bars = alt.Chart(part).mark_bar(height={"band": 0.7}).encode(
+            y=alt.Y("named:N", sort=order, axis=axis(None, labelLimit=220)),
             x=alt.X("value:Q", axis=axis(None, format=".3~g")),
+            color=alt.Color("label:N", scale=colours, legend=None),  # the y axis names the runs
             tooltip=["label:N", "metric:N", alt.Tooltip("value:Q", format=".4g")],
         )
-        bars = base.mark_bar(height={"band": 0.7}).encode(
-            color=alt.Color("label:N", scale=colours, legend=None))  # the y axis names the runs
-        text = base.mark_text(align="left", dx=4, fontSize=13).encode(text=alt.Text("value:Q", format=".3g"))
-        panel = alt.layer(bars, text).properties(
-            title=alt.Title(metric, fontSize=15, anchor="start"), width=PANEL_WIDTH,
-            height=26 * max(part["label"].nunique(), 1))
-        panels.append(panel)
+        panels.append(bars.properties(title=alt.Title(metric, fontSize=15, anchor="start"), width=PANEL_WIDTH,
+                                      height=26 * max(len(order), 1)))
     subtitle = "lower is better (higher for accuracy); each metric on its own scale"
     return alt.vconcat(*panels, title=chart_title(title, subtitle), description=described, spacing=14)\
         .resolve_scale(x="independent", y="independent")
@@ -340,7 +342,7 @@ def series_chart(series: pd.DataFrame, title: str = "", unit: str = "") -> alt.C
         x=x, y=y, opacity=opacity, tooltip=["split:N", x_tip, y_tip],
         color=alt.Color("split:N", scale=scale, legend=legend("split")),
     ).add_params(picked).properties(title=chart_title(title or "The series and its chronological split"),
-                                    width="container", height=HEIGHT,
+                                    width="container", autosize=FIT_WIDTH, height=HEIGHT,
                                     description=describe("Line chart of the series over time, coloured by split",
                                                          splits))
 
@@ -349,8 +351,7 @@ def sequences_chart(examples: pd.DataFrame, title: str = "Example sequences") ->
     """One small panel per example sequence, stacked, a line per input channel, points on marked steps."""
     frame = examples[examples["sequence"].isin(examples["sequence"].unique()[:MAX_SEQUENCES])]
     frame = frame.astype({"channel": str})
-    if "marked" in frame:
-        frame = frame.assign(marked=frame["marked"].fillna(False).astype(bool))
+    frame = frame.assign(marked=frame["marked"].fillna(False).astype(bool) if "marked" in frame else False)
     channels = list(dict.fromkeys(frame["channel"]))
     described = describe(f"Line charts of {frame['sequence'].nunique()} example sequences over their time steps, "
                          "with the key steps marked by diamonds", channels)
@@ -359,20 +360,18 @@ def sequences_chart(examples: pd.DataFrame, title: str = "Example sequences") ->
     picked, opacity = _isolate("channel")
     panels = []
     for sequence, part in frame.groupby("sequence", sort=False):
-        base = alt.Chart(part).encode(
+        # a single view, as Streamlit fits stacked panels only then: the key steps are the line's own points, shown
+        # (filled) where marked and invisible elsewhere
+        diamonds = alt.OverlayMarkDef(filled=True, size=90, shape="diamond")
+        lines = alt.Chart(part).mark_line(strokeWidth=1.8, point=diamonds).encode(
             x=alt.X("step:Q", axis=axis("time step", format="d")),
             y=alt.Y("value:Q", axis=axis("value")),
             color=alt.Color("channel:N", scale=alt.Scale(domain=channels), legend=legend("channel")),
-            opacity=opacity,
-            tooltip=["sequence:O", "step:Q", "channel:N", alt.Tooltip("value:Q", format=".3g")],
+            opacity=opacity, fillOpacity=alt.condition(alt.datum.marked, alt.value(1.0), alt.value(0.0)),
+            tooltip=["sequence:O", "step:Q", "channel:N", alt.Tooltip("value:Q", format=".3g"), "marked:N"],
         )
-        lines = base.mark_line(strokeWidth=1.8)
-        layers = [lines.add_params(picked) if not panels else lines]  # one legend selection serves every panel
-        if "marked" in part and part["marked"].any():  # only where there are marks: no empty layer to draw
-            points = base.mark_point(filled=True, size=90, shape="diamond")
-            layers.append(points.properties(data=part[part["marked"]]))
-        panels.append(alt.layer(*layers).properties(title=alt.Title(f"sequence {sequence}", fontSize=13,
-                                                                    anchor="start"), width=PANEL_WIDTH, height=100))
+        panels.append((lines.add_params(picked) if not panels else lines).properties(  # one legend selection
+            title=alt.Title(f"sequence {sequence}", fontSize=13, anchor="start"), width=PANEL_WIDTH, height=100))
     return alt.vconcat(*panels, title=chart_title(title), description=described, spacing=12)
 
 
@@ -393,4 +392,5 @@ def truth_scatter(frame: pd.DataFrame, title: str = "Predictions on the test par
         color="black", strokeDash=DASHED).encode(x="truth:Q", y="predicted:Q")
     described = describe("Scatter plot of each test sequence's predicted against its true value", frame["label"])
     return alt.layer(diagonal, points).properties(title=chart_title(title, "on the dashed diagonal = exactly right"),
-                                                  width="container", height=HEIGHT, description=described)
+                                                  width="container", autosize=FIT_WIDTH, height=HEIGHT,
+                                                  description=described)

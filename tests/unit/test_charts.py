@@ -180,10 +180,14 @@ def test_sequences_chart_panels_and_marked_points():
         for s in range(8) for t in range(10) for c in ("value", "marker")
     ])
     spec = charts.sequences_chart(examples).to_dict()
-    assert len(spec["vconcat"]) == charts.MAX_SEQUENCES and {"line", "point"} <= marks(spec)
+    panels = spec["vconcat"]  # single views, which Streamlit fits to the page
+    assert len(panels) == charts.MAX_SEQUENCES and all(p["mark"]["type"] == "line" for p in panels)
+    assert panels[0]["mark"]["point"]["shape"] == "diamond"  # the key steps: the line's points, shown where marked
+    assert panels[0]["encoding"]["fillOpacity"]["condition"]["test"] == "datum.marked"
     assert {r["sequence"] for r in all_rows(spec)} == set(range(charts.MAX_SEQUENCES))
+    assert {r["step"] for r in all_rows(spec) if r["marked"]} == {2, 7}
     no_marks = charts.sequences_chart(examples.drop(columns="marked")).to_dict()
-    assert marks(no_marks) == {"line"}
+    assert not any(r["marked"] for r in all_rows(no_marks))
 
 
 def test_a_tasks_own_baseline_is_grey_in_the_metrics_chart():
@@ -191,7 +195,7 @@ def test_a_tasks_own_baseline_is_grey_in_the_metrics_chart():
 
     rows = pd.DataFrame({"label": ["LSTM", "predict blanks then the last symbols"], "kind": ["model", "baseline"],
                          "metric": ["cross_entropy"] * 2, "value": [0.1, 0.2]})
-    scale = metrics_chart(rows).to_dict()["vconcat"][0]["layer"][0]["encoding"]["color"]["scale"]
+    scale = metrics_chart(rows).to_dict()["vconcat"][0]["encoding"]["color"]["scale"]
     assert scale["range"][scale["domain"].index("predict blanks then the last symbols")] == BASELINE_GREY
 
 

@@ -9,7 +9,7 @@ import vl_convert as vlc
 
 from seqlab.analysis import diagnostics
 from seqlab.charts import diagnostics as cd
-from seqlab.charts.training import LABEL_COLOURS
+from seqlab.charts.training import DASHED, LABEL_COLOURS
 from seqlab.config import ModelConfig
 from seqlab.models.recurrent import SequenceModel
 from tests.conftest import walk
@@ -78,12 +78,13 @@ def test_layer_chart_has_a_panel_per_layer_in_order_on_a_log_scale_with_the_clip
     spec = cd.layer_grad_norms_chart(layer_table(), clip=1.0).to_dict()
     assert [panel["title"]["text"] for panel in spec["vconcat"]] == ["layer 1", "head", "total"]
     assert any(v.get("scale", {}).get("type") == "log" for v in walk(spec))
-    rules = [v for v in walk(spec) if v.get("mark", {}) == {"type": "rule", "strokeDash": [6, 4], "color": "#555555",
-                                                             "strokeWidth": 2}]
-    assert len(rules) == 1 and rules[0]["encoding"]["y"] == {"datum": 1.0}
+    threshold = [row for row in all_rows(spec) if row["label"] == "clipping threshold 1"]
+    assert {row["layer"] for row in threshold} == {"total"} and {row["norm"] for row in threshold} == {1.0}
+    dash = next(v["strokeDash"]["scale"] for v in walk(spec) if "strokeDash" in v)
+    assert dict(zip(dash["domain"], dash["range"], strict=True))["clipping threshold 1"] == DASHED  # dashed, grey
     assert all(math.isfinite(row["norm"]) for row in all_rows(spec))  # NaN epochs dropped
     plain = cd.layer_grad_norms_chart(layer_table()).to_dict()
-    assert not any("rule" in str(v.get("mark")) for v in walk(plain))  # no threshold, no rule
+    assert not any("clipping" in str(row["label"]) for row in all_rows(plain))  # no threshold, none drawn
 
 
 def test_heatmaps_stack_one_panel_per_layer_and_signal_with_fitting_colour_scales():
