@@ -186,19 +186,21 @@ def _heatmap(panel: pd.DataFrame, name: str, marks: list[int] = ()) -> alt.Chart
     steps, units = panel["step"].nunique(), panel["unit"].nunique()
     tick = max(1, int(np.ceil(steps / 12)))
     signal = panel["signal"].iloc[0]
-    shown = panel[["step", "unit"]].assign(value=panel["value"].astype(float).round(4))  # what is drawn, no more
+    # what is drawn, no more; `key` marks the steps that matter for the task, outlined in every unit's cell (within
+    # the one view: Streamlit fits stacked panels to the page only when each is a single view, not a layer)
+    shown = panel[["step", "unit"]].assign(value=panel["value"].astype(float).round(4),
+                                           key=panel["step"].isin(list(marks)))
+    key = alt.datum.key
     cells = alt.Chart(shown).mark_rect().encode(
         x=alt.X("step:O", axis=axis("time step", labelAngle=0, grid=False,
                                      values=sorted(panel["step"].unique())[::tick])),
         y=alt.Y("unit:O", axis=axis("unit", grid=False, labelOverlap="parity", labelFontSize=11)),
         color=alt.Color("value:Q", scale=_colour(signal, panel["value"]),
                         legend=alt.Legend(title=None, orient="bottom", gradientLength=200, labelFontSize=12)),
-        tooltip=["step:O", "unit:O", alt.Tooltip("value:Q", format=".3f")],
+        stroke=alt.condition(key, alt.value(MARK_COLOUR), alt.value("transparent")),
+        strokeWidth=alt.condition(key, alt.value(2.0), alt.value(0.0)),
+        tooltip=["step:O", "unit:O", alt.Tooltip("value:Q", format=".3f"), alt.Tooltip("key:N", title="key step")],
     )
-    marked = [m for m in marks if m in set(panel["step"])]
-    if marked:  # the steps that matter for the task, outlined over every unit
-        outline = alt.Chart(pd.DataFrame({"step": marked})).mark_rect(fill=None, stroke=MARK_COLOUR, strokeWidth=2.5)
-        cells = alt.layer(cells, outline.encode(x="step:O", tooltip=[alt.Tooltip("step:O", title="key step")]))
     return cells.properties(title=alt.Title(name, fontSize=15, anchor="start"), width=PANEL_WIDTH,
                             height=max(9 * units, 60))
 
