@@ -121,9 +121,10 @@ def dash_scale(domain, extra=()) -> alt.Scale:
 def empty_chart(text: str, title: str = "", description: str = "") -> alt.Chart:
     """A placeholder that says what will appear, for a chart that has no data yet (Vega warns of infinite extents
     when it is asked to draw axes over nothing)."""
-    return alt.Chart(pd.DataFrame({"text": [text]})).mark_text(fontSize=14, color="#555555").encode(
-        text="text:N").properties(title=chart_title(title) if title else alt.Undefined, width="container",
-                                  autosize=FIT_WIDTH, height=60, description=description or text)
+    chart = alt.Chart(pd.DataFrame({"text": [text]})).mark_text(fontSize=14, color="#555555").encode(
+        text="text:N").properties(width="container", autosize=FIT_WIDTH, height=60,
+                                  description=description or f"{text[:1].upper()}{text[1:]}.")
+    return chart.properties(title=chart_title(title)) if title else chart
 
 
 def _isolate(field: str, always: str | None = None) -> tuple[alt.Parameter, dict]:
