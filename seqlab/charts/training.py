@@ -306,13 +306,13 @@ def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Cha
         order = part.set_index("label")["named"].reindex(colours.domain).dropna().tolist()
         bars = alt.Chart(part).mark_bar(height={"band": 0.7}).encode(
             y=alt.Y("named:N", sort=order, axis=axis(None, labelLimit=220)),
-            x=alt.X("value:Q", axis=axis(None, format=".3~g")),
+            x=alt.X("value:Q", axis=axis(None, format=".3~g", tickCount=5)),
             color=alt.Color("label:N", scale=colours, legend=None),  # the y axis names the runs
             tooltip=["label:N", "metric:N", alt.Tooltip("value:Q", format=".4g")],
         )
         panels.append(bars.properties(title=alt.Title(metric, fontSize=15, anchor="start"), width=PANEL_WIDTH,
-                                      height=26 * max(len(order), 1)))
-    subtitle = "lower is better (higher for accuracy); each metric on its own scale"
+                                      height=22 * max(len(order), 1)))
+    subtitle = "lower is better (accuracy: higher)"  # short enough for a phone; each panel has its own scale
     return alt.vconcat(*panels, title=chart_title(title, subtitle), description=described, spacing=14)\
         .resolve_scale(x="independent", y="independent")
 
