@@ -158,7 +158,8 @@ def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
             y=alt.Y("norm:Q", axis=axis("norm (before clipping)"), scale=alt.Scale(type="log")),
             color=alt.Color("label:N", scale=colours, legend=legend("run")),
             shape=alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend("run")),
-            strokeDash=alt.StrokeDash("label:N", scale=dash_scale(colours.domain, [threshold]), legend=legend("run")),
+            # the legend shows each run's colour and shape; a dash drawn over a shape would only blur it
+            strokeDash=alt.StrokeDash("label:N", scale=dash_scale(colours.domain, [threshold]), legend=None),
             tooltip=["label:N", "panel:N", "epoch:Q", alt.Tooltip("norm:Q", format=".3g")],
         )
         panels.append(lines.properties(title=alt.Title(layer_title(layer), fontSize=15, anchor="start"),
