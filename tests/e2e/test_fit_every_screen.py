@@ -126,6 +126,10 @@ def test_every_page_fits_the_screen_after_training(screen, app_url):
         expect(hint).to_be_hidden()
         expect(page.get_by_test_id("stSidebar").get_by_text("Data set")).to_be_in_viewport()
 
+    train(page, f"{app_url}/Lab?task=digits&reading=rows&archs=rnn,lstm,gru&hidden=8&epochs=1&seeds=1")
+    expect(page.get_by_text("misclassified test digits", exact=False).first).to_be_visible(timeout=60_000)
+    fits(page, "Lab on digits (confusion matrices, the gallery of mistakes)")
+
     go_to(page, "Inside the cell", phone)  # the Lab's models, in the same session
     expect(page.locator("[data-testid='stVegaLiteChart'] .marks")).to_have_count(2, timeout=60_000)
     no_error_boxes(page)
