@@ -257,7 +257,7 @@ def _with_modes(pred: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 
 
 def predictions_chart(pred: pd.DataFrame, title: str = "Predictions on the test part",
-                      unit: str = "") -> alt.Chart:
+                      unit: str = "") -> alt.Chart | alt.VConcatChart:
     """Truth in black, baselines dashed grey, models in their colours and dash patterns; with two modes, a panel
     per mode, stacked (each as wide as the page: Streamlit's width="stretch" sizes a vconcat's panels)."""
     frame, two_modes = _with_modes(pred)
@@ -287,7 +287,7 @@ def predictions_chart(pred: pd.DataFrame, title: str = "Predictions on the test 
         x="independent", color="shared", strokeDash="shared")
 
 
-def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.Chart:
+def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.VConcatChart | alt.Chart:
     """Horizontal bars per run, one panel per metric with its own x scale, stacked (each as wide as the page);
     baselines in grey. Each bar's value is written beside its run's name: the panels are single views, the only
     kind of stacked panel Streamlit fits to the page's width (a layer of bars and text would overflow a phone)."""
@@ -348,7 +348,7 @@ def series_chart(series: pd.DataFrame, title: str = "", unit: str = "") -> alt.C
                                                          splits))
 
 
-def sequences_chart(examples: pd.DataFrame, title: str = "Example sequences") -> alt.Chart:
+def sequences_chart(examples: pd.DataFrame, title: str = "Example sequences") -> alt.VConcatChart | alt.Chart:
     """One small panel per example sequence, stacked, a line per input channel, points on marked steps."""
     frame = examples[examples["sequence"].isin(examples["sequence"].unique()[:MAX_SEQUENCES])]
     frame = frame.astype({"channel": str})
