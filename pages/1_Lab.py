@@ -3,7 +3,7 @@
 import streamlit as st
 
 from seqlab.app import datasets as data
-from seqlab.app import live, results, settings, share
+from seqlab.app import live, results, screen, settings, share
 
 KEY = "lab"
 st.set_page_config(page_title="Lab · seqlab", page_icon="🧪", layout="wide")
@@ -23,6 +23,7 @@ with st.sidebar:
 st.title("Lab")
 st.write("Choose a data set and architectures in the sidebar, press **Train**, and watch them learn side by side "
          "on the same data. Every result is judged against an honest baseline.")
+screen.settings_hint()
 
 action = live.take_request(KEY)
 first_run = live.current(KEY) is None and action != "train"  # the data stays open until something is trained

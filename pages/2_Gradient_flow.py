@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqlab.app import gradients, live, results, share
+from seqlab.app import gradients, live, results, screen, share
 from seqlab.presets import comparison_runs
 
 KEY = "grad"
@@ -21,6 +21,7 @@ st.write(
     "long sequence, so a model must carry them to the end. Training sends the error back through every step; "
     "here you see how much of that gradient arrives at each step, measured exactly on the models you train."
 )
+screen.settings_hint()
 task = gradients.demo_task(template)
 runs = comparison_runs(template, archs, seeds) if task is not None else []
 comparison, log_scale = live.controls(KEY, live.take_request(KEY), runs, task, label="Run the demo")

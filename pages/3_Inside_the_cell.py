@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqlab.app import inside, live
+from seqlab.app import inside, live, screen
 from seqlab.data import make_task
 from seqlab.presets import CELL_DEMO, comparison_runs
 
@@ -27,6 +27,7 @@ if not models:
 st.button("Train RNN, LSTM and GRU here" if not models else "Train a fresh set here (adding problem, T=20)",
           type="primary" if not models else "secondary", on_click=live.request, args=(KEY, "train"))
 if models:
+    screen.settings_hint()  # the model and the sequence are picked in the sidebar
     with st.sidebar:
         name = st.selectbox("Trained model", list(models), key=f"{KEY}_model")
         run, task = models[name]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqlab.app import live, results, settings, share
+from seqlab.app import live, results, screen, settings, share
 from seqlab.app import writing as text
 
 KEY = "text"
@@ -25,6 +25,7 @@ st.title("Text")
 st.write("Each network reads a text one character at a time and learns to guess the next one. After every epoch "
          "it writes a few lines from the same prompt, so you watch noise turn into words. When training ends, "
          "give it a prompt of your own.")
+screen.settings_hint()
 
 comparison = live.current(KEY)
 action = live.take_request(KEY)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqlab.app import live, runs, sweeps
+from seqlab.app import live, runs, screen, sweeps
 
 st.set_page_config(page_title="Runs · seqlab", page_icon="🗂️", layout="wide")
 live.show_paused("runs")
@@ -10,6 +10,7 @@ st.title("Runs")
 st.write("Every run you finish or stop in this session lands here, from any page and any guided demo. Pick some "
          "to overlay their loss curves, sort their results, see what a setting does, and take any of them home: "
          "its history, results, weights, and the exact command that trains it again.")
+screen.settings_hint()
 
 with st.sidebar:
     st.header("Open a results file")

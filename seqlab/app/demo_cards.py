@@ -101,7 +101,7 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
             st.altair_chart(grad_through_time_chart(last, title="How far back the gradient reaches, after training"),
                             width="stretch")
         elif demo.key == "forecast" and report.predictions_kind == "forecast":
-            st.altair_chart(charts.predictions_chart(report.predictions, unit=comparison.task.unit), width="content")
+            st.altair_chart(charts.predictions_chart(report.predictions, unit=comparison.task.unit), width="stretch")
         elif demo.key == "attention":
             frame = translating.by_length(comparison, key)
             st.altair_chart(translating.charts.length_accuracy_chart(frame), width="stretch")

@@ -110,7 +110,7 @@ def show_layer_norms(history: pd.DataFrame, clip: float) -> None:
     frame = layer_grad_norm_history(history.to_dict("records"))
     if frame.empty:
         return
-    st.altair_chart(dcharts.layer_grad_norms_chart(frame, clip=clip or None), width="content")
+    st.altair_chart(dcharts.layer_grad_norms_chart(frame, clip=clip or None), width="stretch")
 
 
 @st.cache_data(max_entries=8, show_spinner="Measuring two fresh LSTMs…")

@@ -72,7 +72,7 @@ def show_sequence(task: Task, index: int) -> None:
         title = f"Test sequence {index}: the last {task.x_test.shape[1]} values{unit} before the one to forecast"
     else:
         title = f"Test sequence {index}: the input"
-    st.altair_chart(sequences_chart(input_sequence(task, index), title=title), width="content")
+    st.altair_chart(sequences_chart(input_sequence(task, index), title=title), width="stretch")
 
 
 def what_to_look_for(task: Task, index: int) -> str:
@@ -114,4 +114,4 @@ def show_cell(run: TrainingRun, task: Task, index: int) -> None:
     marks = [int(s) for s in key_steps(task, x.unsqueeze(0))[0].nonzero().flatten()]
     traces = heatmap_traces(run.model, x, run.run.model.arch, marks)
     st.altair_chart(cell_heatmap_chart(traces, SIGNALS[run.run.model.arch], marks=marks,
-                                       title=f"Inside the {run.label}, step by step"), width="content")
+                                       title=f"Inside the {run.label}, step by step"), width="stretch")

@@ -59,7 +59,7 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
                "measure the networks against, and the same number as that baseline's validation loss in the "
                "table below." + units_note(report))
     if report.predictions_kind == "forecast":
-        st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="content")
+        st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="stretch")
         st.caption("Top: each forecast one step ahead from the true past. Bottom: the models feed their own "
                    "forecasts back in; persistence repeats the last known value.")
     elif report.predictions_kind == "scatter":
@@ -152,7 +152,7 @@ def show_table(report: Report) -> None:
                "chart's grey rule. Baseline rows have no parameters: they are the honest guesses a model must beat. "
                "Level: solved, learned something, or no better than the baseline, as the verdict above defines them.")
     named = metrics_long(bars_table(report)).replace({"metric": METRIC_NAMES})  # "bits per character"
-    st.altair_chart(charts.metrics_chart(named), width="content")
+    st.altair_chart(charts.metrics_chart(named), width="stretch")
 
 
 def show_downloads(report: Report, name: str) -> None:

@@ -10,9 +10,9 @@ from seqlab.charts.training import FONT
 
 CELL = 34  # pixels per confusion-matrix cell: ten classes fit a projector-sized chart
 DIGIT_PIXELS = 72  # width and height of one drawn 8x8 digit
-TILE_SPACING = 48  # between digits, so that each title stays over its own image
+TILE_SPACING = 32  # between digits, so that each title (on two lines, about 80 px wide) stays over its own image
 PAPER = "#f2f2f2"  # grey level 0: a faint square, so each 8x8 image shows its edges
-GALLERY_COLUMNS = 6
+GALLERY_COLUMNS = 3  # 3 tiles and their gaps, about 330 px: a phone's width
 
 
 def confusion_chart(confusion: pd.DataFrame, title: str = "Confusion matrix (test)") -> alt.LayerChart:
@@ -39,7 +39,9 @@ def confusion_chart(confusion: pd.DataFrame, title: str = "Confusion matrix (tes
         text=alt.Text("count:Q"),
         color=alt.condition("datum.share > 0.5", alt.value("white"), alt.value("#222222")),
     ).transform_filter("datum.count > 0")
-    return (cells + counts).properties(title=title, width=size, height=size)
+    described = (f"Heatmap of the confusion matrix over {len(classes)} classes: true class down, predicted class "
+                 "across, colour the share of each true class, text the count.")
+    return (cells + counts).properties(title=title, width=size, height=size, description=described)
 
 
 def digit_pixels(examples: pd.DataFrame) -> pd.DataFrame:
@@ -63,19 +65,21 @@ def digit_gallery_chart(examples: pd.DataFrame, title: str = "Misclassified digi
     pixels = digit_pixels(examples)
     if pixels.empty:
         return alt.Chart(pd.DataFrame({"text": ["no misclassified digits"]})).mark_text(fontSize=14).encode(
-            text="text:N").properties(title=title, width=300, height=40)
+            text="text:N").properties(title=title, width=300, height=40, description="No misclassified digits.")
     tiles = [_digit_tile(pixels[pixels["example"] == k]) for k in pixels["example"].unique()]
-    return alt.concat(*tiles, columns=columns, spacing=TILE_SPACING,
-                      title=alt.Title(title, fontSize=16)).configure_view(stroke=None)
+    said = "; ".join(dict.fromkeys(pixels["title"]))
+    return alt.concat(*tiles, columns=columns, spacing=TILE_SPACING, title=alt.Title(title, fontSize=16),
+                      description=f"Images of {len(tiles)} misclassified digits: {said}.").configure_view(stroke=None)
 
 
 def _digit_tile(pixels: pd.DataFrame) -> alt.Chart:
     """One 8x8 image as a heatmap: dark ink on white paper, row 0 at the top."""
     no_axis = alt.Axis(labels=False, ticks=False, domain=False, title=None)
+    true, predicted = pixels["title"].iloc[0].split(" → ")  # on two short lines: three tiles fit a phone's width
     return alt.Chart(pixels).mark_rect().encode(
         x=alt.X("column:O", axis=no_axis),
         y=alt.Y("row:O", axis=no_axis),
         color=alt.Color("value:Q", scale=alt.Scale(domain=[0, 1], range=[PAPER, "#000000"]), legend=None),
         tooltip=["row:O", "column:O", alt.Tooltip("value:Q", format=".2f")],
-    ).properties(title=alt.Title(pixels["title"].iloc[0], fontSize=12, fontWeight="normal"),
+    ).properties(title=alt.Title([true, f"→ {predicted}"], fontSize=12, fontWeight="normal"),
                  width=DIGIT_PIXELS, height=DIGIT_PIXELS)

@@ -6,7 +6,20 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from seqlab.charts.training import DASHED, HEIGHT, axis, chart_title, label_scale, legend
+from seqlab.charts.training import (
+    DASHED,
+    FIT_WIDTH,
+    HEIGHT,
+    PANEL_WIDTH,
+    axis,
+    chart_title,
+    dash_scale,
+    describe,
+    empty_chart,
+    label_scale,
+    legend,
+    shape_scale,
+)
 
 FLOOR_LOG10 = -300.0  # seqlab.analysis.diagnostics.FLOOR_LOG10; charts import no torch
 MARK_COLOUR = "#ff7f0e"  # outline of the key steps (the adding problem's marked numbers, copy's symbols)
@@ -71,36 +84,50 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     """
     banded = seed_band(frame)
     several = "lo" in banded
+    described = describe("Line chart of log10 of the gradient norm against steps back from the loss",
+                         banded["label"] if "label" in banded else [])
+    if banded.empty:  # nothing measured yet: say so rather than draw axes over nothing
+        return empty_chart("no gradient measured yet", title, described)
     frame = banded.reindex(columns=["label", "layer", "steps_back", "log10_norm", "below_floor", "lo", "hi"]).copy()
     # tables from records have no layer: their curves are the last layer's
     frame["layer"] = ["last layer" if pd.isna(v) else layer_title(v) for v in frame["layer"]]
     frame, floor_y = _with_floor_position(frame.astype({"label": str, "below_floor": bool}))
     layers = list(dict.fromkeys(frame["layer"]))
+    colours = label_scale(frame["label"])
+    # each layer reads only its own rows, split here and not by a Vega filter: a filter that leaves a layer empty
+    # makes Vega warn of an "infinite extent" at every redraw
+    measured, floored = frame[~frame["below_floor"]], frame[frame["below_floor"]]
     base = alt.Chart(frame).encode(
         x=alt.X("steps_back:Q", axis=axis("steps back from the loss (0 = the step the loss reads)", format="d")),
         y=alt.Y("shown:Q", axis=axis("log10 of ||dL/dh_t||"), scale=alt.Scale(zero=False)),
-        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=legend("run")),
+        color=alt.Color("label:N", scale=colours, legend=legend("run")),
         tooltip=["label:N", "layer:N", "steps_back:Q", alt.Tooltip("value:N", title="log10 norm")],
     )
-    lines = base.mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=25)).transform_filter(~alt.datum.below_floor)
-    if len(layers) > 1:
-        lines = lines.encode(strokeDash=alt.StrokeDash("layer:N", sort=layers, legend=legend("layer")))
-    floor = base.mark_point(shape="triangle-down", filled=True, size=90).transform_filter(alt.datum.below_floor)
-    drawn = [lines, floor]
-    if several:  # the spread across seeds behind each mean: lowest to highest seed
+    shapes = alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend("run"))
+    drawn = []
+    if len(measured):
+        lines = base.mark_line(strokeWidth=2.5).properties(data=measured)
+        if len(layers) > 1:
+            lines = lines.encode(strokeDash=alt.StrokeDash("layer:N", sort=layers, legend=legend("layer")))
+        drawn += [lines, base.mark_point(filled=True, size=40).encode(shape=shapes).properties(data=measured)]
+    if len(floored):
+        drawn.append(base.mark_point(shape="triangle-down", filled=True, size=90).properties(data=floored))
+    if several and len(measured):  # the spread across seeds behind each mean: lowest to highest seed
         # after the lines: a layer drawn first would lend the legend its faint symbols
-        drawn.append(base.mark_area(opacity=0.15).encode(y="lo:Q", y2="hi:Q").transform_filter(~alt.datum.below_floor))
-    if frame["below_floor"].any():
+        drawn.append(base.mark_area(opacity=0.15).encode(y="lo:Q", y2="hi:Q").properties(data=measured))
+    if len(floored):
         drawn.append(_floor_rule(floor_y, "▼ below 1e-300: zero even in float64"))
     chart = alt.layer(*drawn)
     subtitle = "each 1 down is 10× smaller; a flat line keeps memory, a steep one forgets" + (
         "; lines are means over seeds, bands their range" if several else "")
-    return chart.properties(title=chart_title(title, subtitle), width="container", height=HEIGHT)
+    return chart.properties(title=chart_title(title, subtitle), width="container", autosize=FIT_WIDTH, height=HEIGHT,
+                            description=described)
 
 
 def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
-                           title: str = "Weight-gradient norm per layer") -> alt.FacetChart:
-    """One panel per layer (log scale) of the gradient norm over epochs, a line per label.
+                           title: str = "Weight-gradient norm per layer") -> alt.VConcatChart | alt.Chart:
+    """One panel per layer (log scale) of the gradient norm over epochs, a line and point shape per label; the panels
+    stack, each as wide as the page (Streamlit's width="stretch" sizes a vconcat's panels).
 
     `frame`: columns label, epoch, layer, norm (as from `seqlab.analysis.diagnostics.layer_grad_norm_history`).
     `clip` > 0 draws the clipping threshold in the "total" panel: clipping applies to the global norm.
@@ -112,21 +139,34 @@ def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
     frame = frame.assign(panel=lambda f: f["layer"].map(layer_title))
     present = list(dict.fromkeys(frame["layer"]))
     order = [layer for layer in LAYER_ORDER if layer in present] + [lay for lay in present if lay not in LAYER_ORDER]
-    base = alt.Chart().encode(
-        x=alt.X("epoch:Q", axis=axis("epoch", format="d", tickMinStep=1)),
-        y=alt.Y("norm:Q", axis=axis("gradient norm (before clipping)"), scale=alt.Scale(type="log")),
-        color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=legend("run")),
-        tooltip=["label:N", "panel:N", "epoch:Q", alt.Tooltip("norm:Q", format=".3g")],
-    )
-    layers = [base.mark_line(strokeWidth=2.5, point=True)]
-    if clip:
-        rule = alt.Chart().mark_rule(strokeDash=DASHED, color="#555555", strokeWidth=2).encode(y=alt.datum(clip))
-        layers.append(rule.transform_filter(alt.datum.layer == "total").transform_aggregate(n="count()"))
-    panels = alt.layer(*layers, data=frame).properties(width=190, height=220)
-    column = alt.Column("panel:N", sort=[layer_title(lay) for lay in order],
-                        header=alt.Header(title=None, labelFontSize=15, labelFontWeight="bold"))
-    subtitle = f"dashed: the clipping threshold {clip:g} on the total norm" if clip else ""
-    return panels.facet(column=column, title=chart_title(title, subtitle))
+    threshold = f"clipping threshold {clip:g}" if clip else None
+    colours = label_scale([*frame["label"], *([threshold] if threshold else [])], baselines=[threshold])
+    described = describe("Line charts of each layer's weight-gradient norm per epoch, one panel per layer",
+                         colours.domain)
+    if frame.empty:
+        return empty_chart("no gradient norms recorded", title, described)
+    panels = []
+    for layer in order:
+        part = frame[frame["layer"] == layer]
+        if threshold and layer == "total":  # clipping applies to the global norm: drawn as a dashed grey series
+            epochs = sorted(part["epoch"].unique())
+            part = pd.concat([part, pd.DataFrame({"label": threshold, "epoch": epochs, "layer": layer, "norm": clip,
+                                                  "panel": layer_title(layer)})], ignore_index=True)
+        # a single view (line and its points), as Streamlit fits stacked panels to the page only then
+        lines = alt.Chart(part).mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=50)).encode(
+            x=alt.X("epoch:Q", axis=axis("epoch", format="d", tickMinStep=1)),
+            y=alt.Y("norm:Q", axis=axis("norm (before clipping)"), scale=alt.Scale(type="log")),
+            color=alt.Color("label:N", scale=colours, legend=legend("run")),
+            shape=alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend("run")),
+            # the legend shows each run's colour and shape; a dash drawn over a shape would only blur it
+            strokeDash=alt.StrokeDash("label:N", scale=dash_scale(colours.domain, [threshold]), legend=None),
+            tooltip=["label:N", "panel:N", "epoch:Q", alt.Tooltip("norm:Q", format=".3g")],
+        )
+        panels.append(lines.properties(title=alt.Title(layer_title(layer), fontSize=15, anchor="start"),
+                                       width=PANEL_WIDTH, height=150))
+    subtitle = f"dashed grey: the clipping threshold {clip:g} on the total norm" if clip else ""
+    return alt.vconcat(*panels, title=chart_title(title, subtitle), description=described, spacing=14)\
+        .resolve_scale(y="independent")
 
 
 def _strongest_units(frame: pd.DataFrame, max_units: int) -> pd.DataFrame:
@@ -147,19 +187,23 @@ def _heatmap(panel: pd.DataFrame, name: str, marks: list[int] = ()) -> alt.Chart
     steps, units = panel["step"].nunique(), panel["unit"].nunique()
     tick = max(1, int(np.ceil(steps / 12)))
     signal = panel["signal"].iloc[0]
-    shown = panel[["step", "unit"]].assign(value=panel["value"].astype(float).round(4))  # what is drawn, no more
+    # what is drawn, no more; `key` marks the steps that matter for the task, outlined in every unit's cell (within
+    # the one view: Streamlit fits stacked panels to the page only when each is a single view, not a layer)
+    shown = panel[["step", "unit"]].assign(value=panel["value"].astype(float).round(4),
+                                           key=panel["step"].isin(list(marks)))
+    key = alt.datum.key
     cells = alt.Chart(shown).mark_rect().encode(
         x=alt.X("step:O", axis=axis("time step", labelAngle=0, grid=False,
                                      values=sorted(panel["step"].unique())[::tick])),
         y=alt.Y("unit:O", axis=axis("unit", grid=False, labelOverlap="parity", labelFontSize=11)),
-        color=alt.Color("value:Q", scale=_colour(signal, panel["value"]), legend=legend(None)),
-        tooltip=["step:O", "unit:O", alt.Tooltip("value:Q", format=".3f")],
+        color=alt.Color("value:Q", scale=_colour(signal, panel["value"]),
+                        legend=alt.Legend(title=None, orient="bottom", gradientLength=200, labelFontSize=12)),
+        stroke=alt.condition(key, alt.value(MARK_COLOUR), alt.value("transparent")),
+        strokeWidth=alt.condition(key, alt.value(2.0), alt.value(0.0)),
+        tooltip=["step:O", "unit:O", alt.Tooltip("value:Q", format=".3f"), alt.Tooltip("key:N", title="key step")],
     )
-    marked = [m for m in marks if m in set(panel["step"])]
-    if marked:  # the steps that matter for the task, outlined over every unit
-        outline = alt.Chart(pd.DataFrame({"step": marked})).mark_rect(fill=None, stroke=MARK_COLOUR, strokeWidth=2.5)
-        cells = alt.layer(cells, outline.encode(x="step:O", tooltip=[alt.Tooltip("step:O", title="key step")]))
-    return cells.properties(title=alt.Title(name, fontSize=15, anchor="start"), width=640, height=max(9 * units, 60))
+    return cells.properties(title=alt.Title(name, fontSize=15, anchor="start"), width=PANEL_WIDTH,
+                            height=max(9 * units, 60))
 
 
 def steps_that_fit(units: int) -> int:
@@ -195,8 +239,10 @@ def cell_heatmap_chart(traces: pd.DataFrame, signals: list[str] | None = None, m
     panels = [_heatmap(panel, f"{layer_title(layer)} · {panel['name'].iloc[0]}", marks)
               for layer in sorted(frame["layer"].unique()) for signal in signals
               if len(panel := frame[(frame["layer"] == layer) & (frame["signal"] == signal)])]
-    return alt.vconcat(*panels, title=chart_title(title, _left_out(traces, units, stride, bool(marks))))\
-        .resolve_scale(color="independent")
+    described = (f"Heatmaps over time of each unit's {', '.join(dict.fromkeys(frame['name']))}, one per layer and "
+                 "signal" + (f"; the key steps {', '.join(map(str, marks))} are outlined" if marks else "") + ".")
+    return alt.vconcat(*panels, title=chart_title(title, _left_out(traces, units, stride, bool(marks))),
+                       description=described).resolve_scale(color="independent")
 
 
 def _left_out(traces: pd.DataFrame, units: int, stride: int, marked: bool) -> str:

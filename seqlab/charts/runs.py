@@ -6,18 +6,39 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from seqlab.charts.training import HEIGHT, LABEL_COLOURS, SPARE_COLOURS, axis, chart_title, legend
+from seqlab.charts.training import (
+    ARCH_COLOURS,
+    ARCH_DASHES,
+    ARCH_SHAPES,
+    FIT_WIDTH,
+    HEIGHT,
+    SOLID,
+    SPARE_COLOURS,
+    SPARE_SHAPES,
+    arch_of,
+    axis,
+    chart_title,
+    describe,
+    legend,
+)
 
 RAW_OPACITY = 0.25  # TensorBoard draws the raw curve faintly behind the smoothed one
-RUN_COLOURS = ["#4c78a8", "#e45756", "#54a24b", *SPARE_COLOURS]
-ARCH_SCALE = alt.Scale(domain=["RNN", "LSTM", "GRU"], range=[LABEL_COLOURS[a] for a in ("RNN", "LSTM", "GRU")])
+RUN_COLOURS = [*ARCH_COLOURS.values(), *SPARE_COLOURS]
+ARCH_SCALE = alt.Scale(domain=list(ARCH_COLOURS), range=list(ARCH_COLOURS.values()))
+
+
+def _by_arch(frame: pd.DataFrame, house: dict, spare: list) -> alt.Scale:
+    """A scale from the architectures present to their house value (shape, dash), spares for any other."""
+    archs = list(dict.fromkeys(frame["arch"].astype(str)))
+    others = iter(spare * len(archs))
+    return alt.Scale(domain=archs, range=[house[arch_of(a)] if arch_of(a) else next(others) for a in archs])
 
 
 def _colours(frame: pd.DataFrame) -> alt.Scale:
     """Each architecture's house colour when every run is a different one; otherwise a colour per run."""
     runs = frame.drop_duplicates("run")
-    if runs["arch"].is_unique and set(runs["arch"]) <= set(LABEL_COLOURS):
-        return alt.Scale(domain=list(runs["run"]), range=[LABEL_COLOURS[a] for a in runs["arch"]])
+    if runs["arch"].is_unique and set(runs["arch"]) <= set(ARCH_COLOURS):
+        return alt.Scale(domain=list(runs["run"]), range=[ARCH_COLOURS[a] for a in runs["arch"]])
     domain = list(runs["run"])
     return alt.Scale(domain=domain, range=[RUN_COLOURS[i % len(RUN_COLOURS)] for i in range(len(domain))])
 
@@ -36,13 +57,18 @@ def overlay_chart(frame: pd.DataFrame, metric: str, log_scale: bool = True, smoo
     shown = "smoothed" if smoothed else "value"
     raw = base.mark_line(opacity=RAW_OPACITY if smoothed else 1.0, strokeWidth=1.5).encode(
         y=alt.Y("value:Q", scale=scale, axis=axis(f"{metric}{' (log scale)' if log_scale else ''}")))
-    line = base.mark_line(strokeWidth=2.5, point=True).encode(
-        y=alt.Y(f"{shown}:Q", scale=scale),
+    # the architecture twice over, beside the run's colour: its dash pattern and its point shape
+    dashes = alt.StrokeDash("arch:N", scale=_by_arch(data, ARCH_DASHES, [SOLID]), legend=legend("architecture"))
+    shapes = alt.Shape("arch:N", scale=_by_arch(data, ARCH_SHAPES, SPARE_SHAPES), legend=legend("architecture"))
+    points = base.mark_point(filled=True, size=50).encode(y=alt.Y(f"{shown}:Q", scale=scale), shape=shapes)
+    line = base.mark_line(strokeWidth=2.5).encode(
+        y=alt.Y(f"{shown}:Q", scale=scale), strokeDash=dashes,
         tooltip=["run:N", "task:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g", title=metric),
                  alt.Tooltip("smoothed:Q", format=".4g")],
     )
-    layers = [raw, line] if smoothed else [line]
-    return alt.layer(*layers).properties(
+    layers = [raw, line, points] if smoothed else [line, points]
+    described = describe(f"Line chart of the {metric} per epoch of each saved run", data["run"])
+    return alt.layer(*layers).properties(description=described, width="container", autosize=FIT_WIDTH,
         height=HEIGHT + 40, title=chart_title(f"{metric} per epoch", "faint: as recorded; solid: smoothed"
                                               if smoothed else ""))
 
@@ -53,11 +79,14 @@ def setting_chart(table: pd.DataFrame, setting: str, shown: str, log_x: bool = F
     data = table[np.isfinite(pd.to_numeric(table[loss], errors="coerce")) & table[setting].notna()]
     data = data.assign(**{loss: pd.to_numeric(data[loss]), setting: pd.to_numeric(data[setting])})
     positive = (data[loss] > 0).all()
-    return alt.Chart(data[["run", "arch", setting, loss]]).mark_circle(size=160, opacity=0.85).encode(
+    described = describe(f"Scatter plot of each saved run's {shown} against its final validation loss", data["run"])
+    return alt.Chart(data[["run", "arch", setting, loss]]).mark_point(size=160, opacity=0.85, filled=True).encode(
         x=alt.X(f"{setting}:Q", scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False), axis=axis(shown)),
         y=alt.Y(f"{loss}:Q", scale=alt.Scale(type="log") if positive else alt.Scale(zero=False),
                 axis=axis("final validation loss")),
         color=alt.Color("arch:N", scale=ARCH_SCALE, legend=legend("architecture")),
+        shape=alt.Shape("arch:N", scale=alt.Scale(domain=list(ARCH_SHAPES), range=list(ARCH_SHAPES.values())),
+                        legend=legend("architecture")),
         tooltip=["run:N", alt.Tooltip(f"{setting}:Q", title=shown), alt.Tooltip(f"{loss}:Q", format=".4g")],
-    ).properties(height=HEIGHT, title=chart_title(f"{shown} against the final validation loss",
-                                                  "one point per saved run"))
+    ).properties(height=HEIGHT, width="container", autosize=FIT_WIDTH, description=described,
+                 title=chart_title(f"{shown} against the final validation loss", "one point per saved run"))

@@ -113,7 +113,7 @@ def test_loss_chart_single_epoch():
 
 def test_fixed_colours_and_a_spare_colour_for_unknown_labels():
     spec = charts.loss_chart(history(labels=("LSTM", "GRU", "LSTM h=64"))).to_dict()
-    assert colour_of(spec, "LSTM") == "#4c78a8" and colour_of(spec, "GRU") == "#54a24b"
+    assert [colour_of(spec, a) for a in ("LSTM", "GRU")] == [charts.ARCH_COLOURS["LSTM"], charts.ARCH_COLOURS["GRU"]]
     assert colour_of(spec, "LSTM h=64") not in charts.LABEL_COLOURS.values()
 
 
@@ -134,22 +134,24 @@ def test_predictions_chart_colours_dashes_and_unit():
     assert "facet" not in spec and any(p.get("bind") == "legend" for p in walk(spec))
 
 
-def test_predictions_chart_one_panel_per_mode_with_truth_in_each():
+def test_predictions_chart_one_stacked_panel_per_mode_with_truth_in_each():
     spec = charts.predictions_chart(predictions(modes=True)).to_dict()
-    assert spec["facet"]["row"]["field"] == "mode"
-    data = rows(spec)
-    modes_with_truth = {r["mode"] for r in data if r["series"] == "truth"}
-    assert modes_with_truth == {"one-step ahead", "multi-step (recursive)"}
+    panels = spec["vconcat"]  # stacked: Streamlit sizes each to the page
+    assert [p["title"]["text"] for p in panels] == ["one-step ahead", "multi-step (recursive)"]
+    for panel in panels:
+        data = rows(spec, panel)
+        assert {r["series"] for r in data} >= {"truth", "LSTM"} and len({r["mode"] for r in data}) == 1
+    assert spec["resolve"]["scale"]["x"] == "independent"
 
 
 def test_metrics_chart_bars_per_metric_with_independent_x():
     metrics = pd.DataFrame({"label": ["LSTM", "persistence"] * 2, "metric": ["rmse"] * 2 + ["mase"] * 2,
                             "value": [0.5, 0.9, 0.7, 1.0]})
     spec = charts.metrics_chart(metrics).to_dict()
-    assert "bar" in marks(spec) and spec["facet"]["column"]["field"] == "metric"
+    assert "bar" in marks(spec) and [p["title"]["text"] for p in spec["vconcat"]] == ["rmse", "mase"]
     assert spec["resolve"]["scale"]["x"] == "independent"
     assert colour_of(spec, "persistence") == charts.LABEL_COLOURS["persistence"]
-    assert colour_of(spec, "LSTM") == "#4c78a8"
+    assert colour_of(spec, "LSTM") == charts.ARCH_COLOURS["LSTM"]
 
 
 def test_series_chart_downsamples_and_keeps_every_split():
@@ -178,10 +180,14 @@ def test_sequences_chart_panels_and_marked_points():
         for s in range(8) for t in range(10) for c in ("value", "marker")
     ])
     spec = charts.sequences_chart(examples).to_dict()
-    assert spec["facet"]["row"]["field"] == "sequence" and {"line", "point"} <= marks(spec)
-    assert len({r["sequence"] for r in rows(spec)}) == charts.MAX_SEQUENCES
+    panels = spec["vconcat"]  # single views, which Streamlit fits to the page
+    assert len(panels) == charts.MAX_SEQUENCES and all(p["mark"]["type"] == "line" for p in panels)
+    assert panels[0]["mark"]["point"]["shape"] == "diamond"  # the key steps: the line's points, shown where marked
+    assert panels[0]["encoding"]["fillOpacity"]["condition"]["test"] == "datum.marked"
+    assert {r["sequence"] for r in all_rows(spec)} == set(range(charts.MAX_SEQUENCES))
+    assert {r["step"] for r in all_rows(spec) if r["marked"]} == {2, 7}
     no_marks = charts.sequences_chart(examples.drop(columns="marked")).to_dict()
-    assert marks(no_marks) == {"line"}
+    assert not any(r["marked"] for r in all_rows(no_marks))
 
 
 def test_a_tasks_own_baseline_is_grey_in_the_metrics_chart():
@@ -189,7 +195,7 @@ def test_a_tasks_own_baseline_is_grey_in_the_metrics_chart():
 
     rows = pd.DataFrame({"label": ["LSTM", "predict blanks then the last symbols"], "kind": ["model", "baseline"],
                          "metric": ["cross_entropy"] * 2, "value": [0.1, 0.2]})
-    scale = metrics_chart(rows).to_dict()["spec"]["layer"][0]["encoding"]["color"]["scale"]
+    scale = metrics_chart(rows).to_dict()["vconcat"][0]["encoding"]["color"]["scale"]
     assert scale["range"][scale["domain"].index("predict blanks then the last symbols")] == BASELINE_GREY
 
 

@@ -9,7 +9,7 @@ import vl_convert as vlc
 
 from seqlab.analysis import diagnostics
 from seqlab.charts import diagnostics as cd
-from seqlab.charts.training import LABEL_COLOURS
+from seqlab.charts.training import DASHED, LABEL_COLOURS
 from seqlab.config import ModelConfig
 from seqlab.models.recurrent import SequenceModel
 from tests.conftest import walk
@@ -48,9 +48,10 @@ def test_grad_chart_uses_the_label_colours_and_shows_floor_values_apart():
     scales = [v["color"]["scale"] for v in walk(spec) if "scale" in v.get("color", {})]
     assert scales[0]["domain"] == ["RNN", "GRU"]
     assert scales[0]["range"] == [LABEL_COLOURS["RNN"], LABEL_COLOURS["GRU"]]
-    filters = [str(v["filter"]) for v in walk(spec) if "filter" in v]
-    assert any("!datum.below_floor" in f.replace(" ", "") for f in filters)  # the line skips floor values
-    assert any("triangle" in str(v.get("mark")) for v in walk(spec))  # ...which get their own marks
+    line = next(v for v in walk(spec) if v.get("mark", {}).get("type") == "line")
+    assert not any(row["below_floor"] for row in spec["datasets"][line["data"]["name"]])  # the line skips floor values
+    (floor,) = [v for v in walk(spec) if "triangle" in str(v.get("mark"))]  # ...which get their own marks
+    assert all(row["below_floor"] for row in spec["datasets"][floor["data"]["name"]])
     assert any("below 1e-300" in str(row.get("text")) for row in all_rows(spec))
     rows = [row for row in all_rows(spec) if "below_floor" in row]
     measured = min(row["shown"] for row in rows if not row["below_floor"])
@@ -75,14 +76,15 @@ def test_grad_chart_dashes_layers_when_there_are_several():
 
 def test_layer_chart_has_a_panel_per_layer_in_order_on_a_log_scale_with_the_clip_rule():
     spec = cd.layer_grad_norms_chart(layer_table(), clip=1.0).to_dict()
-    assert spec["facet"]["column"]["sort"] == ["layer 1", "head", "total"]
+    assert [panel["title"]["text"] for panel in spec["vconcat"]] == ["layer 1", "head", "total"]
     assert any(v.get("scale", {}).get("type") == "log" for v in walk(spec))
-    rules = [v for v in walk(spec) if v.get("mark", {}) == {"type": "rule", "strokeDash": [6, 4], "color": "#555555",
-                                                             "strokeWidth": 2}]
-    assert len(rules) == 1 and rules[0]["encoding"]["y"] == {"datum": 1.0}
+    threshold = [row for row in all_rows(spec) if row["label"] == "clipping threshold 1"]
+    assert {row["layer"] for row in threshold} == {"total"} and {row["norm"] for row in threshold} == {1.0}
+    dash = next(v["strokeDash"]["scale"] for v in walk(spec) if "strokeDash" in v)
+    assert dict(zip(dash["domain"], dash["range"], strict=True))["clipping threshold 1"] == DASHED  # dashed, grey
     assert all(math.isfinite(row["norm"]) for row in all_rows(spec))  # NaN epochs dropped
     plain = cd.layer_grad_norms_chart(layer_table()).to_dict()
-    assert not any("rule" in str(v.get("mark")) for v in walk(plain))  # no threshold, no rule
+    assert not any("clipping" in str(row["label"]) for row in all_rows(plain))  # no threshold, none drawn
 
 
 def test_heatmaps_stack_one_panel_per_layer_and_signal_with_fitting_colour_scales():

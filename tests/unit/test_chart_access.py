@@ -1,0 +1,142 @@
+"""Every chart builder, for every screen and every reader: a text description for screen readers; architectures told
+apart by more than colour where lines overlap; stacked panels that Streamlit can fit to a phone's width."""
+
+import inspect
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from seqlab.analysis import diagnostics
+from seqlab.charts import classification, runs, training
+from seqlab.charts import diagnostics as dcharts
+from seqlab.charts.training import ARCH_COLOURS
+from seqlab.config import ModelConfig
+from seqlab.models.recurrent import SequenceModel
+from tests.conftest import walk
+
+ARCHS = list(ARCH_COLOURS)  # RNN, LSTM, GRU, TCN, Transformer
+EPOCHS = range(4)
+
+
+def history() -> pd.DataFrame:
+    return pd.DataFrame([{"label": a, "epoch": e, "status": "done", "train_loss": 1 / (e + 1 + k),
+                          "val_loss": 1.2 / (e + 1 + k)} for k, a in enumerate(ARCHS) for e in EPOCHS])
+
+
+def predictions() -> pd.DataFrame:
+    t = np.arange(20)
+    frames = [pd.DataFrame({"time": t, "series": s, "value": np.sin(t / 3) + k, "mode": m})
+              for k, s in enumerate(ARCHS) for m in ("one-step", "multi-step")]
+    frames += [pd.DataFrame({"time": t, "series": s, "value": np.sin(t / 3), "mode": None})
+               for s in ("truth", "persistence")]
+    return pd.concat(frames, ignore_index=True)
+
+
+def grad_frame() -> pd.DataFrame:
+    return pd.DataFrame([{"label": a, "steps_back": b, "log10_norm": -b * (k + 1) / 4, "below_floor": False}
+                         for k, a in enumerate(ARCHS) for b in range(6)])
+
+
+def layer_frame() -> pd.DataFrame:
+    return pd.DataFrame([{"label": a, "epoch": e, "layer": layer, "norm": (e + 1) * (k + 1)}
+                         for k, a in enumerate(ARCHS) for e in EPOCHS for layer in ("l0", "total")])
+
+
+def overlay_frame() -> pd.DataFrame:
+    return pd.DataFrame([{"run": f"#{k} {a}", "arch": a, "task": "t", "epoch": e, "value": 1 / (e + 1 + k),
+                          "smoothed": 1 / (e + 1 + k)} for k, a in enumerate(ARCHS) for e in EPOCHS])
+
+
+def traces() -> pd.DataFrame:
+    model = SequenceModel(ModelConfig(arch="lstm", hidden_size=4), 2, 1, "regression")
+    return diagnostics.cell_traces(model, torch.randn(8, 2))
+
+
+def digits() -> pd.DataFrame:
+    return pd.DataFrame({"true": [3, 5], "predicted": [8, 6], "image": [np.eye(8), np.ones((8, 8)) / 2]})
+
+
+BUILDERS = {  # every public chart builder, with a small table of what it draws
+    "loss_chart": lambda: training.loss_chart(history(), baseline=0.5, baseline_label="persistence"),
+    "predictions_chart": lambda: training.predictions_chart(predictions(), unit="°C"),
+    "metrics_chart": lambda: training.metrics_chart(pd.DataFrame(
+        {"label": ARCHS * 2, "metric": ["mse"] * 5 + ["mae"] * 5, "value": np.arange(10.0) + 1})),
+    "series_chart": lambda: training.series_chart(pd.DataFrame(
+        {"time": range(10), "value": range(10), "split": ["train"] * 6 + ["validation"] * 2 + ["test"] * 2})),
+    "sequences_chart": lambda: training.sequences_chart(pd.DataFrame(
+        {"sequence": np.repeat([0, 1], 10), "step": np.tile(np.arange(10), 2), "channel": "value",
+         "value": np.arange(20.0), "marked": np.tile(np.arange(10) % 7 == 0, 2)})),
+    "truth_scatter": lambda: training.truth_scatter(pd.DataFrame(
+        {"label": ARCHS * 4, "truth": np.arange(20.0), "predicted": np.arange(20.0) + 0.1})),
+    "empty_chart": lambda: training.empty_chart("nothing has been trained yet"),
+    "grad_through_time_chart": lambda: dcharts.grad_through_time_chart(grad_frame()),
+    "layer_grad_norms_chart": lambda: dcharts.layer_grad_norms_chart(layer_frame(), clip=1.0),
+    "cell_heatmap_chart": lambda: dcharts.cell_heatmap_chart(traces(), marks=[2, 5]),
+    "confusion_chart": lambda: classification.confusion_chart(pd.DataFrame(
+        {"true": [0, 0, 1, 1], "predicted": [0, 1, 0, 1], "count": [5, 1, 2, 4]})),
+    "digit_gallery_chart": lambda: classification.digit_gallery_chart(digits()),
+    "overlay_chart": lambda: runs.overlay_chart(overlay_frame(), "validation loss"),
+    "setting_chart": lambda: runs.setting_chart(pd.DataFrame(
+        {"run": ARCHS, "arch": ARCHS, "lr": [1e-3, 3e-3, 1e-2, 3e-2, 0.1], "val_loss": [0.5, 0.4, 0.3, 0.2, 0.1]}),
+        "lr", "learning rate", log_x=True),
+}
+# line charts whose lines can overlap, and the field that names the architecture of each line
+BY_ARCHITECTURE = {"loss_chart": "label", "predictions_chart": "series", "grad_through_time_chart": "label",
+                   "layer_grad_norms_chart": "label", "overlay_chart": "arch", "truth_scatter": "label",
+                   "setting_chart": "arch"}
+
+
+def public_builders() -> set[str]:
+    """Every public function of the chart modules that returns a chart."""
+    return {name for module in (training, dcharts, classification, runs)
+            for name, function in inspect.getmembers(module, inspect.isfunction)
+            if function.__module__ == module.__name__ and not name.startswith("_")
+            and "Chart" in str(inspect.signature(function).return_annotation)}
+
+
+def test_the_list_covers_every_chart_builder():
+    assert public_builders() == set(BUILDERS)
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_every_chart_describes_itself_for_screen_readers(name):
+    description = BUILDERS[name]().to_dict().get("description", "")
+    assert len(description) > 20 and description.endswith("."), description
+
+
+@pytest.mark.parametrize("name", list(BY_ARCHITECTURE))
+def test_architectures_differ_in_dash_or_shape_not_in_colour_alone(name):
+    spec, field = BUILDERS[name]().to_dict(), BY_ARCHITECTURE[name]
+    second = [v[channel]["scale"] for v in walk(spec) for channel in ("strokeDash", "shape")
+              if isinstance(v.get(channel), dict) and v[channel].get("field") == field and "scale" in v[channel]]
+    assert second, f"{name}: no dash pattern or shape keyed on {field}"
+    for scale in second:
+        by_label = dict(zip(scale["domain"], map(str, scale["range"]), strict=True))
+        assert len({by_label[arch] for arch in ARCHS}) == len(ARCHS)  # five architectures, five patterns or shapes
+
+
+@pytest.mark.parametrize("name", ["loss_chart", "predictions_chart", "grad_through_time_chart",
+                                  "layer_grad_norms_chart", "overlay_chart"])
+def test_line_charts_by_architecture_encode_a_dash_pattern_or_point_shape_on_their_lines(name):
+    spec = BUILDERS[name]().to_dict()
+    lines = [v for v in walk(spec) if "mark" in v and "line" in str(v["mark"])]
+    dashed = [v for v in lines if "strokeDash" in v.get("encoding", {})]
+    pointed = [v for v in walk(spec) if "shape" in v.get("encoding", {})]
+    assert lines and (dashed or pointed)
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_stacked_panels_are_single_views_that_streamlit_fits_to_the_page(name):
+    spec = BUILDERS[name]().to_dict()
+    assert "facet" not in spec and "hconcat" not in spec  # fixed widths side by side overflow a phone
+    for panel in spec.get("vconcat", []):  # a layered panel keeps its own width, past a phone's screen
+        assert "mark" in panel and "layer" not in panel
+
+
+def test_a_chart_with_no_data_yet_draws_an_empty_state_not_axes_over_nothing():
+    empty = dcharts.grad_through_time_chart(grad_frame().iloc[:0]).to_dict()
+    assert empty["mark"]["type"] == "text" and "no gradient measured yet" in str(empty)
+    measured = dcharts.grad_through_time_chart(grad_frame()).to_dict()  # nothing below the floor
+    assert "triangle-down" not in str(measured) and all(measured["datasets"].values())  # no layer left without rows
