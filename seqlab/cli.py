@@ -40,6 +40,9 @@ OPTIONS = (
     ("data", "val_fraction", "--val-fraction", "share of the data kept for validation"),
     ("data", "test_fraction", "--test-fraction", "share of the data kept for the final test"),
     ("data", "noise", "--noise", "sine task: standard deviation of the noise"),
+    ("data", "target", "--target", "series: what the network predicts: auto, level, change (from the last value) "
+                                   "or window-scaled (each window by its own mean and spread)"),
+    ("data", "log", "--log", "series: log-transform first: auto, on or off"),
     ("data", "seed", "--data-seed", "seed of the data generator (default: --seed, or the first of --seeds)"),
     ("model", "hidden_size", "--hidden", "hidden units per layer"),
     ("model", "num_layers", "--layers", "stacked recurrent layers"),

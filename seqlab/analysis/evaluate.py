@@ -12,7 +12,7 @@ import torch
 
 from seqlab import resources
 from seqlab.analysis import baselines, criteria, metrics, ngram, order_free
-from seqlab.data.task import Task
+from seqlab.data.task import Scaler, Task
 from seqlab.data.windows import target_times
 from seqlab.models.recurrent import task_loss
 
@@ -109,14 +109,11 @@ def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:
 def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
     """The trivial strategies (frequencies, the training mean, the task's own); for forecasts every window
     baseline, the linear one included."""
-    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
+    y = getattr(task, f"y_{part}")
     if task.kind == "regression" and task.series is not None:
-        train_series = task.scaler.transform(train_values(task)).astype(np.float32)  # what x_train's windows hold
-        windows = x.squeeze(-1).numpy()  # (N, L): a view, not a copy (see baselines)
-        preds = baselines.forecast_baselines(train_series, windows, task.output_size, task.seasonal_period)
         truth = to_units(task, y)
-        return {name: metrics.forecast_metrics(truth, to_units(task, p), train_values(task))
-                for name, p in preds.items()}
+        return {name: metrics.forecast_metrics(truth, p, train_values(task))
+                for name, p in baseline_forecasts(task, part).items()}
     if task.kind == "regression":
         mean = task.y_train.mean(0, keepdim=True).expand_as(y)
         return {"training mean": metrics.forecast_metrics(to_units(task, y), to_units(task, mean))}
@@ -131,6 +128,21 @@ def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
     if task.kind == "next-token":
         scores = {k: metrics.token_metrics(v["cross_entropy"], v["accuracy"]) for k, v in scores.items()}
     return scores
+
+
+def baseline_forecasts(task: Task, part: str = "test") -> dict[str, np.ndarray]:
+    """Every forecasting baseline's forecasts (N, H) for a split's windows, in the data's own units.
+
+    Computed from the series itself, standardised on the training rows (never logged), so the baselines are the
+    same numbers whatever transform the networks use."""
+    values = task.series["value"].to_numpy(dtype=np.float64)
+    scaler = Scaler.fit(values[: task.split_index[0]])
+    z = scaler.transform(values).astype(np.float32)  # as x_train's windows held them before the transforms
+    length, n = task.x_train.shape[1], len(getattr(task, f"x_{part}"))
+    first = {"train": length, "val": task.split_index[0], "test": task.split_index[1]}[part]
+    windows = np.lib.stride_tricks.sliding_window_view(z[first - length: first + n - 1], length)  # (N, L), a view
+    preds = baselines.forecast_baselines(z[: task.split_index[0]], windows, task.output_size, task.seasonal_period)
+    return {name: scaler.inverse(p.astype(np.float64)) for name, p in preds.items()}
 
 
 def ngram_label(n: int) -> str:

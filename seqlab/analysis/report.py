@@ -33,6 +33,7 @@ class Report:
     mistakes: dict[str, pd.DataFrame] = field(default_factory=dict)  # classifiers: run -> its misclassified tests
     summary: pd.DataFrame | None = None  # seed_summary: per architecture, mean and sd over seeds, levels counted
     shown_seeds: str = ""  # which seed's model the predictions show per architecture, when there are several
+    predicts: str = ""  # forecasts: what the network actually predicts (seqlab.data.transforms), for the chart
 
 
 def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
@@ -177,6 +178,7 @@ def summarise(runs, task: Task) -> Report:
         predictions_kind=kind, loss_baseline=evaluate.loss_baseline(task), verdict=verdict(table), problems=problems,
         history_csv=history_csv(history), results_json=results_json(runs, task, table), confusion=confusion,
         mistakes=mistakes, summary=evaluate.seed_summary(table), shown_seeds=_shown_seeds(runs, shown, table),
+        predicts=task.transform.describe(task.unit) if kind == "forecast" and task.transform else "",
     )
 
 

@@ -51,7 +51,8 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
     if report.predictions_kind == "forecast":
         st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="content")
         st.caption("Top: each forecast one step ahead from the true past. Bottom: the models feed their own "
-                   "forecasts back in; persistence repeats the last known value.")
+                   "forecasts back in; persistence repeats the last known value." +
+                   (f" {report.predicts}" if report.predicts else ""))
     elif report.predictions_kind == "scatter":
         st.altair_chart(charts.truth_scatter(report.predictions, unit=unit), width="stretch")
     if report.shown_seeds and (report.predictions_kind or report.confusion):
