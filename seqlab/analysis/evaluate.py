@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 
 from seqlab import resources
-from seqlab.analysis import baselines, criteria, metrics, ngram, order_free
+from seqlab.analysis import baselines, criteria, holt_winters, metrics, ngram, order_free
 from seqlab.data.task import Scaler, Task
 from seqlab.data.windows import target_times
 from seqlab.models.recurrent import task_loss
@@ -142,7 +142,48 @@ def baseline_forecasts(task: Task, part: str = "test") -> dict[str, np.ndarray]:
     first = {"train": length, "val": task.split_index[0], "test": task.split_index[1]}[part]
     windows = np.lib.stride_tricks.sliding_window_view(z[first - length: first + n - 1], length)  # (N, L), a view
     preds = baselines.forecast_baselines(z[: task.split_index[0]], windows, task.output_size, task.seasonal_period)
-    return {name: scaler.inverse(p.astype(np.float64)) for name, p in preds.items()}
+    out = {name: scaler.inverse(p.astype(np.float64)) for name, p in preds.items()}
+    fitted = _holt_winters(task)
+    if fitted is not None:
+        out[baselines.HOLT_WINTERS] = holt_winters.forecasts(fitted, values, np.arange(first - 1, first + n - 1),
+                                                             task.output_size)
+    return out
+
+
+def _holt_winters(task: Task) -> holt_winters.Fitted | None:
+    """Holt-Winters fitted on the task's training rows (the most recent HW_FIT_ROWS of them), or None when no
+    form of it could be fitted (`baseline_notes` says why)."""
+    values = task.series["value"].to_numpy(dtype=np.float64)
+    train = values[: task.split_index[0]][-holt_winters.FIT_ROWS:]
+    try:
+        fitted = holt_winters.fit(train, task.seasonal_period)
+    except ValueError:
+        return None
+    if fitted.log and not (values > 0).all():
+        return None
+    return fitted
+
+
+def baseline_notes(task: Task) -> tuple[str, ...]:
+    """What a person must know about the baselines of this task: a Holt-Winters fallback, or why it is missing."""
+    if task.kind != "regression" or task.series is None:
+        return ()
+    values = task.series["value"].to_numpy(dtype=np.float64)
+    train = values[: task.split_index[0]]
+    notes = []
+    if len(train) > holt_winters.FIT_ROWS:
+        notes.append(f"Holt-Winters is fitted on the last {holt_winters.FIT_ROWS:,} of the {len(train):,} training "
+                     "steps, to keep the fit quick")
+    try:
+        fitted = holt_winters.fit(train[-holt_winters.FIT_ROWS:], task.seasonal_period)
+    except ValueError as problem:
+        return (*notes, f"No Holt-Winters baseline: {problem}.")
+    if fitted.log and not (values > 0).all():
+        notes.append("No Holt-Winters baseline: it is fitted on the log of the training part, and later values "
+                     "reach zero or below")
+    elif fitted.note:
+        notes.append(fitted.note[0].upper() + fitted.note[1:])
+    return tuple(n if n.endswith(".") else n + "." for n in notes)
 
 
 def ngram_label(n: int) -> str:
@@ -311,7 +352,8 @@ def results_table(runs, task: Task) -> pd.DataFrame:
     for col in ("params", "hidden_size", "epochs", "seed"):
         if col in table:
             table[col] = table[col].astype("Int64")  # baseline rows have none; keep the models' whole numbers
-    table.attrs.update(baseline=reference_name, headline=key, strongest=strongest_name, criterion=kind)
+    table.attrs.update(baseline=reference_name, headline=key, strongest=strongest_name, criterion=kind,
+                       notes=baseline_notes(task))
     return table
 
 

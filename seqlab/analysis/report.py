@@ -62,7 +62,7 @@ def seeds_verdict(table: pd.DataFrame) -> str:
     text = f"On test {shown}, over seeds: {criteria.seeds_sentence(levels)} Mean ± sd: {means} ({name} {bar:.3g})."
     means_table = pd.concat([summary.assign(kind="model")[["label", "kind", key]],
                              table[table["kind"] == "baseline"][["label", "kind", key]]], ignore_index=True)
-    return text + _bars(table, key, shown, bar) + _stronger_baseline(means_table, key, name)
+    return text + _bars(table, key, shown, bar) + _stronger_baseline(means_table, key, name) + _notes(table)
 
 
 def verdict(table: pd.DataFrame) -> str:
@@ -92,7 +92,12 @@ def verdict(table: pd.DataFrame) -> str:
             done = said[level]
         parts.append(f"{_names(rows)} {done} ({values})")
     text = f"Levels on test {shown}: " + "; ".join(parts) + "."
-    return text + _bars(table, key, shown, bar) + _stronger_baseline(table, key, name)
+    return text + _bars(table, key, shown, bar) + _stronger_baseline(table, key, name) + _notes(table)
+
+
+def _notes(table: pd.DataFrame) -> str:
+    """What a person must know about the baselines (a Holt-Winters fallback, say), as sentences."""
+    return "".join(f" {note}" for note in table.attrs.get("notes", ()))
 
 
 def _bars(table: pd.DataFrame, key: str, shown: str, bar: float) -> str:

@@ -8,6 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from seqlab.analysis.baselines import FORECAST_BASELINES
+
 # One colour per label in every chart, so "LSTM" is the same blue on every page.
 LABEL_COLOURS = {
     "RNN": "#e45756",
@@ -20,7 +22,7 @@ LABEL_COLOURS = {
 }
 # Every baseline name seqlab.analysis.evaluate produces; any label ending in "baseline" counts too.
 BASELINE_LABELS = {"persistence", "seasonal naive", "linear", "window mean", "training mean", "class frequencies",
-                   "symbol frequencies", "baseline"}
+                   "symbol frequencies", "baseline"} | {name.lower() for name in FORECAST_BASELINES}
 BASELINE_GREY = "#9e9e9e"
 # The rest of Vega's default tableau10 scheme, for labels without a fixed colour ("LSTM h=64").
 SPARE_COLOURS = ["#f58518", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"]
