@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from seqlab.analysis import classification, criteria, evaluate, metrics
+from seqlab.analysis import backtest, classification, criteria, evaluate, metrics
 from seqlab.data.task import Task
 from seqlab.export import history_csv, results_json
 
@@ -34,6 +34,8 @@ class Report:
     summary: pd.DataFrame | None = None  # seed_summary: per architecture, mean and sd over seeds, levels counted
     shown_seeds: str = ""  # which seed's model the predictions show per architecture, when there are several
     predicts: str = ""  # forecasts: what the network actually predicts (seqlab.data.transforms), for the chart
+    window_errors: pd.DataFrame | None = None  # forecasts: each test origin's error per label (backtest.window_errors)
+    horizon_errors: pd.DataFrame | None = None  # forecasts: test MSE at each step ahead (backtest.horizon_errors)
 
 
 def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
@@ -184,6 +186,8 @@ def summarise(runs, task: Task) -> Report:
         history_csv=history_csv(history), results_json=results_json(runs, task, table), confusion=confusion,
         mistakes=mistakes, summary=evaluate.seed_summary(table), shown_seeds=_shown_seeds(runs, shown, table),
         predicts=task.transform.describe(task.unit) if kind == "forecast" and task.transform else "",
+        window_errors=backtest.window_errors(shown, task) if kind == "forecast" else None,
+        horizon_errors=backtest.horizon_errors(shown, task) if kind == "forecast" else None,
     )
 
 

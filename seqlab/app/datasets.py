@@ -27,6 +27,7 @@ from seqlab.data.windows import forecast_task
 
 LENGTHS = (5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500)
 SAMPLES = (500, 1000, 2000, 5000, 10_000)
+HORIZONS = (1, 2, 3, 5, 7, 10, 12, 14, 24, 30, 50)
 TASK_CACHE_SETS = 2  # the cache holds this many of the largest data sets allowed (limits.DATA_SHARE each)
 TASK_CACHE_ENTRIES = 32
 SERIES_TASKS = {name for name, info in REGISTRY.items() if info.kind == "regression" and name != "adding"}
@@ -111,6 +112,9 @@ def pick_data(key: str = "lab") -> DataChoice:
         fields["length"] = pick_steps(what, LENGTHS, DataConfig.length, f"{key}_length")
     column_slot = st.container()
     if name in SERIES_TASKS:
+        fields["horizon"] = pick_steps("Forecast horizon (steps predicted at once)", HORIZONS, DataConfig.horizon,
+                                       f"{key}_horizon", help="The direct head predicts this many values at once; "
+                                       "above 1, the results compare it with the recursive forecast at each step.")
         fields["target"], fields["log"] = pick_transform(key)
     if name in ("sine", "adding", "copy"):
         fields["n_samples"] = pick_steps("Sequences to generate" if name != "sine" else "Points to generate",

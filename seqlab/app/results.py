@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from seqlab.analysis import criteria
+from seqlab.analysis import backtest, criteria
 from seqlab.analysis.evaluate import metrics_long
 from seqlab.analysis.metrics import METRIC_NAMES
 from seqlab.analysis.report import Report
 from seqlab.charts import classification as charts_text
+from seqlab.charts import forecast as forecast_charts
 from seqlab.charts import training as charts
 
 NUMBER = "%.4g"
@@ -53,12 +54,42 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
         st.caption("Top: each forecast one step ahead from the true past. Bottom: the models feed their own "
                    "forecasts back in; persistence repeats the last known value." +
                    (f" {report.predicts}" if report.predicts else ""))
+        show_backtest(report, unit, key)
     elif report.predictions_kind == "scatter":
         st.altair_chart(charts.truth_scatter(report.predictions, unit=unit), width="stretch")
     if report.shown_seeds and (report.predictions_kind or report.confusion):
         st.caption(f"Predictions and mistakes: {report.shown_seeds}")
     if report.confusion:
         show_classes(report)
+
+
+def show_backtest(report: Report, unit: str, key: str) -> None:
+    """The rolling-origin backtest (folds chosen here, re-cut from the stored errors) and the error against horizon."""
+    if report.window_errors is None:
+        return
+    if not st.toggle("Rolling-origin backtest and error against horizon", key=f"{key}_backtest",
+                     help="Score every model and baseline over consecutive folds of forecast origins across the test "
+                          "years, with the spread; and, with a horizon above 1, at each step ahead."):
+        return
+    folds = st.slider("Folds across the test years", 2, backtest.MAX_FOLDS, backtest.DEFAULT_FOLDS,
+                      key=f"{key}_folds", help="Every test window is a forecast origin; the origins are cut "
+                                               "into this many consecutive folds, each scored on its own.")
+    try:
+        per_fold = backtest.folds(report.window_errors, folds)
+    except ValueError as error:
+        st.info(str(error))
+    else:
+        st.altair_chart(forecast_charts.backtest_chart(per_fold, unit=unit), width="stretch")
+        st.dataframe(backtest.summary(per_fold), hide_index=True, width="stretch")
+        st.caption("Models trained once on the training years and baselines fitted once likewise, scored fold by "
+                   "fold across the test years: a score that holds in every fold can be trusted more than one "
+                   "split's number.")
+    if report.horizon_errors is not None and report.horizon_errors["horizon"].max() > 1:
+        st.altair_chart(forecast_charts.horizon_chart(report.horizon_errors, unit=unit), width="stretch")
+        st.caption("Solid: the network's direct head, all steps predicted at once. Dashed: its first output fed "
+                   "back in, step by step (recursive). Dotted: the baselines' forecasts of the same steps.")
+    else:
+        st.caption("Set a forecast horizon above 1 (the direct head) to see the error against horizon.")
 
 
 def show_classes(report: Report) -> None:

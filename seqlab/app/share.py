@@ -144,6 +144,7 @@ LAB = {
     "samples": dataclasses.replace(integer(DataConfig, "n_samples"), shown=_task_is(*SAMPLED)),
     # the column of a real series; checked against the data set's columns when it is loaded (seqlab.app.datasets)
     "column": Param(_column, shown=_task_is(*COLUMNED), state="column_asked"),
+    "horizon": dataclasses.replace(integer(DataConfig, "horizon"), shown=_task_is(*SERIES)),
     "target": one_of(choices(DataConfig, "target"), shown=_task_is(*SERIES)),
     "log_transform": one_of(choices(DataConfig, "log"), shown=_task_is(*SERIES)),  # "log" is the loss scale
     **MODEL, **TRAINING,

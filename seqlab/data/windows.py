@@ -24,7 +24,11 @@ def split_points(n: int, cfg: DataConfig) -> tuple[int, int]:
 
 def _check_length(n: int, n_train: int, n_val: int, n_test: int, cfg: DataConfig) -> None:
     window, horizon = cfg.length, cfg.horizon
-    if n_train - window - horizon + 1 >= MIN_TRAIN_WINDOWS and min(n_val, n_test) >= horizon:
+    if min(n_val, n_test) < horizon:
+        part, rows = ("validation", n_val) if n_val < n_test else ("test", n_test)
+        raise DataError(f"a horizon of {horizon} steps is longer than the {part} part ({rows} rows of {n}): choose "
+                        f"a horizon of at most {max(1, min(n_val, n_test))}, or a larger {part} fraction")
+    if n_train - window - horizon + 1 >= MIN_TRAIN_WINDOWS:
         return
     longest = n_train - horizon + 1 - MIN_TRAIN_WINDOWS
     needed = math.ceil((window + horizon - 1 + MIN_TRAIN_WINDOWS) / (1 - cfg.val_fraction - cfg.test_fraction))
