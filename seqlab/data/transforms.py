@@ -54,9 +54,9 @@ class Transform:
         what = {"level": "the next value itself",
                 "change": "the change from the last value of its window",
                 "window-scaled": "the next value relative to its window's own mean and spread"}[self.target]
-        scale = " of the log of the series" if self.log else ""
-        where = f" in {unit}" if unit else ""
-        return (f"The network predicts {what}{scale}; the chart shows it turned back into the series' own "
+        scale = ", on the log of the series," if self.log else ""
+        where = f" ({unit})" if unit else ""
+        return (f"The network predicts{scale} {what}; the chart shows its forecasts turned back into the series' own "
                 f"units{where}.")
 
 
