@@ -4,8 +4,9 @@ Each benchmark runs as its own process with its own command line (`--json` for i
 measurement has one source of truth, its script, and no benchmark inherits another's threads or
 memory. Their own tables scroll by as they run; the summary comes last:
 
-- bench_train.py: seqlab's training step against a plain PyTorch loop (sine, adding, char; RNN, LSTM,
-  GRU), one torch thread as the app trains;
+- bench_train.py: seqlab's training step against a plain PyTorch loop (sine, adding, char, stacked, and CO2
+  and MSFT with each forecasting transform against the bare network; RNN, LSTM, GRU), one torch thread as the
+  app trains;
 - bench_live.py: the Lab page (AppTest) against headless training of the same comparison;
 - bench_diagnostics.py: training with the gradient-through-time recording against without, one thread;
 - bench_darts.py: Darts' RNNModel against seqlab per epoch, run by the Python of benchmarks/.darts-venv

@@ -14,6 +14,8 @@ from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, Trai
 from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds, seeds_text
 from seqlab.sweep import command as sweep_command
 
+MAX_FOLDS = 20  # seqlab.analysis.backtest.MAX_FOLDS, without importing torch before the arguments are read
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -42,6 +44,9 @@ OPTIONS = (
     ("data", "test_fraction", "--test-fraction", "share of the data kept for the final test"),
     ("data", "noise", "--noise", "sine task: standard deviation of the noise"),
     ("data", "longer_test", "--longer-test", "translation tasks: test only on inputs longer than any in training"),
+    ("data", "target", "--target", "series: what the network predicts: auto, level, change (from the last value) "
+                                   "or window-scaled (each window by its own mean and spread)"),
+    ("data", "log", "--log", "series: log-transform first: auto, on or off"),
     ("data", "seed", "--data-seed", "seed of the data generator (default: --seed, or the first of --seeds)"),
     ("model", "hidden_size", "--hidden", "hidden units per layer"),
     ("model", "num_layers", "--layers", "stacked recurrent layers"),
@@ -107,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
                                                                  "as the app)")
     c.add_argument("--memory-mb", type=float, default=None, help="memory a training may use, checked before it "
                                                                   "starts (default: the container's or machine's)")
+    c.add_argument("--backtest", type=int, default=0, metavar="FOLDS",
+                   help="forecasting: also score models and baselines over FOLDS consecutive folds of forecast "
+                        "origins across the test part (2 to 20), with the spread; with --horizon above 1, the error "
+                        "at each step ahead for the direct head, the recursive forecast and the baselines")
     c.add_argument("--history-csv", type=Path, help="write the per-epoch history here")
     c.add_argument("--results-json", type=Path, help="write results, configs and history here")
     c.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
@@ -233,7 +242,11 @@ def compare(a: argparse.Namespace) -> int:
     from seqlab.training.parallel import Parallel
 
     runs = run_configs(a)
+    if a.backtest and not 2 <= a.backtest <= MAX_FOLDS:
+        raise ValueError(f"--backtest must be between 2 and {MAX_FOLDS} folds (0 leaves it out), got {a.backtest}")
     task = make_task(runs[0].data, _read_upload(a))
+    if a.backtest and (task.kind != "regression" or task.series is None):
+        raise ValueError(f"--backtest is for forecasting a series; --task {a.task} is not one")
     for warning in task.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for note in task.notes:
@@ -265,11 +278,35 @@ def compare(a: argparse.Namespace) -> int:
             print(f"\nAcross seeds (mean ± sd over n seeds; beats: runs that beat {table.attrs['baseline']}):")
             print(across_seeds(table).to_string(index=False))
     print(verdict(table))  # each model's level (counted over seeds), and the bars it was held to
+    if a.backtest:
+        print_backtest(session.runs, task, table, a.backtest)
     if a.history_csv:
         a.history_csv.write_text(history_csv(session.history))
     if a.results_json:
         a.results_json.write_text(results_json(session.runs, task, table))
     return 0
+
+
+def print_backtest(runs, task, table: pd.DataFrame, n_folds: int) -> None:
+    """The rolling-origin backtest of each architecture's median seed and every baseline, and with a horizon above
+    1 the error at each step ahead (seqlab.analysis.backtest)."""
+    import pandas as pd
+
+    from seqlab.analysis import backtest
+    from seqlab.analysis.evaluate import median_runs
+
+    shown = median_runs(runs, table)
+    per_fold = backtest.folds(backtest.window_errors(shown, task), n_folds)
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(f"\nRolling-origin backtest: test MSE over {n_folds} consecutive folds of forecast origins "
+              "(models trained once, baselines fitted once):")
+        print(backtest.summary(per_fold).to_string(index=False, float_format="%.4g"))
+        if task.output_size > 1:
+            errors = backtest.horizon_errors(shown, task)
+            errors["series"] = errors["label"] + errors["method"].map({"direct": " direct", "recursive": " recursive",
+                                                                        "baseline": ""})
+            print("\nTest MSE at each step ahead (direct head, recursive forecast, baselines):")
+            print(errors.pivot(index="horizon", columns="series", values="mse").to_string(float_format="%.4g"))
 
 
 def across_seeds(table: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,9 @@ TASKS = (
 )
 TRANSLATION_TASKS = ("dates", "pairs")
 CORPORA = ("python-docs", "shakespeare", "upload")
+FORECAST_TARGETS = ("auto", "level", "change", "window-scaled")  # see seqlab.data.transforms
+LOG_CHOICES = ("auto", "on", "off")
+LEGACY_TRANSFORMS = {"target": "level", "log": "off"}  # what a config saved before the transforms existed trained
 TICKER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.^=\-]{0,14}$")
 MAX_NAME_CHARS = 200  # a column name in a config (and so in an uploaded file's header)
 
@@ -121,6 +124,10 @@ class DataConfig(_Checked):
     val_fraction: float = _range(0.05, 0.4, 0.15, "share of the data kept for validation")
     test_fraction: float = _range(0.05, 0.4, 0.15, "share of the data kept for the final test")
     noise: float = _range(0.0, 2.0, 0.1, "sine: standard deviation of the added noise")
+    target: str = _choice(FORECAST_TARGETS, "auto", "series: what the network predicts (level, change from the "
+                                                     "last value, window scaled by its own level); auto decides "
+                                                     "on the training part")
+    log: str = _choice(LOG_CHOICES, "auto", "series: log-transform first; auto for positive series that grow")
     seed: int = _range(0, 2**31 - 1, 0, "seed of the data generator")
     longer_test: bool = False  # translation: test only on inputs longer than any in training (length generalisation)
 
@@ -209,6 +216,8 @@ class RunConfig:
             extra = set(sub) - names
             if extra:
                 raise ValueError(f"unknown field(s) in {part.__name__}: {', '.join(sorted(map(str, extra)))}")
+            if name == "data" and sub and not set(LEGACY_TRANSFORMS) & set(sub):
+                sub = {**LEGACY_TRANSFORMS, **sub}  # saved before the transforms: it trained on the level
             built[name] = part(**sub)
         return cls(**built)
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 CHUNK_BYTES = 4 * 2**20  # the most one dense chunk of windows (in float64) may take
+# The forecasting baselines' names, in one place: tables, verdicts and charts read them from here.
+PERSISTENCE, WINDOW_MEAN, LINEAR, SEASONAL_NAIVE = "persistence", "window mean", "linear", "seasonal naive"
+HOLT_WINTERS = "Holt-Winters"  # exponential smoothing, seqlab.analysis.holt_winters
+FORECAST_BASELINES = (PERSISTENCE, WINDOW_MEAN, LINEAR, SEASONAL_NAIVE, HOLT_WINTERS)
 
 
 def persistence(x: np.ndarray, horizon: int = 1) -> np.ndarray:
@@ -98,10 +102,10 @@ def forecast_baselines(train_series, x, horizon: int, season: int | None = None)
     """Every baseline's forecasts for windows `x`; the linear model is fitted on every window of the
     (scaled) training series."""
     out = {
-        "persistence": persistence(x, horizon),
-        "window mean": window_mean(x, horizon),
-        "linear": linear(x, fit_linear_series(train_series, x.shape[1], horizon)),
+        PERSISTENCE: persistence(x, horizon),
+        WINDOW_MEAN: window_mean(x, horizon),
+        LINEAR: linear(x, fit_linear_series(train_series, x.shape[1], horizon)),
     }
     if season and season <= x.shape[1]:
-        out["seasonal naive"] = seasonal_naive(x, horizon, season)
+        out[SEASONAL_NAIVE] = seasonal_naive(x, horizon, season)
     return out

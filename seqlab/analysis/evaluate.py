@@ -11,8 +11,8 @@ import pandas as pd
 import torch
 
 from seqlab import resources
-from seqlab.analysis import baselines, criteria, metrics, ngram, order_free
-from seqlab.data.task import Task
+from seqlab.analysis import baselines, criteria, holt_winters, metrics, ngram, order_free
+from seqlab.data.task import Scaler, Task
 from seqlab.data.windows import target_times
 from seqlab.models.recurrent import task_loss
 
@@ -117,14 +117,11 @@ def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
     if task.kind == "translation":
         from seqlab.analysis import translation
         return {translation.BASELINE: translation.baseline_scores(task, part)}
-    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
+    y = getattr(task, f"y_{part}")
     if task.kind == "regression" and task.series is not None:
-        train_series = task.scaler.transform(train_values(task)).astype(np.float32)  # what x_train's windows hold
-        windows = x.squeeze(-1).numpy()  # (N, L): a view, not a copy (see baselines)
-        preds = baselines.forecast_baselines(train_series, windows, task.output_size, task.seasonal_period)
         truth = to_units(task, y)
-        return {name: metrics.forecast_metrics(truth, to_units(task, p), train_values(task))
-                for name, p in preds.items()}
+        return {name: metrics.forecast_metrics(truth, p, train_values(task))
+                for name, p in baseline_forecasts(task, part).items()}
     if task.kind == "regression":
         mean = task.y_train.mean(0, keepdim=True).expand_as(y)
         return {"training mean": metrics.forecast_metrics(to_units(task, y), to_units(task, mean))}
@@ -139,6 +136,62 @@ def _trivial_scores(task: Task, part: str) -> dict[str, dict]:
     if task.kind == "next-token":
         scores = {k: metrics.token_metrics(v["cross_entropy"], v["accuracy"]) for k, v in scores.items()}
     return scores
+
+
+def baseline_forecasts(task: Task, part: str = "test") -> dict[str, np.ndarray]:
+    """Every forecasting baseline's forecasts (N, H) for a split's windows, in the data's own units.
+
+    Computed from the series itself, standardised on the training rows (never logged), so the baselines are the
+    same numbers whatever transform the networks use."""
+    values = task.series["value"].to_numpy(dtype=np.float64)
+    scaler = Scaler.fit(values[: task.split_index[0]])
+    z = scaler.transform(values).astype(np.float32)  # as x_train's windows held them before the transforms
+    length, n = task.x_train.shape[1], len(getattr(task, f"x_{part}"))
+    first = {"train": length, "val": task.split_index[0], "test": task.split_index[1]}[part]
+    windows = np.lib.stride_tricks.sliding_window_view(z[first - length: first + n - 1], length)  # (N, L), a view
+    preds = baselines.forecast_baselines(z[: task.split_index[0]], windows, task.output_size, task.seasonal_period)
+    out = {name: scaler.inverse(p.astype(np.float64)) for name, p in preds.items()}
+    fitted = _holt_winters(task)
+    if fitted is not None:
+        out[baselines.HOLT_WINTERS] = holt_winters.forecasts(fitted, values, np.arange(first - 1, first + n - 1),
+                                                             task.output_size)
+    return out
+
+
+def _holt_winters(task: Task) -> holt_winters.Fitted | None:
+    """Holt-Winters fitted on the task's training rows (the most recent HW_FIT_ROWS of them), or None when no
+    form of it could be fitted (`baseline_notes` says why)."""
+    values = task.series["value"].to_numpy(dtype=np.float64)
+    train = values[: task.split_index[0]][-holt_winters.FIT_ROWS:]
+    try:
+        fitted = holt_winters.fit(train, task.seasonal_period)
+    except ValueError:
+        return None
+    if fitted.log and not (values > 0).all():
+        return None
+    return fitted
+
+
+def baseline_notes(task: Task) -> tuple[str, ...]:
+    """What a person must know about the baselines of this task: a Holt-Winters fallback, or why it is missing."""
+    if task.kind != "regression" or task.series is None:
+        return ()
+    values = task.series["value"].to_numpy(dtype=np.float64)
+    train = values[: task.split_index[0]]
+    notes = []
+    if len(train) > holt_winters.FIT_ROWS:
+        notes.append(f"Holt-Winters is fitted on the last {holt_winters.FIT_ROWS:,} of the {len(train):,} training "
+                     "steps, to keep the fit quick")
+    try:
+        fitted = holt_winters.fit(train[-holt_winters.FIT_ROWS:], task.seasonal_period)
+    except ValueError as problem:
+        return (*notes, f"No Holt-Winters baseline: {problem}.")
+    if fitted.log and not (values > 0).all():
+        notes.append("No Holt-Winters baseline: it is fitted on the log of the training part, and later values "
+                     "reach zero or below")
+    elif fitted.note:
+        notes.append(fitted.note[0].upper() + fitted.note[1:])
+    return tuple(n if n.endswith(".") else n + "." for n in notes)
 
 
 def ngram_label(n: int) -> str:
@@ -336,7 +389,8 @@ def results_table(runs, task: Task, val_losses: dict[str, float] | None = None) 
     for col in ("params", "hidden_size", "epochs", "seed"):
         if col in table:
             table[col] = table[col].astype("Int64")  # baseline rows have none; keep the models' whole numbers
-    table.attrs.update(baseline=reference_name, headline=key, strongest=strongest_name, criterion=kind)
+    table.attrs.update(baseline=reference_name, headline=key, strongest=strongest_name, criterion=kind,
+                       notes=baseline_notes(task))
     return table
 
 

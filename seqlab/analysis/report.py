@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from seqlab.analysis import classification, criteria, evaluate, metrics
+from seqlab.analysis import backtest, classification, criteria, evaluate, metrics
 from seqlab.data.task import Task
 from seqlab.export import history_csv, results_json
 
@@ -34,6 +34,9 @@ class Report:
     summary: pd.DataFrame | None = None  # seed_summary: per architecture, mean and sd over seeds, levels counted
     shown_seeds: str = ""  # which seed's model the predictions show per architecture, when there are several
     loss_units: str = ""  # what the training loss is ("MSE of the scaled series"): the loss chart's units
+    predicts: str = ""  # forecasts: what the network actually predicts (seqlab.data.transforms), for the chart
+    window_errors: pd.DataFrame | None = None  # forecasts: each test origin's error per label (backtest.window_errors)
+    horizon_errors: pd.DataFrame | None = None  # forecasts: test MSE at each step ahead (backtest.horizon_errors)
 
 
 def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
@@ -60,7 +63,7 @@ def seeds_verdict(table: pd.DataFrame) -> str:
     means = "; ".join(f"{r['label']} {r[key]:.3g} ± {r[key + ' sd']:.2g}" if r["seeds"] > 1 else
                       f"{r['label']} {r[key]:.3g}" for _, r in summary.iterrows())
     text = f"On test {shown}, over seeds: {criteria.seeds_sentence(levels)} Mean ± sd: {means} ({name} {bar:.3g})."
-    return text + _bars(table, key, shown, bar) + _stronger_baseline(_judged(table), key, name)
+    return text + _bars(table, key, shown, bar) + _stronger_baseline(_judged(table), key, name) + _notes(table)
 
 
 def verdict(table: pd.DataFrame) -> str:
@@ -90,7 +93,12 @@ def verdict(table: pd.DataFrame) -> str:
             done = said[level]
         parts.append(f"{_names(rows)} {done} ({values})")
     text = f"Levels on test {shown}: " + "; ".join(parts) + "."
-    return text + _bars(table, key, shown, bar) + _stronger_baseline(table, key, name)
+    return text + _bars(table, key, shown, bar) + _stronger_baseline(table, key, name) + _notes(table)
+
+
+def _notes(table: pd.DataFrame) -> str:
+    """What a person must know about the baselines (a Holt-Winters fallback, say), as sentences."""
+    return "".join(f" {note}" for note in table.attrs.get("notes", ()))
 
 
 def _bars(table: pd.DataFrame, key: str, shown: str, bar: float) -> str:
@@ -217,6 +225,9 @@ def summarise(runs, task: Task) -> Report:
         history_csv=history_csv(history), results_json=results_json(runs, task, table), confusion=confusion,
         mistakes=mistakes, summary=evaluate.seed_summary(table), shown_seeds=_shown_seeds(runs, shown, table),
         loss_units=evaluate.loss_units(task),
+        predicts=task.transform.describe(task.unit) if kind == "forecast" and task.transform else "",
+        window_errors=backtest.window_errors(shown, task) if kind == "forecast" else None,
+        horizon_errors=backtest.horizon_errors(shown, task) if kind == "forecast" else None,
     )
 
 

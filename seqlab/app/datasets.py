@@ -15,17 +15,19 @@ from streamlit.delta_generator import DeltaGenerator
 from seqlab.analysis.classification import decode_tokens
 from seqlab.app import limits
 from seqlab.charts import training as charts
-from seqlab.config import DataConfig
+from seqlab.config import FORECAST_TARGETS, LOG_CHOICES, DataConfig
 from seqlab.data import REGISTRY, DataError, Task, load_series, make_task
 from seqlab.data.cache import TaskCache
 from seqlab.data.footprint import data_refusal
 from seqlab.data.preview import example_sequences
 from seqlab.data.sentiment import ColumnChoice, candidate_columns
+from seqlab.data.transforms import EXPLAIN, LOG_RATIO
 from seqlab.data.upload import MAX_UPLOAD_BYTES
 from seqlab.data.windows import forecast_task
 
 LENGTHS = (5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500)
 SAMPLES = (500, 1000, 2000, 5000, 10_000)
+HORIZONS = (1, 2, 3, 5, 7, 10, 12, 14, 24, 30, 50)
 TASK_CACHE_SETS = 2  # the cache holds this many of the largest data sets allowed (limits.DATA_SHARE each)
 TASK_CACHE_ENTRIES = 32
 SERIES_TASKS = {name for name, info in REGISTRY.items() if info.kind == "regression" and name != "adding"}
@@ -109,10 +111,33 @@ def pick_data(key: str = "lab") -> DataChoice:
         what = "Tokens read from each text" if name == "sentiment" else what
         fields["length"] = pick_steps(what, LENGTHS, DataConfig.length, f"{key}_length")
     column_slot = st.container()
+    if name in SERIES_TASKS:
+        fields["horizon"] = pick_steps("Forecast horizon (steps predicted at once)", HORIZONS, DataConfig.horizon,
+                                       f"{key}_horizon", help="The direct head predicts this many values at once; "
+                                       "above 1, the results compare it with the recursive forecast at each step.")
+        fields["target"], fields["log"] = pick_transform(key)
     if name in ("sine", "adding", "copy"):
         fields["n_samples"] = pick_steps("Sequences to generate" if name != "sine" else "Points to generate",
                                          SAMPLES, DataConfig.n_samples, f"{key}_samples")
     return DataChoice(fields, upload, column_slot)
+
+
+TARGET_LABELS = {"auto": "auto: decided on the training years", "level": "the level",
+                 "change": "the change from the last value", "window-scaled": "the window, scaled by its own level"}
+
+
+def pick_transform(key: str) -> tuple[str, str]:
+    """What a forecasting network predicts and whether the series is logged first, each with its one sentence."""
+    target = st.selectbox("The network predicts", FORECAST_TARGETS, key=f"{key}_target", format_func=TARGET_LABELS.get,
+                          help="A data-pipeline setting: every metric, chart and baseline stays in the data's own "
+                               "units whatever is chosen here.")
+    st.caption(EXPLAIN[target])
+    log = st.radio("Log transform", LOG_CHOICES, horizontal=True, key=f"{key}_log_transform",
+                   help="auto: on when every training value is positive and they span more than a factor of "
+                        f"{LOG_RATIO:g}. {EXPLAIN['log']}")
+    if log == "on":
+        st.caption(EXPLAIN["log"])
+    return target, log
 
 
 # A series is a data frame that callers may change: st.cache_data, whose copy on every read keeps sessions apart.
@@ -207,7 +232,8 @@ def load_task(choice: DataChoice, key: str = "lab", **overrides) -> tuple[DataCo
         if cfg.task == "csv" and upload is None:
             st.info("Upload a CSV file in the sidebar to train on your own series.")
             return None
-        raw = dataclasses.replace(cfg, column="", length=DataConfig.length)  # what loading depends on
+        raw = dataclasses.replace(cfg, column="", length=DataConfig.length, target=DataConfig.target,
+                                  log=DataConfig.log)  # what loading depends on
         series, period = _series(raw, upload)
         columns = list(series.value_columns)
         column = choice.column_slot.selectbox("Column to forecast", columns, key=_column_key(key, cfg.task, columns),

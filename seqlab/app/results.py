@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from seqlab.analysis import backtest
 from seqlab.analysis.evaluate import SCALED_LOSS, metrics_long
 from seqlab.analysis.metrics import METRIC_NAMES
 from seqlab.analysis.report import ERROR, INFO, SUCCESS, WARNING, Report, problem_tone, verdict_tone
 from seqlab.app.runs import number_column
 from seqlab.charts import classification as charts_text
+from seqlab.charts import forecast as forecast_charts
 from seqlab.charts import training as charts
 
 CONFUSION_SIZE = 230  # pixels: three confusion matrices fit side by side on a laptop screen
@@ -61,7 +63,9 @@ def show_charts(report: Report, log_scale: bool, unit: str = "", key: str = "res
     if report.predictions_kind == "forecast":
         st.altair_chart(charts.predictions_chart(report.predictions, unit=unit), width="stretch")
         st.caption("Top: each forecast one step ahead from the true past. Bottom: the models feed their own "
-                   "forecasts back in; persistence repeats the last known value.")
+                   "forecasts back in; persistence repeats the last known value." +
+                   (f" {report.predicts}" if report.predicts else ""))
+        show_backtest(report, unit, key)
     elif report.predictions_kind == "scatter":
         st.altair_chart(charts.truth_scatter(report.predictions, unit=unit), width="stretch")
     if report.shown_seeds and (report.predictions_kind or report.confusion):
@@ -76,6 +80,35 @@ def units_note(report: Report) -> str:
         return ""
     return (" The losses are MSEs of the series scaled to mean 0 and standard deviation 1 on the training part "
             "(what the networks train on); the test metrics below are in the data's own units.")
+
+
+def show_backtest(report: Report, unit: str, key: str) -> None:
+    """The rolling-origin backtest (folds chosen here, re-cut from the stored errors) and the error against horizon."""
+    if report.window_errors is None:
+        return
+    if not st.toggle("Rolling-origin backtest and error against horizon", key=f"{key}_backtest",
+                     help="Score every model and baseline over consecutive folds of forecast origins across the test "
+                          "years, with the spread; and, with a horizon above 1, at each step ahead."):
+        return
+    folds = st.slider("Folds across the test years", 2, backtest.MAX_FOLDS, backtest.DEFAULT_FOLDS,
+                      key=f"{key}_folds", help="Every test window is a forecast origin; the origins are cut "
+                                               "into this many consecutive folds, each scored on its own.")
+    try:
+        per_fold = backtest.folds(report.window_errors, folds)
+    except ValueError as error:
+        st.info(str(error))
+    else:
+        st.altair_chart(forecast_charts.backtest_chart(per_fold, unit=unit), width="stretch")
+        st.dataframe(backtest.summary(per_fold), hide_index=True, width="stretch")
+        st.caption("Models trained once on the training years and baselines fitted once likewise, scored fold by "
+                   "fold across the test years: a score that holds in every fold can be trusted more than one "
+                   "split's number.")
+    if report.horizon_errors is not None and report.horizon_errors["horizon"].max() > 1:
+        st.altair_chart(forecast_charts.horizon_chart(report.horizon_errors, unit=unit), width="stretch")
+        st.caption("Solid: the network's direct head, all steps predicted at once. Dashed: its first output fed "
+                   "back in, step by step (recursive). Dotted: the baselines' forecasts of the same steps.")
+    else:
+        st.caption("Set a forecast horizon above 1 (the direct head) to see the error against horizon.")
 
 
 def show_classes(report: Report) -> None:

@@ -19,6 +19,7 @@ from seqlab.presets import MAX_SEEDS
 FIRST_DAY = dt.date(1970, 1, 1)  # the date pickers' min_value
 SAMPLED = ("sine", "adding", "copy")  # tasks whose page shows the "sequences to generate" slider
 COLUMNED = ("seattle", "co2", "airline", "sunspots", "msft", "stock")  # real series with a column picker
+SERIES = ("sine", *COLUMNED, "csv")  # forecasting tasks: the target and log transforms
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ LAB = {
     "samples": dataclasses.replace(integer(DataConfig, "n_samples"), shown=_task_is(*SAMPLED)),
     # the column of a real series; checked against the data set's columns when it is loaded (seqlab.app.datasets)
     "column": Param(_column, shown=_task_is(*COLUMNED), state="column_asked"),
+    "horizon": dataclasses.replace(integer(DataConfig, "horizon"), shown=_task_is(*SERIES)),
+    "target": one_of(choices(DataConfig, "target"), shown=_task_is(*SERIES)),
+    "log_transform": one_of(choices(DataConfig, "log"), shown=_task_is(*SERIES)),  # "log" is the loss scale
     **MODEL, **TRAINING,
 }
 GRAD = {

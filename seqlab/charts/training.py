@@ -8,6 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from seqlab.analysis.baselines import FORECAST_BASELINES
+
 # One colour per architecture in every chart, so "LSTM" is the same blue on every page. Chosen to stay apart for
 # the red-green colour-blind (about one boy in twelve) and on a washed-out projector: Okabe & Ito's orange and sky
 # blue, Paul Tol's blue, wine and red; tests/unit/test_palette.py checks every pair under simulated deuteranopia and
@@ -26,7 +28,7 @@ LABEL_COLOURS = {
 }
 # Every baseline name seqlab.analysis.evaluate produces; any label ending in "baseline" counts too.
 BASELINE_LABELS = {"persistence", "seasonal naive", "linear", "window mean", "training mean", "class frequencies",
-                   "symbol frequencies", "baseline"}
+                   "symbol frequencies", "baseline"} | {name.lower() for name in FORECAST_BASELINES}
 BASELINE_GREY = "#9e9e9e"
 # For labels without a fixed colour ("LSTM h=64"): Tol's muted scheme, apart from the house colours.
 SPARE_COLOURS = ["#117733", "#882255", "#44AA99", "#999933", "#332288", "#DDCC77", "#88CCEE"]

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from seqlab.data.transforms import Transform
+
 KINDS = ("regression", "classification", "next-token", "translation")
 SPLITS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
 
@@ -37,13 +39,20 @@ class SeriesData:
 
 @dataclass(frozen=True)
 class Scaler:
-    """Standardisation fitted on the training part only: z = (x - mean) / std."""
+    """Standardisation fitted on the training part only: z = (x - mean) / std, or with `log`, z = (log x - mean) / std
+    (mean and std then those of the log of the training values)."""
 
     mean: float
     std: float
+    log: bool = False
 
     @classmethod
-    def fit(cls, values: np.ndarray) -> Scaler:
+    def fit(cls, values: np.ndarray, log: bool = False) -> Scaler:
+        if log:
+            if not (np.asarray(values) > 0).all():
+                raise DataError("a log transform needs values above zero, and this series has zeros or negatives: "
+                                "turn the log off")
+            values = np.log(values)
         with np.errstate(over="ignore", invalid="ignore"):
             std = float(np.std(values))
         if not np.isfinite(std):
@@ -54,13 +63,17 @@ class Scaler:
                 raise DataError(f"the values of the training part vary by only {np.ptp(values):.3g}, too little "
                                 "to compute with: multiply the column by a power of ten and try again")
             raise DataError("the training part of the series is constant: there is nothing to learn")
-        return cls(float(np.mean(values)), std)
+        return cls(float(np.mean(values)), std, log)
 
     def transform(self, x):
-        return (x - self.mean) / self.std
+        return ((np.log(x) if self.log else x) - self.mean) / self.std
 
     def inverse(self, z):
-        return z * self.std + self.mean
+        level = z * self.std + self.mean
+        if not self.log:
+            return level
+        with np.errstate(over="ignore"):  # a wild forecast overflows to inf, which the metrics report as it is
+            return np.exp(level)
 
 
 def own_storage(t: torch.Tensor) -> torch.Tensor:
@@ -121,6 +134,12 @@ class Task:
     notes: tuple[str, ...] = ()  # e.g. gaps interpolated, prices adjusted
     source: str = ""  # attribution
     warnings: tuple[str, ...] = ()  # what a person must not miss, e.g. a fallback to other data
+    transform: Transform | None = None  # forecasting: what the network predicts (seqlab.data.transforms)
+
+    @property
+    def target(self) -> str:
+        """What a forecasting network predicts: "level", "change" or "window-scaled" (see `transform`)."""
+        return self.transform.target if self.transform is not None else "level"
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ import pandas as pd
 import torch
 
 from seqlab.config import DataConfig
+from seqlab.data import transforms
 from seqlab.data.task import DataError, Scaler, SeriesData, Task
 
 MIN_TRAIN_WINDOWS = 8
@@ -22,7 +24,11 @@ def split_points(n: int, cfg: DataConfig) -> tuple[int, int]:
 
 def _check_length(n: int, n_train: int, n_val: int, n_test: int, cfg: DataConfig) -> None:
     window, horizon = cfg.length, cfg.horizon
-    if n_train - window - horizon + 1 >= MIN_TRAIN_WINDOWS and min(n_val, n_test) >= horizon:
+    if min(n_val, n_test) < horizon:
+        part, rows = ("validation", n_val) if n_val < n_test else ("test", n_test)
+        raise DataError(f"a horizon of {horizon} steps is longer than the {part} part ({rows} rows of {n}): choose "
+                        f"a horizon of at most {max(1, min(n_val, n_test))}, or a larger {part} fraction")
+    if n_train - window - horizon + 1 >= MIN_TRAIN_WINDOWS:
         return
     longest = n_train - horizon + 1 - MIN_TRAIN_WINDOWS
     needed = math.ceil((window + horizon - 1 + MIN_TRAIN_WINDOWS) / (1 - cfg.val_fraction - cfg.test_fraction))
@@ -65,8 +71,10 @@ def forecast_task(series: SeriesData, cfg: DataConfig, name: str, seasonal_perio
     n = len(values)
     a, b = split_points(n, cfg)
     _check_length(n, a, b - a, n - b, cfg)
-    scaler = Scaler.fit(values[:a])
+    transform = _transform(values, a, cfg)
+    scaler = Scaler.fit(values[:a], log=transform.log)
     z = torch.from_numpy(scaler.transform(values).astype(np.float32))
+    transform = dataclasses.replace(transform, step=transforms.step_spread(z[:a].numpy()))
     L, H = cfg.length, cfg.horizon
     parts = {
         "train": windows(z, L, a - H, L, H),
@@ -84,9 +92,24 @@ def forecast_task(series: SeriesData, cfg: DataConfig, name: str, seasonal_perio
         step_meaning=f"one {series.time_column} of {column}" + (f" ({unit})" if unit else ""),
         target_meaning=f"the next {H} value(s) of {column}",
         scaler=scaler, unit=unit, seasonal_period=seasonal_period,
-        series=preview, split_index=(a, b), notes=tuple(series.notes), source=series.source,
-        warnings=tuple(series.warnings),
+        series=preview, split_index=(a, b), notes=(*series.notes, *filter(None, [transform.reason])),
+        source=series.source, warnings=tuple(series.warnings), transform=transform,
     )
+
+
+def _transform(values: np.ndarray, first_val: int, cfg: DataConfig) -> transforms.Transform:
+    """The transforms for this series, "auto" decided on the training rows; a log that later rows cannot take
+    (zeros or negatives after the training years) falls back to none, and the reason says so."""
+    if cfg.log == "on" and not (values > 0).all():
+        raise DataError("a log transform needs values above zero, and this series has zeros or negatives: "
+                        "choose log off (or auto, which then leaves it off)")
+    chosen = transforms.choose(values[:first_val], cfg.target, cfg.log)
+    if chosen.log and not (values[first_val:] > 0).all():
+        fallback = transforms.choose(values[:first_val], cfg.target, "off")
+        note = ("no log: the training years are all positive, but later values reach zero or below, "
+                "where a log is undefined")
+        return dataclasses.replace(fallback, reason="; ".join(filter(None, (fallback.reason, note))))
+    return chosen
 
 
 def target_times(task: Task, part: str = "test") -> np.ndarray:

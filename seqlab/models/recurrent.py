@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch.func import functional_call
 
 from seqlab.config import ARCHS, ModelConfig, bounds
+from seqlab.data import transforms
 
 # torch has one default random generator per process, and weight initialisation draws from it. A shared server
 # builds several sessions' models in threads at once: without this lock one run's seeded draws interleave with
@@ -47,12 +48,15 @@ class SequenceModel(nn.Module):
     training step with dropout runs its layers one at a time with a mask between them.
     """
 
-    def __init__(self, cfg: ModelConfig, input_size: int, output_size: int, kind: str, token_input: bool = False):
+    def __init__(self, cfg: ModelConfig, input_size: int, output_size: int, kind: str, token_input: bool = False,
+                 transform=None):
         super().__init__()
         if cfg.bidirectional and kind != "classification":
             raise ValueError("ModelConfig.bidirectional is for classification tasks only: a forecaster or a "
                              "next-token model must not read the future")
         self.cfg, self.kind = cfg, kind
+        # forecasting: what the network predicts (seqlab.data.transforms.Transform); its output is always the level
+        self.transform = transform if transform is not None and transform.target != "level" else None
         self.embed = nn.Embedding(input_size, cfg.embedding_dim) if token_input else None
         kwargs = {"nonlinearity": "tanh"} if cfg.arch == "rnn" else {}
         self.rnn = RECURRENT[cfg.arch](
@@ -68,6 +72,8 @@ class SequenceModel(nn.Module):
             set_forget_bias(self.rnn, cfg.forget_bias)
 
     def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
+        if self.transform is not None:
+            x, ctx = transforms.encode(x, self.transform)  # e.g. each window relative to its last value
         if self.embed is not None:
             x = self.embed(x)  # (B, T) ids -> (B, T, E)
         if self.training and self.dropout > 0:
@@ -80,6 +86,8 @@ class SequenceModel(nn.Module):
             h_n = state[0] if isinstance(state, tuple) else state  # (layers*D, B, H)
             last = h_n[-self.directions:].transpose(0, 1).reshape(x.shape[0], -1)  # (B, D*H)
             output = self.head(last)  # (B, H) or (B, C)
+        if self.transform is not None:
+            output = transforms.decode(output, ctx)  # back to a forecast of the (scaled) series
         loss = None if targets is None else task_loss(output, targets, self.kind)
         return output, loss
 
@@ -141,7 +149,8 @@ def build_model(cfg: ModelConfig, task) -> SequenceModel:
     if task.kind == "translation":
         from seqlab.models.seq2seq import build_seq2seq
         return build_seq2seq(cfg, task)
-    return SequenceModel(cfg, task.input_size, task.output_size, task.kind, task.token_input)
+    return SequenceModel(cfg, task.input_size, task.output_size, task.kind, task.token_input,
+                         transform=getattr(task, "transform", None))
 
 
 def param_count(model: nn.Module) -> int:
