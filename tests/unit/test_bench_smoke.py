@@ -62,7 +62,9 @@ def test_diagnostics_benchmark_gives_a_finite_row_per_config_and_arch(tmp_path, 
 
 def test_demo_benchmark_concludes_every_demo_headless(tmp_path, capsys):
     _, rows = run_bench("bench_demos", ["--quick"], tmp_path)
-    assert [r["demo"] for r in rows] == ["forgetting", "memory", "forecast", "spelling"]
+    from seqlab.demos import DEMOS
+    assert [r["demo"] for r in rows] == [demo.key for demo in DEMOS]
+    assert {"forgetting", "memory", "forecast", "spelling", "attention"} <= {r["demo"] for r in rows}
     assert all(r["headless_s"] > 0 and r["conclusion"] for r in rows)
     assert "headless" in capsys.readouterr().out
 
