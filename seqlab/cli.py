@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seqlab import resources
-from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.config import ARCHS, DEFAULT_ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds, seeds_text
 
 if TYPE_CHECKING:
@@ -47,6 +47,9 @@ OPTIONS = (
     ("model", "bidirectional", "--bidirectional", "classification tasks only"),
     ("model", "forget_bias", "--forget-bias", "LSTM forget-gate bias at init (e.g. 1.0)"),
     ("model", "embedding_dim", "--embedding", "size of the token embedding (text and copy tasks)"),
+    ("model", "kernel_size", "--kernel", "TCN: taps of each causal convolution"),
+    ("model", "levels", "--levels", "TCN: residual blocks, the dilation doubling per block"),
+    ("model", "heads", "--heads", "Transformer: attention heads (must divide --hidden, its d_model)"),
     ("train", "epochs", "--epochs", "passes over the training data"),
     ("train", "batch_size", "--batch", "sequences per gradient step"),
     ("train", "lr", "--lr", "learning rate"),
@@ -75,7 +78,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="seqlab", description="Train RNN, LSTM and GRU models side by side on a sequence task.")
+    p = _Parser(prog="seqlab", description="Train RNN, LSTM, GRU, TCN and Transformer models side by side on a "
+                                           "sequence task.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("tasks", help="list the data sets")
     c = sub.add_parser("compare", help="train several architectures on one task and print a results table",
@@ -89,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
             c.add_argument(option, type=float if name == "forget_bias" else int, default=None, help=text)
         else:
             c.add_argument(option, type=type(default), default=default, help=text)
-    c.add_argument("--archs", default=",".join(ARCHS), help="comma-separated: rnn,lstm,gru")
+    c.add_argument("--archs", default=",".join(DEFAULT_ARCHS), help=f"comma-separated, of {','.join(ARCHS)} "
+                                                                   f"(default {','.join(DEFAULT_ARCHS)})")
     c.add_argument("--seeds", default=None, help=f"train every architecture with several seeds, in parallel: a "
                                                  f"count N (1 to {MAX_SEEDS}: seeds 0..N-1) or a list such as "
                                                  "3,7,11; replaces --seed")
@@ -111,9 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def run_configs(a: argparse.Namespace) -> list[RunConfig]:
     """The RunConfig of each architecture asked for; bad values raise ValueError naming the field."""
-    archs = [s.strip().lower() for s in a.archs.split(",") if s.strip()]
-    if not archs or any(arch not in ARCHS for arch in archs):
-        raise ValueError(f"--archs must list some of {', '.join(ARCHS)}, got {a.archs!r}")
+    archs = parse_archs(a.archs, "--archs")
     fields = {section: {} for section in SECTIONS}
     for section, name, option, _ in OPTIONS:
         fields[section][name] = getattr(a, _dest(option))
@@ -128,6 +131,16 @@ def run_configs(a: argparse.Namespace) -> list[RunConfig]:
     template = RunConfig(data=DataConfig(**fields["data"]), model=ModelConfig(arch=archs[0], **fields["model"]),
                          train=TrainConfig(**fields["train"]))
     return comparison_runs(template, archs, seeds)
+
+
+def parse_archs(text: str, name: str) -> list[str]:
+    """Architectures from a comma list ("rnn,tcn"), each once, or ValueError naming the unknown ones."""
+    archs = list(dict.fromkeys(s.strip().lower() for s in text.split(",") if s.strip()))
+    unknown = [arch for arch in archs if arch not in ARCHS]
+    if not archs or unknown:
+        what = f"does not know {', '.join(map(repr, unknown))}" if unknown else "names none"
+        raise ValueError(f"{name} {what}: list some of {', '.join(ARCHS)}, separated by commas")
+    return archs
 
 
 def command_for(run: RunConfig, upload: str = "YOUR-FILE") -> str:

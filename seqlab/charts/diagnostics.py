@@ -209,3 +209,30 @@ def _left_out(traces: pd.DataFrame, units: int, stride: int, marked: bool) -> st
     if stride > 1:
         said.append(f"{_every(stride)} of {all_steps:,} steps" + (" and the key steps" if marked else ""))
     return "; ".join(said)
+
+
+def attention_chart(table: pd.DataFrame, marks: list[int] | None = None,
+                    title: str = "Where each step looks") -> alt.FacetChart:
+    """A heatmap per layer (rows) and head (columns): the step that looks down, the step looked at across, the
+    attention weight from dark (0) to yellow (1). `table`: `seqlab.analysis.diagnostics.attention_table`.
+    `marks`: the steps that matter for the task, their columns outlined in orange."""
+    shown = table.assign(weight=table["weight"].round(4))
+    steps = sorted(shown["key"].unique())
+    size = max(4, min(12, 480 // max(len(steps), 1)))
+    x = alt.X("key:O", title="step looked at", sort=steps, axis=alt.Axis(labelOverlap=True))
+    y = alt.Y("query:O", title="step that looks", sort=steps, axis=alt.Axis(labelOverlap=True))
+    heat = alt.Chart().mark_rect().encode(
+        x=x, y=y, color=alt.Color("weight:Q", scale=alt.Scale(scheme="viridis", domain=[0, 1]), title="attention"),
+        tooltip=["layer:O", "head:O", "query:O", "key:O", alt.Tooltip("weight:Q", format=".3f")],
+    ).properties(width=size * len(steps), height=size * len(steps))
+    layers = [heat]
+    marked = [m for m in (marks or []) if m in set(steps)]
+    if marked:
+        outline = alt.Chart().transform_filter(alt.FieldOneOfPredicate(field="key", oneOf=marked)).mark_rect(
+            fill=None, stroke=MARK_COLOUR, strokeWidth=1.5).encode(x=x, y=y)
+        layers.append(outline)
+    stride, all_steps = table.attrs.get("stride", 1), table.attrs.get("steps", len(steps))
+    note = f"{_every(stride)} of {all_steps:,} steps" + (" and the key steps" if marked else "") if stride > 1 else ""
+    return alt.layer(*layers, data=shown).facet(
+        row=alt.Row("layer:O", title="layer"), column=alt.Column("head:O", title="head"),
+    ).properties(title=chart_title(title, note))

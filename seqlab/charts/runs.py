@@ -10,7 +10,8 @@ from seqlab.charts.training import HEIGHT, LABEL_COLOURS, SPARE_COLOURS, axis, c
 
 RAW_OPACITY = 0.25  # TensorBoard draws the raw curve faintly behind the smoothed one
 RUN_COLOURS = ["#4c78a8", "#e45756", "#54a24b", *SPARE_COLOURS]
-ARCH_SCALE = alt.Scale(domain=["RNN", "LSTM", "GRU"], range=[LABEL_COLOURS[a] for a in ("RNN", "LSTM", "GRU")])
+ARCHITECTURES = ("RNN", "LSTM", "GRU", "TCN", "Transformer")
+ARCH_SCALE = alt.Scale(domain=list(ARCHITECTURES), range=[LABEL_COLOURS[a] for a in ARCHITECTURES])
 
 
 def _colours(frame: pd.DataFrame) -> alt.Scale:

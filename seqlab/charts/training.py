@@ -13,6 +13,8 @@ LABEL_COLOURS = {
     "RNN": "#e45756",
     "LSTM": "#4c78a8",
     "GRU": "#54a24b",
+    "TCN": "#f58518",  # placeholders until the colour-blind-safe palette of all five lands (issue 16)
+    "Transformer": "#b279a2",
     "truth": "#222222",
     "persistence": "#8c8c8c",
     "seasonal naive": "#b0b0b0",
@@ -23,7 +25,7 @@ BASELINE_LABELS = {"persistence", "seasonal naive", "linear", "window mean", "tr
                    "symbol frequencies", "baseline"}
 BASELINE_GREY = "#9e9e9e"
 # The rest of Vega's default tableau10 scheme, for labels without a fixed colour ("LSTM h=64").
-SPARE_COLOURS = ["#f58518", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"]
+SPARE_COLOURS = ["#72b7b2", "#eeca3b", "#ff9da6", "#9d755d", "#bab0ac"]
 SPLIT_COLOURS = {"train": "#4c78a8", "validation": "#f58518", "test": "#b279a2"}
 DASHED, SOLID = [6, 4], [1, 0]
 HEIGHT = 300

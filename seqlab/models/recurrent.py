@@ -1,4 +1,5 @@
-"""One recurrent model for every architecture (RNN, LSTM, GRU) and head, plus parameter budgets."""
+"""One recurrent model for RNN, LSTM and GRU and every head; the model registry (with the TCN and Transformer) and
+parameter budgets."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def seeded(seed: int) -> Iterator[None]:
         yield
 
 RECURRENT = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "tcn": "TCN", "transformer": "Transformer"}
 BUDGET_REFERENCE = "gru"  # equal budgets give every architecture the parameters of a GRU of the chosen size
 
 
@@ -67,9 +68,16 @@ class SequenceModel(nn.Module):
         if cfg.arch == "lstm" and cfg.forget_bias is not None:
             set_forget_bias(self.rnn, cfg.forget_bias)
 
+    def inputs(self, x: torch.Tensor) -> torch.Tensor:
+        """What the first layer reads at each step: the features, or the token's embedding. (B, T, F)"""
+        return self.embed(x) if self.embed is not None else x  # (B, T) ids -> (B, T, E)
+
     def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
-        if self.embed is not None:
-            x = self.embed(x)  # (B, T) ids -> (B, T, E)
+        return self.from_inputs(self.inputs(x), targets)
+
+    def from_inputs(self, x: torch.Tensor, targets: torch.Tensor | None = None):
+        """forward() from the first layer's input on (B, T, F): where the gradient with respect to each step's input
+        is taken (seqlab.analysis.diagnostics.input_grad_norms)."""
         if self.training and self.dropout > 0:
             out, state = self._stacked(x)
         else:
@@ -136,9 +144,21 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
             bias[h:2 * h] = 0.0
 
 
-def build_model(cfg: ModelConfig, task) -> SequenceModel:
-    """The model that fits a task's input, output and kind."""
-    return SequenceModel(cfg, task.input_size, task.output_size, task.kind, task.token_input)
+def build_model(cfg: ModelConfig, task) -> nn.Module:
+    """The model of `cfg.arch` that fits a task's input, output and kind: the registry of architectures. Every one
+    has the contract forward(x, targets=None) -> (output, loss), `inputs(x)` and `from_inputs(e, targets)`, a
+    `head`, an `embed` (or None) and its own `dropout_generator`."""
+    from seqlab.models.tcn import TCN
+    from seqlab.models.transformer import Transformer
+
+    kinds = {"tcn": TCN, "transformer": Transformer}
+    return kinds.get(cfg.arch, SequenceModel)(cfg, task.input_size, task.output_size, task.kind, task.token_input)
+
+
+def is_recurrent(model: nn.Module) -> bool:
+    """True for the models with a hidden state carried step to step (RNN, LSTM, GRU): the ones with cells, gates
+    and a gradient with respect to each hidden state."""
+    return isinstance(model, SequenceModel)
 
 
 def param_count(model: nn.Module) -> int:
@@ -152,18 +172,20 @@ def count_params(cfg: ModelConfig, task) -> int:
 
 
 def hidden_for_budget(cfg: ModelConfig, task, budget: int) -> int:
-    """The hidden size whose parameter count is closest to `budget` (counts grow with size)."""
-    lo, hi = bounds(ModelConfig, "hidden_size")
+    """The hidden size (TCN channels, Transformer d_model: a multiple of its heads) whose parameter count is closest
+    to `budget` (counts grow with size)."""
+    step = cfg.heads if cfg.arch == "transformer" else 1
+    lo, hi = 1, bounds(ModelConfig, "hidden_size")[1] // step  # search k, the size being k * step
 
-    def params(h):
-        return count_params(dataclasses.replace(cfg, hidden_size=h), task)
+    def params(k):
+        return count_params(dataclasses.replace(cfg, hidden_size=k * step), task)
 
     while lo < hi:  # smallest h with params(h) >= budget
         mid = (lo + hi) // 2
         lo, hi = (mid + 1, hi) if params(mid) < budget else (lo, mid)
     if lo > 1 and budget - params(lo - 1) < params(lo) - budget:
-        return lo - 1
-    return lo
+        return (lo - 1) * step
+    return lo * step
 
 
 def equal_budget(configs: list[ModelConfig], task) -> list[ModelConfig]:
@@ -183,4 +205,4 @@ def equalise(runs: list, task) -> list:
 
 
 __all__ = ["ARCHS", "LABELS", "SequenceModel", "build_model", "count_params", "equal_budget", "equalise",
-           "hidden_for_budget", "param_count", "set_forget_bias", "task_loss"]
+           "hidden_for_budget", "is_recurrent", "param_count", "set_forget_bias", "task_loss"]
