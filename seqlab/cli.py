@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seqlab import resources
-from seqlab.config import ARCHS, DEFAULT_ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.config import (
+    ARCHS,
+    DEFAULT_ARCHS,
+    TASKS,
+    DataConfig,
+    ModelConfig,
+    RunConfig,
+    TrainConfig,
+    receptive_field_notice,
+)
 from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds, seeds_text
 
 if TYPE_CHECKING:
@@ -229,6 +238,8 @@ def compare(a: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if a.equal_budget:
         runs = equalise(runs, task)
+    for notice in dict.fromkeys(filter(None, (receptive_field_notice(r.model, r.data) for r in runs))):
+        print(f"warning: {notice} (--levels, --kernel)", file=sys.stderr)
     session = Parallel(runs, task, workers=a.workers, threads=a.threads)
     at_once = min(session.workers, len(runs))
     refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0], at_once))

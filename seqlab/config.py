@@ -202,18 +202,20 @@ def levels_for(steps: int, kernel_size: int) -> int | None:
     return None
 
 
-def check_receptive_field(model: ModelConfig, data: DataConfig) -> None:
-    """Raise ValueError naming the setting when a TCN cannot see as far back as the task needs."""
+def receptive_field_notice(model: ModelConfig, data: DataConfig) -> str | None:
+    """A sentence naming the setting and what would fit when a TCN cannot see as far back as the task needs, else
+    None. A warning, not a refusal: such a TCN trains, and fails for a reason Gradient flow shows (its gradient is
+    exactly zero beyond the field), which is worth seeing once."""
     need = steps_needed(data)
     field_ = model.receptive_field
     if field_ is None or need is None or field_ >= need[0]:
-        return
+        return None
     steps, why = need
     levels = levels_for(steps, model.kernel_size)
     fix = (f"use {levels} levels (sees {1 + 2 * (model.kernel_size - 1) * (2 ** levels - 1)} steps)"
            if levels is not None else "use a larger kernel_size and more levels, or a shorter sequence")
-    raise ValueError(f"ModelConfig.levels: a TCN with kernel {model.kernel_size} and {model.levels} levels sees the "
-                     f"last {field_} steps, but {why}: {fix}")
+    return (f"ModelConfig.levels: a TCN with kernel {model.kernel_size} and {model.levels} levels sees the last "
+            f"{field_} steps, but {why}: it cannot solve the task; {fix}")
 
 
 LATER_MODEL_FIELDS = ("kernel_size", "levels", "heads")  # added with the TCN and Transformer (see RunConfig.key)
@@ -241,7 +243,6 @@ class RunConfig:
         for name, cls in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig)):
             if not isinstance(getattr(self, name), cls):
                 raise ValueError(f"RunConfig.{name} must be a {cls.__name__}")
-        check_receptive_field(self.model, self.data)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -332,8 +332,13 @@ def grad_through_time_history(history: list[dict], key: str = GRAD_THROUGH_TIME)
              "steps_back": back,
              "log10_norm": math.nan if value is None else value,
              "below_floor": value is not None and value <= FLOOR_LOG10}
-            for rec in history for back, value in enumerate(rec.get(key) or [])]
+            for rec in history for back, value in enumerate(_curve(rec.get(key)))]
     return pd.DataFrame(rows, columns=["label", "arch", "seed", "epoch", "steps_back", "log10_norm", "below_floor"])
+
+
+def _curve(value) -> list:
+    """A record's curve, or [] where it has none (a key missing, or NaN where a table filled the gap)."""
+    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def layer_grad_norm_history(history: list[dict]) -> pd.DataFrame:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from seqlab.app.datasets import pick_steps
-from seqlab.config import ARCHS, DEFAULT_ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig, bounds
+from seqlab.config import (
+    ARCHS,
+    DEFAULT_ARCHS,
+    DataConfig,
+    ModelConfig,
+    RunConfig,
+    TrainConfig,
+    bounds,
+    receptive_field_notice,
+)
 from seqlab.data import Task
 from seqlab.models.recurrent import LABELS, count_params, equalise
 from seqlab.presets import MAX_SEEDS, comparison_runs
@@ -115,6 +124,13 @@ def show_sizes(runs: list[RunConfig], task: Task) -> None:
     for column, run in zip(columns, runs, strict=False):
         column.metric(size_label(run.model), f"{count_params(run.model, task):,} parameters",
                       help=sees(run.model), delta=sees(run.model), delta_color="off")
+    show_notices(runs)
+
+
+def show_notices(runs: list[RunConfig]) -> None:
+    """A warning for each setting that cannot work for the task (a TCN that does not see far enough back)."""
+    for notice in dict.fromkeys(filter(None, (receptive_field_notice(r.model, r.data) for r in runs))):
+        st.warning(notice, icon=":material/visibility_off:")
 
 
 def size_label(model: ModelConfig) -> str:

@@ -61,8 +61,11 @@ def seed_band(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the gradient reaches") -> alt.Chart:
-    """log10 ||dL/dh_t|| against steps back from the loss, one line per label (and dash per layer).
+def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the gradient reaches",
+                            quantity: str = "||dL/dh_t||", edges: dict[str, int] | None = None) -> alt.Chart:
+    """log10 ||dL/dh_t|| (or another `quantity`, such as ||dL/dx_t||) against steps back from the loss, one line
+    per label (and dash per layer). `edges`: label -> steps a model sees (a TCN's receptive field), each drawn as a
+    vertical rule where its view ends.
 
     `frame`: columns label, steps_back, log10_norm, below_floor, and optionally layer (as from
     `seqlab.analysis.diagnostics.compare_grad_norms`). Norms below 1e-300 (zero even in float64: underflow, or a
@@ -78,7 +81,7 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     layers = list(dict.fromkeys(frame["layer"]))
     base = alt.Chart(frame).encode(
         x=alt.X("steps_back:Q", axis=axis("steps back from the loss (0 = the step the loss reads)", format="d")),
-        y=alt.Y("shown:Q", axis=axis("log10 of ||dL/dh_t||"), scale=alt.Scale(zero=False)),
+        y=alt.Y("shown:Q", axis=axis(f"log10 of {quantity}"), scale=alt.Scale(zero=False)),
         color=alt.Color("label:N", scale=label_scale(frame["label"]), legend=legend("run")),
         tooltip=["label:N", "layer:N", "steps_back:Q", alt.Tooltip("value:N", title="log10 norm")],
     )
@@ -92,10 +95,25 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
         drawn.append(base.mark_area(opacity=0.15).encode(y="lo:Q", y2="hi:Q").transform_filter(~alt.datum.below_floor))
     if frame["below_floor"].any():
         drawn.append(_floor_rule(floor_y, "▼ below 1e-300: zero even in float64"))
+    drawn += _edge_rules(edges or {}, frame)
     chart = alt.layer(*drawn)
     subtitle = "each 1 down is 10× smaller; a flat line keeps memory, a steep one forgets" + (
         "; lines are means over seeds, bands their range" if several else "")
     return chart.properties(title=chart_title(title, subtitle), width="container", height=HEIGHT)
+
+
+def _edge_rules(edges: dict[str, int], frame: pd.DataFrame) -> list[alt.Chart]:
+    """A dashed vertical rule at the last step each model sees (receptive field - 1 steps back), in its colour."""
+    rows = [{"label": label, "steps_back": seen - 1, "text": f"{label} sees {seen} steps"}
+            for label, seen in edges.items() if label in set(frame["label"])]
+    if not rows:
+        return []
+    data = pd.DataFrame(rows)
+    colour = alt.Color("label:N", scale=label_scale(frame["label"]), legend=None)
+    rule = alt.Chart(data).mark_rule(strokeDash=DASHED, strokeWidth=2).encode(x="steps_back:Q", color=colour)
+    text = alt.Chart(data).mark_text(align="left", dx=4, dy=8, baseline="top").encode(
+        x="steps_back:Q", y=alt.value(0), text="text:N", color=colour)
+    return [rule, text]
 
 
 def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
