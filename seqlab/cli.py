@@ -120,6 +120,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--history-csv", type=Path, help="write the per-epoch history here")
     c.add_argument("--results-json", type=Path, help="write results, configs and history here")
     c.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
+    t = sub.add_parser("table1", help="a small-scale Table 1 of Bai et al. (2018): four tasks, every architecture, "
+                                      "several seeds, the paper's figures beside ours",
+                       description="Example: python -m seqlab table1 --seeds 3 --csv table1.csv")
+    t.add_argument("--seeds", default="3", help=f"a count N (seeds 0..N-1, up to {MAX_SEEDS}) or a list such as 3,7")
+    t.add_argument("--archs", default=",".join(ARCHS), help=f"comma-separated, of {','.join(ARCHS)}")
+    t.add_argument("--scale", action="store_true", help="closer to the paper's sizes (T=600 adding, T=1000 copy): "
+                                                        "hours, for a bigger machine")
+    t.add_argument("--workers", type=int, default=None, help="runs trained at once (default: the usable CPUs)")
+    t.add_argument("--csv", type=Path, help="write the table here")
+    t.add_argument("--json", type=Path, help="write every result (with each seed's value) here")
+    t.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
 
 
@@ -288,6 +299,40 @@ def across_seeds(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def table1(a: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    from seqlab.analysis.table1 import PAPER_SOURCE, run_table, table_frame, verdicts
+
+    archs, seeds = parse_archs(a.archs, "--archs"), parse_seeds(a.seeds, "--seeds")
+    if a.workers is not None and not 1 <= a.workers <= 64:
+        raise ValueError(f"--workers must be between 1 and 64, got {a.workers}")
+    import torch
+
+    torch.set_num_threads(THREADS)
+
+    def progress(what: str, done: int, total: int) -> None:
+        if not a.quiet:
+            print(f"[{done}/{total}] {what}", file=sys.stderr)
+
+    results = run_table(archs, seeds, scale=a.scale, workers=a.workers, progress=progress)
+    frame = table_frame(results)
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
+        print(f"Mini Table 1 ({len(seeds)} seed{'s' if len(seeds) > 1 else ''}; paper: {PAPER_SOURCE})")
+        print(frame.drop(columns=["paper setting", "our setting"]).to_string(index=False))
+    for (task, setting), paper in frame.groupby(["task", "our setting"], sort=False)["paper setting"].first().items():
+        print(f"{task}: ours {setting}; paper {paper}")
+    print("\n".join(verdicts(results)))
+    if a.csv:
+        frame.to_csv(a.csv, index=False)
+    if a.json:
+        a.json.write_text(json.dumps({"results": results, "verdicts": verdicts(results), "seeds": list(seeds),
+                                      "scale": a.scale}, indent=1, default=float))
+    return 0
+
+
 def list_tasks() -> int:
     from seqlab.data import REGISTRY
 
@@ -299,7 +344,8 @@ def list_tasks() -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         a = _parser().parse_args(argv)
-        return list_tasks() if a.command == "tasks" else compare(a)
+        commands = {"tasks": lambda: list_tasks(), "compare": lambda: compare(a), "table1": lambda: table1(a)}
+        return commands[a.command]()
     except (UsageError, ValueError) as e:  # DataError is a ValueError too
         print(f"seqlab: error: {e}", file=sys.stderr)
         return 2
