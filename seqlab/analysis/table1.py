@@ -82,9 +82,9 @@ def row_runs(row: Row, archs, seeds, task) -> list[RunConfig]:
 def quick_rows() -> list[Row]:
     """The table in about a minute on 2 cores (one seed): the live run of the Table 1 page and the orderings
     test. Shorter sequences and fewer of them; the same tasks, metrics and paper figures."""
-    sizes = {"adding problem": dict(length=30, n_samples=1500), "copy memory": dict(length=10, n_samples=2000),
+    sizes = {"adding problem": dict(length=30, n_samples=3000), "copy memory": dict(length=10, n_samples=2000),
              "digits pixel by pixel": {}, "characters (bits/char)": dict(length=30, n_samples=600)}
-    epochs = {"adding problem": 8, "copy memory": 8, "digits pixel by pixel": 6, "characters (bits/char)": 3}
+    epochs = {"adding problem": 10, "copy memory": 8, "digits pixel by pixel": 6, "characters (bits/char)": 3}
     return [dataclasses.replace(row, data=dataclasses.replace(row.data, **sizes[row.name]), epochs=epochs[row.name],
                                 hidden=min(row.hidden, 32)) for row in _rows(False)]
 

@@ -51,7 +51,7 @@ class TemporalBlock(nn.Module):
         self.conv1 = CausalConv(channels_in, channels, kernel_size, dilation)
         self.conv2 = CausalConv(channels, channels, kernel_size, dilation)
         self.downsample = nn.Conv1d(channels_in, channels, 1) if channels_in != channels else None
-        for conv in (self.conv1, self.conv2):
+        for conv in (self.conv1, self.conv2) if INIT_STD else ():
             nn.init.normal_(conv.weight, 0.0, INIT_STD)
 
     def forward(self, x: torch.Tensor, p: float, generator: torch.Generator) -> torch.Tensor:

@@ -91,7 +91,7 @@ def test_every_demo_links_to_a_page_with_settings_it_knows():
     tables = {"pages/1_Lab.py": share.LAB, "pages/2_Gradient_flow.py": share.GRAD, "pages/4_Text.py": share.TEXT}
     for demo in demos.DEMOS:
         values, ignored = share.parse_query(tables[demo.page], {k: str(v) for k, v in demo.query.items()})
-        assert not ignored and len(demo.runs) == 3 * len(demo.seeds) and len(demo.seeds) >= 2
+        assert not ignored and len(demo.runs) == len(demo.archs) * len(demo.seeds) and len(demo.seeds) >= 2
 
 
 def test_spelling_sets_the_networks_beside_what_counting_alone_reaches():
