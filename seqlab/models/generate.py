@@ -149,7 +149,7 @@ def _generate_windowed(model, prompt_ids: list[int], length: int, temperature: f
 def context_window(model) -> int:
     """Tokens a non-recurrent model reads per step when writing: a TCN's receptive field; a Transformer, the longest
     sequence it trained on (positions beyond it it never saw), else DEFAULT_CONTEXT."""
-    return model.receptive_field or getattr(model, "longest", 0) or DEFAULT_CONTEXT
+    return model.receptive_field or int(getattr(model, "longest", 0)) or DEFAULT_CONTEXT
 
 
 def _pick(logits: torch.Tensor, temperature: float, top_k: int, generator: torch.Generator) -> int:

@@ -97,7 +97,8 @@ class Transformer(nn.Module):
         self.dropout = cfg.dropout
         self.dropout_generator = torch.Generator()  # TrainingRun seeds it from the run's seed
         self._positions = torch.zeros(0, d)  # grown on demand; a buffer would enter the state dict
-        self.longest = 0  # the longest sequence trained on: text generation reads no more (seqlab.models.generate)
+        # the longest sequence trained on, saved with the weights: text generation reads no more (models.generate)
+        self.register_buffer("longest", torch.zeros((), dtype=torch.long))
         self.receptive_field = None  # sees the whole past
 
     def positions(self, length: int) -> torch.Tensor:
@@ -114,8 +115,8 @@ class Transformer(nn.Module):
         return z + self.positions(e.shape[1]).to(z.dtype)
 
     def from_inputs(self, e: torch.Tensor, targets: torch.Tensor | None = None):
-        if self.training:
-            self.longest = max(self.longest, e.shape[1])
+        if self.training and e.shape[1] > self.longest:
+            self.longest.fill_(e.shape[1])
         z = self._first(e)
         for block in self.blocks:
             z = block(z, self.causal, self.dropout, self.dropout_generator)
