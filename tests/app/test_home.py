@@ -37,7 +37,8 @@ def test_every_page_card_links_to_a_page_that_exists():
 
 
 DEMO_WORDS = {"forgetting": ("steps back from the loss", "RNN: 10^"), "memory": ("Test digits named correctly",),
-              "forecast": ("persistence",), "spelling": ("Share of the words written",)}
+              "forecast": ("persistence",), "spelling": ("Share of the words written",),
+              "beyond": ("Test cross-entropy", "TCN", "Transformer")}
 
 
 @pytest.mark.parametrize("key", list(DEMO_WORDS))
@@ -51,7 +52,8 @@ def test_each_guided_demo_runs_to_a_conclusion_drawn_from_its_results(key):
     assert all(word in conclusion for word in DEMO_WORDS[key]), conclusion
     assert any(char.isdigit() for char in conclusion)
     comparison = at.session_state[f"demo_{key}_comparison"]
-    assert comparison.report is not None and len(comparison.training.runs) == 3 * len(BY_KEY[key].seeds)
+    assert comparison.report is not None and len(comparison.training.runs) == len(BY_KEY[key].archs) * len(
+        BY_KEY[key].seeds)
     assert "seeds" in conclusion  # it counts them
     assert all(r.epoch - 1 == BY_KEY[key].template.train.epochs for r in comparison.training.runs)
     link = at.get("page_link")[-len(PAGES) - 1].proto
