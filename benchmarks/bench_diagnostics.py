@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from benchmarks.bench_train import default_threads  # noqa: E402
 from seqlab.analysis import diagnostics  # noqa: E402
-from seqlab.config import ARCHS, ModelConfig, RunConfig, TrainConfig  # noqa: E402
+from seqlab.config import RECURRENT_ARCHS as ARCHS  # noqa: E402
+from seqlab.config import ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.presets import GRADIENT_DEMO  # noqa: E402
 from seqlab.training.loop import train  # noqa: E402

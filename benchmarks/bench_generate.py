@@ -25,7 +25,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from seqlab.config import ARCHS, DataConfig, ModelConfig  # noqa: E402
+from seqlab.config import RECURRENT_ARCHS as ARCHS  # noqa: E402
+from seqlab.config import DataConfig, ModelConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.models.generate import sample  # noqa: E402
 from seqlab.models.recurrent import build_model  # noqa: E402

@@ -29,7 +29,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from seqlab.analysis.report import summarise  # noqa: E402
 from seqlab.app.limits import current as current_limits  # noqa: E402
-from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
+from seqlab.config import RECURRENT_ARCHS as ARCHS  # noqa: E402
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.training.loop import train_interleaved  # noqa: E402
 

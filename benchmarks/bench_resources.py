@@ -37,6 +37,14 @@ CASES = [
     ("grad", "rnn", 8, 300, 128, 2, "regression", 1),
     ("grad", "lstm", 8, 500, 256, 1, "regression", 1),
     ("grad", "gru", 8, 300, 128, 2, "regression", 1),
+    ("train", "tcn", 64, 300, 128, 6, "regression", 1),  # layers: the TCN's levels
+    ("train", "tcn", 64, 200, 64, 5, "next-token", 100),
+    ("train", "transformer", 64, 300, 128, 2, "regression", 1),
+    ("train", "transformer", 32, 500, 64, 2, "next-token", 100),
+    ("eval", "tcn", 600, 500, 256, 6, "regression", 1),
+    ("eval", "transformer", 600, 500, 128, 2, "regression", 1),
+    ("grad", "tcn", 8, 300, 128, 6, "regression", 1),
+    ("grad", "transformer", 8, 300, 128, 2, "regression", 1),
 ]
 QUICK = [CASES[1], CASES[6], CASES[10]]
 
@@ -60,7 +68,7 @@ def child(case: list) -> dict:
     import torch
 
     from seqlab import resources
-    from seqlab.analysis.diagnostics import grad_through_time_curve
+    from seqlab.analysis.diagnostics import grad_through_time_curve, input_grad_curve
     from seqlab.analysis.evaluate import evaluate
     from seqlab.config import ModelConfig, RunConfig, TrainConfig
     from seqlab.data.task import Task
@@ -74,7 +82,8 @@ def child(case: list) -> dict:
     y = torch.randint(0, vocab, (batch, length)) if token else torch.randn(batch, 1)
     task = Task("bench", "bench", kind, x, y, x, y, x[:0], y[:0], vocab if token else 2, vocab if token else 1,
                 "", "")
-    model_cfg = ModelConfig(arch=arch, hidden_size=hidden, num_layers=layers)
+    model_cfg = ModelConfig(arch=arch, hidden_size=hidden, **({"levels": layers} if arch == "tcn" else
+                                                               {"num_layers": layers}))
     model = build_model(model_cfg, task)
     data_bytes = x.numel() * x.element_size() + y.numel() * y.element_size()
     shape = resources.Shape(length, task.input_size, task.output_size, kind, token, batch, batch, 0)
@@ -87,11 +96,11 @@ def child(case: list) -> dict:
     elif what == "eval":
         evaluate(model, task, "val")
         eval_batch = resources.eval_batch_size(model_cfg, shape)
-        estimated = resources.eval_sequence_bytes(model_cfg, shape) * eval_batch + resources.OVERHEAD \
+        estimated = resources.eval_sequence_bytes(model_cfg, shape) * eval_batch + resources.overhead(model_cfg) \
             + 4 * resources.param_estimate(model_cfg, shape) + data_bytes
     else:
-        grad_through_time_curve(model, x, y)
-        estimated = resources.gradient_bytes(model_cfg, shape, batch) + resources.OVERHEAD \
+        (input_grad_curve if arch in ("tcn", "transformer") else grad_through_time_curve)(model, x, y)
+        estimated = resources.gradient_bytes(model_cfg, shape, batch) + resources.overhead(model_cfg) \
             + 4 * resources.param_estimate(model_cfg, shape) + data_bytes
     peak = _peak_rss()
     return {"case": " ".join(map(str, case)), "measured": peak - start, "estimated": estimated}

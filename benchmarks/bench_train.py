@@ -6,7 +6,7 @@ pass per epoch. Epochs alternate (seqlab, plain, seqlab, ...) after a warm-up ep
 epoch time over the steps in it is the figure, so noise from the other core does not decide it.
 
     .venv/bin/python benchmarks/bench_train.py [--quick] [--repeats N] [--json PATH]
-        [--configs sine adding char] [--archs rnn lstm gru] [--threads N]
+        [--configs sine adding char] [--archs rnn lstm gru tcn transformer] [--threads N]
 
 With all cores in use, any other busy process stalls torch's thread pool (a tiny step can grow
 100-fold): run it on an otherwise idle machine, or trust only ratios from a quiet run.
@@ -26,7 +26,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
+from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig, levels_for  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.models.recurrent import build_model  # noqa: E402
 from seqlab.training.loop import train  # noqa: E402
@@ -61,8 +61,10 @@ QUICK = {  # seconds-long smoke run: tiny sizes, 2-3 steps per epoch
 def run_config(spec: tuple, arch: str, epochs: int) -> RunConfig:
     optional = (1, 0.0, "level", "off")  # layers, dropout, forecasting target, log
     task, length, hidden, batch, lr, n_samples, layers, dropout, target, log = (*spec, *optional[len(spec) - 6:])
+    levels = levels_for(length, 3)  # a TCN that sees every step of the sequence
     return RunConfig(data=DataConfig(task=task, length=length, n_samples=n_samples, target=target, log=log),
-                     model=ModelConfig(arch=arch, hidden_size=hidden, num_layers=layers, dropout=dropout),
+                     model=ModelConfig(arch=arch, hidden_size=hidden, num_layers=layers, dropout=dropout,
+                                       levels=levels),
                      train=TrainConfig(epochs=epochs, batch_size=batch, lr=lr, clip=1.0, seed=0))
 
 
@@ -72,7 +74,8 @@ class PlainLoop:
     def __init__(self, run: RunConfig, task, state: dict):
         self.model = build_model(run.model, task)
         self.model.load_state_dict(state)
-        self.model.rnn.dropout, self.model.dropout = self.model.dropout, 0.0  # the fused module's own dropout
+        if hasattr(self.model, "rnn"):  # the fused module's own dropout; a TCN's or Transformer's is its own anyway
+            self.model.rnn.dropout, self.model.dropout = self.model.dropout, 0.0
         self.model.transform = None  # the bare network, on the same (globally scaled) windows
         self.opt = torch.optim.Adam(self.model.parameters(), lr=run.train.lr)
         self.shuffle = torch.Generator().manual_seed(run.train.seed)
@@ -127,12 +130,12 @@ def bench_one(name: str, spec: tuple, arch: str, repeats: int) -> dict:
             "ok": s / p <= TARGET}
 
 
-HEADER = f"{'config':<8}{'arch':<6}{'steps/ep':>9}{'plain ms/step':>15}{'seqlab ms/step':>16}{'ratio':>8}  target"
+HEADER = f"{'config':<8}{'arch':<12}{'steps/ep':>9}{'plain ms/step':>15}{'seqlab ms/step':>16}{'ratio':>8}  target"
 
 
 def table_row(r: dict) -> str:
     mark = "✓" if r["ok"] else "✗"
-    return (f"{r['config']:<8}{r['arch']:<6}{r['steps']:>9}{r['plain_ms']:>15.2f}{r['seqlab_ms']:>16.2f}"
+    return (f"{r['config']:<8}{r['arch']:<12}{r['steps']:>9}{r['plain_ms']:>15.2f}{r['seqlab_ms']:>16.2f}"
             f"{r['ratio']:>8.3f}  ≤ {TARGET:.2f} {mark}")
 
 

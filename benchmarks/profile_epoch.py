@@ -24,7 +24,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
+from seqlab.config import RECURRENT_ARCHS as ARCHS  # noqa: E402
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
 from seqlab.data import make_task  # noqa: E402
 from seqlab.training.loop import train  # noqa: E402
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DARTS_PYTHON = HERE / ".darts-venv" / "bin" / "python"
-ARCH_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+ARCH_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "tcn": "TCN", "transformer": "Transformer"}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ with st.sidebar:
     choice = data.pick_data(KEY)
     st.header("Models")
     archs = settings.pick_archs(KEY)
-    model, equal = settings.pick_model(KEY)
+    model, equal = settings.pick_model(KEY, archs)
     with st.expander("Training", expanded=True):
         train = settings.pick_training(KEY)
         seeds = settings.pick_seeds(KEY, settings.DEFAULT_SEEDS[KEY])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqlab.app import gradients, live, results, screen, share
+from seqlab.app import gradients, live, results, screen, settings, share
 from seqlab.presets import comparison_runs
 
 KEY = "grad"
@@ -24,6 +24,7 @@ st.write(
 screen.settings_hint()
 task = gradients.demo_task(template)
 runs = comparison_runs(template, archs, seeds) if task is not None else []
+settings.show_notices(runs)
 comparison, log_scale = live.controls(KEY, live.take_request(KEY), runs, task, label="Run the demo")
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")
@@ -35,10 +36,11 @@ if comparison is not None and comparison.report is not None:
     results.show_verdict(report, comparison.stopped_by_user)
     decay, loss = st.columns(2, gap="large")
     with decay:
-        gradients.show_decay(report.history, KEY)
+        gradients.show_decay(report.history, KEY, gradients.receptive_fields(comparison.training.runs))
         st.caption("Each line is one model: log10 of the gradient's size at each step, counted back from the "
-                   "loss. A line that falls steeply means the early steps get almost no signal, so the model "
-                   "cannot learn that the marked numbers there matter.")
+                   "loss: with respect to each input step (every architecture), and with respect to the hidden "
+                   "state (recurrent ones). A line that falls steeply means the early steps get almost no signal, "
+                   "so the model cannot learn that the marked numbers there matter.")
     with loss:
         gradients.show_loss(report, log_scale)
         st.caption("Compare with the left: the models whose gradient still reaches far back are the ones whose "

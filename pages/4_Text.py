@@ -15,7 +15,7 @@ with st.sidebar:
     choice = text.pick_corpus(KEY)
     st.header("Models")
     archs = settings.pick_archs(KEY)
-    model, equal = settings.pick_model(KEY)
+    model, equal = settings.pick_model(KEY, archs)
     with st.expander("Training"):
         train = settings.pick_training(KEY)
         seeds = settings.pick_seeds(KEY, settings.DEFAULT_SEEDS[KEY])

@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seqlab import resources
-from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.config import (
+    ARCHS,
+    DEFAULT_ARCHS,
+    TASKS,
+    DataConfig,
+    ModelConfig,
+    RunConfig,
+    TrainConfig,
+    receptive_field_notice,
+)
 from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds, seeds_text
 from seqlab.sweep import command as sweep_command
 
@@ -54,6 +63,9 @@ OPTIONS = (
     ("model", "bidirectional", "--bidirectional", "classification tasks only"),
     ("model", "forget_bias", "--forget-bias", "LSTM forget-gate bias at init (e.g. 1.0)"),
     ("model", "embedding_dim", "--embedding", "size of the token embedding (text and copy tasks)"),
+    ("model", "kernel_size", "--kernel", "TCN: taps of each causal convolution"),
+    ("model", "levels", "--levels", "TCN: residual blocks, the dilation doubling per block"),
+    ("model", "heads", "--heads", "Transformer: attention heads (must divide --hidden, its d_model)"),
     ("train", "epochs", "--epochs", "passes over the training data"),
     ("train", "batch_size", "--batch", "sequences per gradient step"),
     ("train", "lr", "--lr", "learning rate"),
@@ -82,7 +94,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="seqlab", description="Train RNN, LSTM and GRU models side by side on a sequence task.")
+    p = _Parser(prog="seqlab", description="Train RNN, LSTM, GRU, TCN and Transformer models side by side on a "
+                                           "sequence task.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("tasks", help="list the data sets")
     c = sub.add_parser("compare", help="train several architectures on one task and print a results table",
@@ -96,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
             c.add_argument(option, type=float if name == "forget_bias" else int, default=None, help=text)
         else:
             c.add_argument(option, type=type(default), default=default, help=text)
-    c.add_argument("--archs", default=",".join(ARCHS), help="comma-separated: rnn,lstm,gru")
+    c.add_argument("--archs", default=",".join(DEFAULT_ARCHS), help=f"comma-separated, of {','.join(ARCHS)} "
+                                                                   f"(default {','.join(DEFAULT_ARCHS)})")
     c.add_argument("--attention", default="off", help="translation tasks: on, off, or on,off to train each "
                                                       "architecture with and without attention")
     c.add_argument("--seeds", default=None, help=f"train every architecture with several seeds, in parallel: a "
@@ -120,14 +134,23 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--results-json", type=Path, help="write results, configs and history here")
     c.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
     sweep_command.add_arguments(sub.add_parser("sweep", help="train a grid of runs (TOML), locally or on Ray"))
+    t = sub.add_parser("table1", help="a small-scale Table 1 of Bai et al. (2018): four tasks, every architecture, "
+                                      "several seeds, the paper's figures beside ours",
+                       description="Example: python -m seqlab table1 --seeds 3 --csv table1.csv")
+    t.add_argument("--seeds", default="3", help=f"a count N (seeds 0..N-1, up to {MAX_SEEDS}) or a list such as 3,7")
+    t.add_argument("--archs", default=",".join(ARCHS), help=f"comma-separated, of {','.join(ARCHS)}")
+    t.add_argument("--scale", action="store_true", help="closer to the paper's sizes (T=600 adding, T=1000 copy): "
+                                                        "hours, for a bigger machine")
+    t.add_argument("--workers", type=int, default=None, help="runs trained at once (default: the usable CPUs)")
+    t.add_argument("--csv", type=Path, help="write the table here")
+    t.add_argument("--json", type=Path, help="write every result (with each seed's value) here")
+    t.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
 
 
 def run_configs(a: argparse.Namespace) -> list[RunConfig]:
     """The RunConfig of each architecture asked for; bad values raise ValueError naming the field."""
-    archs = [s.strip().lower() for s in a.archs.split(",") if s.strip()]
-    if not archs or any(arch not in ARCHS for arch in archs):
-        raise ValueError(f"--archs must list some of {', '.join(ARCHS)}, got {a.archs!r}")
+    archs = parse_archs(a.archs, "--archs")
     fields = {section: {} for section in SECTIONS}
     for section, name, option, _ in OPTIONS:
         fields[section][name] = getattr(a, _dest(option))
@@ -157,6 +180,16 @@ def parse_attention(text: str) -> list[bool]:
     if not words or any(w not in ATTENTION_WORDS for w in words) or len(set(words)) < len(words):
         raise ValueError(f"--attention must be on, off or on,off; got {text[:40]!r}")
     return [ATTENTION_WORDS[w] for w in words]
+
+
+def parse_archs(text: str, name: str) -> list[str]:
+    """Architectures from a comma list ("rnn,tcn"), each once, or ValueError naming the unknown ones."""
+    archs = list(dict.fromkeys(s.strip().lower() for s in text.split(",") if s.strip()))
+    unknown = [arch for arch in archs if arch not in ARCHS]
+    if not archs or unknown:
+        what = f"does not know {', '.join(map(repr, unknown))}" if unknown else "names none"
+        raise ValueError(f"{name} {what}: list some of {', '.join(ARCHS)}, separated by commas")
+    return archs
 
 
 def command_for(run: RunConfig, upload: str = "YOUR-FILE") -> str:
@@ -253,6 +286,8 @@ def compare(a: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if a.equal_budget:
         runs = equalise(runs, task)
+    for notice in dict.fromkeys(filter(None, (receptive_field_notice(r.model, r.data) for r in runs))):
+        print(f"warning: {notice} (--levels, --kernel)", file=sys.stderr)
     session = Parallel(runs, task, workers=a.workers, threads=a.threads)
     at_once = min(session.workers, len(runs))
     refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0], at_once))
@@ -325,6 +360,40 @@ def across_seeds(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def table1(a: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    from seqlab.analysis.table1 import PAPER_SOURCE, run_table, table_frame, verdicts
+
+    archs, seeds = parse_archs(a.archs, "--archs"), parse_seeds(a.seeds, "--seeds")
+    if a.workers is not None and not 1 <= a.workers <= 64:
+        raise ValueError(f"--workers must be between 1 and 64, got {a.workers}")
+    import torch
+
+    torch.set_num_threads(THREADS)
+
+    def progress(what: str, done: int, total: int) -> None:
+        if not a.quiet:
+            print(f"[{done}/{total}] {what}", file=sys.stderr)
+
+    results = run_table(archs, seeds, scale=a.scale, workers=a.workers, progress=progress)
+    frame = table_frame(results)
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
+        print(f"Mini Table 1 ({len(seeds)} seed{'s' if len(seeds) > 1 else ''}; paper: {PAPER_SOURCE})")
+        print(frame.drop(columns=["paper setting", "our setting"]).to_string(index=False))
+    for (task, setting), paper in frame.groupby(["task", "our setting"], sort=False)["paper setting"].first().items():
+        print(f"{task}: ours {setting}; paper {paper}")
+    print("\n".join(verdicts(results)))
+    if a.csv:
+        frame.to_csv(a.csv, index=False)
+    if a.json:
+        a.json.write_text(json.dumps({"results": results, "verdicts": verdicts(results), "seeds": list(seeds),
+                                      "scale": a.scale}, indent=1, default=float))
+    return 0
+
+
 def list_tasks() -> int:
     from seqlab.data import REGISTRY
 
@@ -336,9 +405,9 @@ def list_tasks() -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         a = _parser().parse_args(argv)
-        if a.command == "sweep":
-            return sweep_command.run(a)
-        return list_tasks() if a.command == "tasks" else compare(a)
+        commands = {"tasks": lambda: list_tasks(), "compare": lambda: compare(a), "table1": lambda: table1(a),
+                    "sweep": lambda: sweep_command.run(a)}
+        return commands[a.command]()
     except (UsageError, ValueError) as e:  # DataError is a ValueError too
         print(f"seqlab: error: {e}", file=sys.stderr)
         return 2

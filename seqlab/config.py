@@ -12,7 +12,9 @@ import types
 import typing
 from dataclasses import dataclass, field
 
-ARCHS = ("rnn", "lstm", "gru")
+ARCHS = ("rnn", "lstm", "gru", "tcn", "transformer")
+RECURRENT_ARCHS = ("rnn", "lstm", "gru")  # the ones with a hidden state carried step to step (and gates)
+DEFAULT_ARCHS = RECURRENT_ARCHS  # what a comparison trains unless told: the recurrent three, as before
 TASKS = (
     "sine", "adding", "copy", "text", "digits",  # synthetic and built-in
     "seattle", "co2", "airline", "sunspots", "msft",  # real series shipped with the package
@@ -156,14 +158,79 @@ class DataConfig(_Checked):
 
 @dataclass(frozen=True)
 class ModelConfig(_Checked):
-    arch: str = _choice(ARCHS, "lstm", "recurrent cell: vanilla tanh RNN, LSTM or GRU")
-    hidden_size: int = _range(1, 512, 64, "units in each recurrent layer")
-    num_layers: int = _range(1, 4, 1, "stacked recurrent layers")
-    dropout: float = _range(0.0, 0.9, 0.0, "dropout between stacked layers (needs num_layers > 1)")
-    bidirectional: bool = False  # read the sequence both ways; classification tasks only
+    arch: str = _choice(ARCHS, "lstm", "vanilla tanh RNN, LSTM, GRU, temporal convolutional network or Transformer")
+    hidden_size: int = _range(1, 512, 64, "units per recurrent layer; TCN channels; Transformer d_model")
+    num_layers: int = _range(1, 4, 1, "stacked recurrent or Transformer layers (a TCN has `levels`)")
+    dropout: float = _range(0.0, 0.9, 0.0, "dropout between stacked layers; inside each TCN or Transformer block")
+    bidirectional: bool = False  # read the sequence both ways; classification tasks only, recurrent cells only
     forget_bias: float | None = _range(-5.0, 5.0, None, "LSTM forget-gate bias at init; None keeps PyTorch's")
-    embedding_dim: int = _range(2, 256, 32, "size of the token embedding (text and copy tasks)")
+    embedding_dim: int = _range(2, 256, 32, "size of the token embedding (text and copy tasks; not Transformer)")
     attention: bool = False  # translation: the decoder looks back at every encoder state (Luong dot-product)
+    kernel_size: int = _range(2, 8, 3, "TCN: taps of each causal convolution")
+    levels: int = _range(1, 10, 4, "TCN: residual blocks, the dilation doubling with each (1, 2, 4, ...)")
+    heads: int = _range(1, 8, 2, "Transformer: attention heads; must divide hidden_size (d_model)")
+
+    def _check(self):
+        if self.arch == "transformer" and self.hidden_size % self.heads:
+            fits = [h for h in range(1, bounds(ModelConfig, "heads")[1] + 1) if self.hidden_size % h == 0]
+            raise ValueError(f"ModelConfig.heads ({self.heads}) must divide hidden_size ({self.hidden_size}), the "
+                             f"Transformer's d_model: try heads {', '.join(map(str, fits))}, or a hidden size that "
+                             f"is a multiple of {self.heads}")
+        if self.bidirectional and self.arch not in RECURRENT_ARCHS:
+            raise ValueError(f"ModelConfig.bidirectional is for recurrent cells only (rnn, lstm, gru), not "
+                             f"{self.arch}")
+
+    @property
+    def receptive_field(self) -> int | None:
+        """Input steps one output can see: a TCN's 1 + 2 (k - 1)(2^levels - 1) (two convolutions per block, the
+        dilation doubling per block; Bai et al. 2018); None for architectures that see the whole past."""
+        if self.arch != "tcn":
+            return None
+        return 1 + 2 * (self.kernel_size - 1) * (2 ** self.levels - 1)
+
+
+def steps_needed(data: DataConfig) -> tuple[int, str] | None:
+    """(how many past steps one output must see to do the task at all, why), or None when fewer still work
+    (forecasting and next-character windows: a shorter view is a weaker model, not a blind one)."""
+    if data.task == "adding":
+        return data.length, f"the adding problem's two marked steps can lie {data.length} steps apart"
+    if data.task == "copy":
+        return data.length + 11, (f"copy memory recalls each symbol {data.length + 10} steps after it was shown "
+                                  f"(T={data.length} blanks + 10)")
+    if data.task == "digits":
+        steps = 64 if data.reading == "pixels" else 8
+        return steps, f"a digit read by {data.reading} is {steps} steps long and is named at the end"
+    if data.task == "sentiment":
+        return data.length, f"a text of up to {data.length} tokens is classified at its end"
+    return None
+
+
+def levels_for(steps: int, kernel_size: int) -> int | None:
+    """The fewest TCN levels whose receptive field covers `steps`, or None beyond the bound on levels."""
+    for levels in range(1, bounds(ModelConfig, "levels")[1] + 1):
+        if 1 + 2 * (kernel_size - 1) * (2 ** levels - 1) >= steps:
+            return levels
+    return None
+
+
+def receptive_field_notice(model: ModelConfig, data: DataConfig) -> str | None:
+    """A sentence naming the setting and what would fit when a TCN cannot see as far back as the task needs, else
+    None. A warning, not a refusal: such a TCN trains, and fails for a reason Gradient flow shows (its gradient is
+    exactly zero beyond the field), which is worth seeing once."""
+    need = steps_needed(data)
+    field_ = model.receptive_field
+    if field_ is None or need is None or field_ >= need[0]:
+        return None
+    steps, why = need
+    levels = levels_for(steps, model.kernel_size)
+    fix = (f"use {levels} levels (sees {1 + 2 * (model.kernel_size - 1) * (2 ** levels - 1)} steps)"
+           if levels is not None else "use a larger kernel_size and more levels, or a shorter sequence")
+    return (f"ModelConfig.levels: a TCN with kernel {model.kernel_size} and {model.levels} levels sees the last "
+            f"{field_} steps, but {why}: it cannot solve the task; {fix}")
+
+
+# Fields added after runs were first logged, left out of RunConfig.key while at their defaults (see there)
+LATER_FIELDS = {"model": ("kernel_size", "levels", "heads", "attention"), "data": ("longer_test",)}
 
 
 @dataclass(frozen=True)
@@ -233,8 +300,16 @@ class RunConfig:
         return cls.from_dict(d)
 
     def key(self) -> str:
-        """A stable 10-character label: the same settings always give the same key."""
-        return hashlib.sha256(self.to_json().encode()).hexdigest()[:10]
+        """A stable 10-character label: the same settings always give the same key. Settings added later (the TCN's
+        and Transformer's, attention, the longer test) are left out while at their defaults, so runs logged before
+        those existed keep their keys."""
+        d = self.to_dict()
+        for part, names in LATER_FIELDS.items():
+            kind = {"model": ModelConfig, "data": DataConfig}[part]
+            for name in names:
+                if name in d[part] and d[part][name] == getattr(kind, name):
+                    del d[part][name]
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:10]
 
     def replace(self, **parts) -> RunConfig:
         """A copy with some of `data`, `model`, `train` swapped, e.g. `run.replace(model=m)`."""

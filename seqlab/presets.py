@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig, bounds
+from seqlab.config import DEFAULT_ARCHS as ARCHS
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig, bounds
 
 # The adding problem at T=50 (Hochreiter & Schmidhuber 1997): hidden 64, batch 64, Adam 1e-2, clip 1.0.
 # On 2 cores the LSTM and the GRU solve it within 20 epochs; the vanilla RNN stays at the 0.167 baseline.

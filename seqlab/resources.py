@@ -20,6 +20,11 @@ A translation model (seqlab.models.seq2seq) runs two recurrent stacks, the encod
 the decoder over the T target steps, so its activations count S + T steps, plus its head's logits over T steps
 and, with attention, the (T, S) weights and a context per target step. Its greedy decoding runs T steps one at
 a time: GREEDY_STEP seconds of Python and kernel launches each, per batch.
+The TCN and the Transformer follow the same formulas with H their width (channels, d_model) and L their blocks
+(levels, layers); their a, b, c are measured the same way. A Transformer's attention is computed by torch's fused
+kernel, which keeps no T x T matrix for backward; the explicit maps of Inside the cell do (4 h T^2 per sequence).
+Their gradient recording (the gradient with respect to each input step) runs the model itself in float64 on the
+probe: twice a training step's activations, per sequence.
 """
 
 from __future__ import annotations
@@ -32,19 +37,23 @@ from seqlab.config import ModelConfig, RunConfig
 
 MB = 2**20
 FLOAT = 4
-TRAIN_STATE = {"rnn": (4, 8), "lstm": (10, 12), "gru": (9, 6)}  # floats per unit and step: a per layer, b once
-EVAL_STATE = {"rnn": 5.5, "lstm": 4.5, "gru": 7.5}  # floats per unit and step without a graph: c (+ L/2)
+TRAIN_STATE = {"rnn": (4, 8), "lstm": (10, 12), "gru": (9, 6),  # floats per unit and step: a per layer, b once
+               "tcn": (10, 4), "transformer": (24, 8)}
+EVAL_STATE = {"rnn": 5.5, "lstm": 4.5, "gru": 7.5,  # floats per unit and step without a graph: c (+ L/2)
+              "tcn": 6, "transformer": 40}
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # matrix products per step and layer
 # float64 values per unit, step and layer the explicit cells' graph keeps; measured 17-46 for the LSTM and GRU,
 # and up to 135 for a 2-layer RNN (its gradient underflows into subnormal numbers)
 GRAD_STATE = {"rnn": 140, "lstm": 50, "gru": 50}
 LOGIT_STATE = 10  # floats per vocabulary entry and step for a next-token head in training (3 in evaluation)
 OVERHEAD = 80 * MB  # allocator slack, kernels loaded on first use (oneDNN) and torch's buffers, beyond the arithmetic
+EXTRA_OVERHEAD = {"transformer": 48 * MB}  # scoring a Transformer peaked 20 MB above the rest of its estimate
 EVAL_BYTES = 96 * MB  # what one evaluation batch may hold: the batch shrinks for long sequences and big states
 MAX_EVAL_BATCH = 512
 # Sustained float32 rates of one torch thread on these 2-core machines, forward and backward (flop/s), and the
 # per-step cost that dominates small models (seconds per time step and layer). LSTM runs in oneDNN's fused kernel.
-FLOP_RATE = {"rnn": 1.5e10, "lstm": 4e10, "gru": 2e10}  # measured 19-21, 42-99 and 20-30 GFLOP/s
+FLOP_RATE = {"rnn": 1.5e10, "lstm": 4e10, "gru": 2e10,  # measured 19-21, 42-99 and 20-30 GFLOP/s
+             "tcn": 2.5e10, "transformer": 1.2e10}  # measured 25-34 and 11-14 GFLOP/s
 STEP_OVERHEAD = 1.5e-5
 GREEDY_STEP = 4e-4  # seconds per decoding step of a batch: the decoder, attention and head called once each
 
@@ -99,8 +108,38 @@ def _input_width(model: ModelConfig, shape: Shape) -> int:
     return model.embedding_dim if shape.token_input else shape.input_size
 
 
+def overhead(model: ModelConfig) -> int:
+    """What a training holds beyond the arithmetic: OVERHEAD, plus what an architecture's kernels were measured to
+    add (bench_resources.py)."""
+    return OVERHEAD + EXTRA_OVERHEAD.get(model.arch, 0)
+
+
+def depth(model: ModelConfig) -> int:
+    """Blocks the input goes through: recurrent or Transformer layers, TCN levels."""
+    return model.levels if model.arch == "tcn" else model.num_layers
+
+
+def _tcn_params(model: ModelConfig, shape: Shape) -> int:
+    c, k, total, width = model.hidden_size, model.kernel_size, 0, _input_width(model, shape)
+    for _ in range(model.levels):
+        total += c * width * k + c + c * c * k + c + (c * width + c if width != c else 0)
+        width = c
+    return total + c * shape.output_size + shape.output_size + (shape.input_size * model.embedding_dim
+                                                                  if shape.token_input else 0)
+
+
+def _transformer_params(model: ModelConfig, shape: Shape) -> int:
+    d = model.hidden_size
+    first = shape.input_size * d + (0 if shape.token_input else d)  # embedding, or the input's linear map
+    return first + model.num_layers * (12 * d * d + 13 * d) + 2 * d + d * shape.output_size + shape.output_size
+
+
 def param_estimate(model: ModelConfig, shape: Shape) -> int:
     """Parameters of the model, by formula (the same count as `seqlab.models.recurrent.count_params`, without torch)."""
+    if model.arch == "tcn":
+        return _tcn_params(model, shape)
+    if model.arch == "transformer":
+        return _transformer_params(model, shape)
     g, h, d = GATES[model.arch], model.hidden_size, 2 if model.bidirectional else 1
     total, width = 0, _input_width(model, shape)
     for _ in range(model.num_layers):
@@ -117,7 +156,7 @@ def train_step_bytes(model: ModelConfig, shape: Shape, batch: int) -> int:
     """Activations one gradient step keeps for backward."""
     a, b = TRAIN_STATE[model.arch]
     d = 2 if model.bidirectional else 1
-    per_step = d * model.hidden_size * (a * model.num_layers + b) + _input_width(model, shape) \
+    per_step = d * model.hidden_size * (a * depth(model) + b) + _input_width(model, shape) \
         + _vocab_floats(shape, LOGIT_STATE)
     return int(FLOAT * batch * shape.steps * per_step)
 
@@ -125,7 +164,7 @@ def train_step_bytes(model: ModelConfig, shape: Shape, batch: int) -> int:
 def eval_sequence_bytes(model: ModelConfig, shape: Shape) -> int:
     """What scoring one sequence holds without a graph."""
     d = 2 if model.bidirectional else 1
-    per_step = d * model.hidden_size * (EVAL_STATE[model.arch] + model.num_layers / 2) \
+    per_step = d * model.hidden_size * (EVAL_STATE[model.arch] + depth(model) / 2) \
         + _input_width(model, shape) + _vocab_floats(shape, 3)
     return int(FLOAT * shape.steps * per_step)
 
@@ -136,13 +175,38 @@ def eval_batch_size(model: ModelConfig, shape: Shape, limit: int = EVAL_BYTES) -
 
 
 def gradient_bytes(model: ModelConfig, shape: Shape, probe: int) -> int:
-    """Recording the gradient through time on a probe batch (explicit cells, float64, a graph over every step)."""
-    return int(8 * probe * shape.steps * model.hidden_size * model.num_layers * GRAD_STATE[model.arch])
+    """Recording the gradient through time on a probe batch (explicit cells, float64, a graph over every step; the
+    TCN and Transformer: the model itself in float64, see `input_gradient_bytes`)."""
+    inputs = input_gradient_bytes(model, shape, probe)  # every architecture; the cells' graph comes after it
+    if model.arch not in GRAD_STATE:
+        return inputs
+    return max(inputs, int(8 * probe * shape.steps * model.hidden_size * model.num_layers * GRAD_STATE[model.arch]))
+
+
+def input_gradient_bytes(model: ModelConfig, shape: Shape, probe: int) -> int:
+    """The gradient of the loss with respect to every input step on a probe batch: a training step's graph in
+    float64 (twice float32's bytes), plus the model's float64 copy."""
+    return 2 * train_step_bytes(model, shape, probe) + 8 * param_estimate(model, shape)
+
+
+def attention_map_bytes(model: ModelConfig, shape: Shape, sequences: int = 1) -> int:
+    """The explicit attention weights of every layer and head over `sequences` sequences (Inside the cell)."""
+    return FLOAT * sequences * model.num_layers * model.heads * shape.length ** 2 * 3  # scores, mask, softmax
 
 
 def _flops_per_sequence(model: ModelConfig, shape: Shape) -> float:
-    """Forward multiply-adds (x2) of one sequence through the recurrent layers and the head."""
-    g, h, width, total = GATES[model.arch], model.hidden_size, _input_width(model, shape), 0.0
+    """Forward multiply-adds (x2) of one sequence through the recurrent layers (convolutions, attention) and the
+    head."""
+    steps_out = shape.length if shape.kind == "next-token" else 1
+    h, t = model.hidden_size, shape.length
+    if model.arch == "tcn":
+        params = _tcn_params(model, shape) - h * shape.output_size  # every weight is used once per step
+        return 2 * params * t + 2 * h * shape.output_size * steps_out
+    if model.arch == "transformer":
+        # per layer: 12 d^2 weights per step, and Q K^T and A V over every pair of steps
+        per_layer = 2 * 12 * h * h * t + 2 * 2 * t * t * h
+        return 2 * shape.input_size * h * t + model.num_layers * per_layer + 2 * h * shape.output_size * steps_out
+    g, width, total = GATES[model.arch], _input_width(model, shape), 0.0
     for _ in range(model.num_layers):
         total += 2 * g * h * (width + h) * shape.steps
         width = h
@@ -158,6 +222,8 @@ def seconds(model: ModelConfig, shape: Shape, sequences: int, batch: int, backwa
     passes = 3 if backward else 1
     batches = math.ceil(sequences / max(batch, 1))
     compute = passes * _flops_per_sequence(model, shape) * sequences / FLOP_RATE[model.arch]
+    if model.arch in ("tcn", "transformer"):  # every step at once: the overhead is per layer, not per step
+        return compute + passes * batches * depth(model) * 20 * STEP_OVERHEAD
     overhead = passes * batches * shape.steps * model.num_layers * STEP_OVERHEAD
     if shape.kind == "translation" and not backward:  # scoring decodes greedily too, one step at a time
         overhead += 2 * batches * shape.target_length * GREEDY_STEP
@@ -175,11 +241,12 @@ def estimate(run: RunConfig, shape: Shape, probe: int = 8) -> Estimate:
                   gradient_bytes(m, shape, probe) if t.record_gradients else 0)
     step = seconds(m, shape, min(t.batch_size, shape.n_train), t.batch_size, backward=True)
     validation = seconds(m, shape, shape.n_val, eval_batch, backward=False)
-    recording = 20 * seconds(m, shape, probe, probe, backward=True) if t.record_gradients else 0.0  # python loop
+    recording = (20 if m.arch in GRAD_STATE else 4) * seconds(m, shape, probe, probe, backward=True) \
+        if t.record_gradients else 0.0  # a python loop over steps for the recurrent cells
     epoch = seconds(m, shape, shape.n_train, t.batch_size, backward=True) + validation + recording
     first = seconds(m, shape, min(1024, shape.n_train), eval_batch, backward=False) + validation + epoch
     test = seconds(m, shape, shape.n_test, eval_batch, backward=False)
-    return Estimate(peak_bytes=weights + batch_bytes + largest + OVERHEAD, step_seconds=step,
+    return Estimate(peak_bytes=weights + batch_bytes + largest + overhead(m), step_seconds=step,
                     epoch_seconds=epoch, first_seconds=first, total_seconds=first + (t.epochs - 1) * epoch + test)
 
 
@@ -279,7 +346,10 @@ def _lowered(run: RunConfig, section: str, name: str, floor: int) -> list[RunCon
     value, out = getattr(getattr(run, section), name), []
     while value > floor:
         value = max(floor, value - 1 if name == "num_layers" else value // 2)
-        part = dataclasses.replace(getattr(run, section), **{name: value})
+        try:
+            part = dataclasses.replace(getattr(run, section), **{name: value})
+        except ValueError:  # a Transformer's d_model its heads no longer divide: the next halving may fit
+            continue
         out.append(run.replace(**{section: part}))
     return out
 
@@ -297,10 +367,18 @@ def _suggestion(run: RunConfig, fits, levers=LEVERS) -> str:
     return "try a shorter sequence or window" + (", or fewer sequences" if levers is TIME_LEVERS else "")
 
 
+NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "tcn": "TCN", "transformer": "Transformer"}
+
+
 def _describe(run: RunConfig, shape: Shape) -> str:
     m = run.model
-    return (f"{m.arch.upper()} with batch {run.train.batch_size}, {m.hidden_size} hidden units × {m.num_layers} "
-            f"layer{'s' if m.num_layers > 1 else ''} at {shape.length} steps")
+    if m.arch == "tcn":
+        size = f"{m.hidden_size} channels × {m.levels} levels"
+    elif m.arch == "transformer":
+        size = f"d_model {m.hidden_size} × {m.num_layers} layer{'s' if m.num_layers > 1 else ''}"
+    else:
+        size = f"{m.hidden_size} hidden units × {m.num_layers} layer{'s' if m.num_layers > 1 else ''}"
+    return f"{NAMES[m.arch]} with batch {run.train.batch_size}, {size} at {shape.length} steps"
 
 
 def check_training(runs: list[RunConfig], shape: Shape, budget: Budget) -> list[str]:
@@ -346,11 +424,12 @@ def time_notice(runs: list[RunConfig], shape: Shape, budget: Budget) -> str | No
         return None
     run, est = max(slow, key=lambda pair: pair[1].total_seconds)
     fit = max(1, int((budget.seconds - est.first_seconds) // max(est.epoch_seconds, 1e-9)) + 1)
-    return (f"At about {est.epoch_seconds:,.1f} s an epoch, the {run.model.arch.upper()} fits about "
+    return (f"At about {est.epoch_seconds:,.1f} s an epoch, the {NAMES[run.model.arch]} fits about "
             f"{min(fit, run.train.epochs)} of its {run.train.epochs} epochs in the {budget.seconds:,.0f} s each "
             "training may take here; training stops there and keeps what it learned.")
 
 
 __all__ = ["EVAL_BYTES", "Budget", "Estimate", "Shape", "cgroup_cpu_quota", "cgroup_memory_limit", "check_training",
-           "estimate", "eval_batch_size", "eval_sequence_bytes", "gradient_bytes", "machine_memory", "param_estimate",
+           "attention_map_bytes", "depth", "estimate", "eval_batch_size", "eval_sequence_bytes", "gradient_bytes",
+           "input_gradient_bytes", "overhead", "machine_memory", "param_estimate",
            "process_memory", "seconds", "size_text", "time_notice", "train_step_bytes", "usable_cpus"]

@@ -73,6 +73,21 @@ def memory_held(report: Report, samples=None, words=None) -> bool:
     return all(_value(report, g) >= rnn + CLEAR_ACCURACY for g in GATED)
 
 
+RECURRENT_LABELS = ("RNN", "LSTM", "GRU")
+BEYOND_LABELS = ("TCN", "Transformer")
+
+
+def beyond_held(report: Report, samples=None, words=None) -> bool:
+    """On copy memory, the TCN and the Transformer each reach a lower test cross-entropy than every recurrent cell,
+    and each beats the blank-guessing baseline (a recall, not a lucky tie at the baseline)."""
+    bar = _value(report, report.table.attrs["baseline"])
+    beyond = [_value(report, label) for label in BEYOND_LABELS]
+    recurrent = [_value(report, label) for label in RECURRENT_LABELS]
+    if any(math.isnan(v) for v in beyond + recurrent):
+        return False
+    return max(beyond) < min(recurrent) and max(beyond) < 0.9 * bar
+
+
 def any_beats_persistence(report: Report) -> bool:
     """The forecast's answer: some network beats persistence on the test part (by the report's 1% margin)."""
     models = report.table[report.table["kind"] == "model"]

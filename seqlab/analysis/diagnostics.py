@@ -1,10 +1,12 @@
-"""Gradient norms back through time, weight-gradient norms per layer, and gate and state traces of trained models.
+"""Gradient norms back through time (w.r.t. hidden states and w.r.t. inputs), weight-gradient norms per layer, and
+gate and state traces of trained models.
 
 Tables are tidy pandas DataFrames (one row per value), ready for `seqlab.charts.diagnostics`.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 
@@ -13,12 +15,13 @@ import torch
 import torch.nn.functional as F
 
 from seqlab.models.cells import GATE_NAMES, Trace, run_model
-from seqlab.models.recurrent import task_loss
+from seqlab.models.recurrent import is_recurrent, task_loss
 
 FLOOR = 1e-300  # norms below this (0 included: float64 underflow) are reported as "below 1e-300"
 FLOOR_LOG10 = -300.0  # the log10 value written in their place; `below_floor` flags them
 PROBE_SIZE = 8  # validation sequences in the probe batch; 8 keeps the per-epoch probe under 10% of an epoch
 GRAD_THROUGH_TIME = "grad_through_time"  # record key: list of log10 ||dL/dh_t||, last layer, index = steps back
+INPUT_GRAD = "input_grad_through_time"  # record key: list of log10 ||dL/dx_t||, index = steps back (every arch)
 LAYER_NORM_PREFIX = "layer_grad_norm_"  # record keys: layer_grad_norm_l0, ..._head, ..._embedding
 
 
@@ -94,6 +97,77 @@ def grad_norms_through_time(model: torch.nn.Module, x: torch.Tensor, y: torch.Te
     })
 
 
+def input_grad_norms(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor,
+                     dtype: torch.dtype = torch.float64) -> torch.Tensor:
+    """(T,) tensor: mean over the B sequences of ||dL_b/dx_{b,t}||, the gradient of sequence b's own loss at the
+    last step with respect to what the model reads at step t (its features, or its token's embedding).
+
+    Every architecture has it, recurrent or not: it is how far back the loss reaches into the input. L_b is the
+    loss of `last_step_loss` (the last step's prediction), so a TCN's norms are exactly 0 beyond its receptive
+    field. Sequences do not mix inside a model, so row b of d(sum_b L_b)/dx is dL_b/dx_b: one backward pass gives
+    every sequence's gradient. Exact: autograd through a float64 copy of the model in evaluation mode (no
+    dropout), on which a vanilla RNN's norms stay above float32's underflow for hundreds of steps.
+    """
+    twin = copy.deepcopy(model).to(dtype).eval()  # the trained model is left as it is, mode and dtype alike
+    with torch.enable_grad():
+        e = twin.inputs(x).detach().to(dtype).requires_grad_(True)  # (B, T, F)
+        output, _ = twin.from_inputs(e)
+        if twin.kind == "next-token":
+            output, y = output[:, -1], y[:, -1]  # (B, V), (B,): the last step's prediction and target
+        target = y.to(dtype) if twin.kind == "regression" else y
+        loss = task_loss(output, target, twin.kind) * len(x)  # sum over sequences of each one's loss
+        (grad,) = torch.autograd.grad(loss, e)
+    return grad.norm(dim=2).mean(dim=0)  # (T,)
+
+
+def input_grad_curve(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[float]:
+    """log10 ||dL/dx_t|| as plain floats, index = steps back (FLOOR_LOG10 where below the floor: a TCN's norms
+    beyond its receptive field are exactly 0)."""
+    norms = input_grad_norms(model, x, y).flip(0)  # (T,), steps back 0, 1, ...
+    return [round(v, 4) for v in floored_log10(norms)[0].tolist()]
+
+
+def input_grads_through_time(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> pd.DataFrame:
+    """`input_grad_norms` as a table: step, steps_back, norm, log10_norm, below_floor (as `grad_norms_through_time`
+    has them, without layers)."""
+    norms = input_grad_norms(model, x, y)
+    steps = len(norms)
+    log10, below = floored_log10(norms)
+    return pd.DataFrame({"step": range(steps), "steps_back": range(steps - 1, -1, -1), "norm": norms.numpy(),
+                         "log10_norm": log10.numpy(), "below_floor": below.numpy()})
+
+
+MAX_ATTENTION_STEPS = 60  # steps per axis of an attention map: 3,600 cells a panel
+
+
+def attention_table(model: torch.nn.Module, x: torch.Tensor, max_steps: int = MAX_ATTENTION_STEPS,
+                    keep_steps=()) -> pd.DataFrame:
+    """A Transformer's attention weights over one sequence, per layer and head, as a tidy table: layer, head, query
+    (the step that looks), key (the step looked at), weight (rows sum to 1 over all keys).
+
+    x: one sequence, (T, F) or (T,) token ids. Beyond `max_steps` steps, every k-th step is kept on both axes (k the
+    smallest that leaves at most `max_steps`), and `keep_steps` always; `attrs` say steps (T) and stride (k).
+    """
+    if x.dim() == (1 if model.embed is not None else 2):
+        x = x.unsqueeze(0)
+    maps = model.attention_maps(x[:1])  # [layer] (1, h, T, T)
+    steps = maps[0].shape[-1]
+    stride = max(1, math.ceil(steps / max_steps))
+    kept = torch.tensor(sorted(set(range(0, steps, stride)) | {int(s) for s in keep_steps if 0 <= s < steps}))
+    frames = []
+    for layer, weights in enumerate(maps):
+        w = weights[0][:, kept][:, :, kept]  # (h, S, S)
+        heads, shown = w.shape[0], len(kept)
+        frames.append(pd.DataFrame({
+            "layer": layer, "head": torch.arange(heads).repeat_interleave(shown * shown).numpy(),
+            "query": kept.repeat_interleave(shown).repeat(heads).numpy(), "key": kept.repeat(shown * heads).numpy(),
+            "weight": w.flatten().double().numpy(),
+        }))
+    table = pd.concat(frames, ignore_index=True)
+    table.attrs.update(steps=steps, stride=stride)
+    return table
+
+
 def probe_batch(task, size: int = PROBE_SIZE) -> tuple[torch.Tensor, torch.Tensor]:
     """The first `size` validation sequences and targets: a fixed batch to compare epochs and models on."""
     return task.x_val[:size], task.y_val[:size]
@@ -166,9 +240,13 @@ def strongest_units(h: torch.Tensor, count: int) -> torch.Tensor:
 
 
 def layer_of(name: str) -> str:
-    """The group of a SequenceModel parameter: "embedding", "l0", "l1", ... (recurrent layers) or "head"."""
-    if name.startswith("embed."):
+    """The group of a model's parameter: "embedding" (or the Transformer's input map), "l0", "l1", ... (recurrent
+    layers, TCN levels, Transformer blocks), "head", or any other top-level module (the Transformer's "norm")."""
+    if name.startswith(("embed.", "project.")):
         return "embedding"
+    block = re.match(r"blocks\.(\d+)\.", name)
+    if block:
+        return f"l{block.group(1)}"
     found = re.search(r"_l(\d+)(_reverse)?$", name)
     if name.startswith("rnn.") and found:
         return f"l{found.group(1)}"
@@ -203,15 +281,20 @@ class GradientRecorder:
 
     Call `after_backward()` after each backward pass (before clipping) and merge `epoch_fields()`
     into the epoch's record. The fields, all JSON-friendly:
-      grad_through_time: `grad_through_time_curve` of the model on a fixed probe batch (the first
-        PROBE_SIZE validation sequences), a list of floats indexed by steps back;
+      input_grad_through_time: `input_grad_curve` of the model on a fixed probe batch (the first
+        PROBE_SIZE validation sequences), a list of floats indexed by steps back; every architecture;
+      grad_through_time: `grad_through_time_curve` on the same batch, recurrent models only (RNN, LSTM, GRU:
+        the ones with a hidden state h_t);
       layer_grad_norm_<layer>: the mean over the epoch's steps of each layer group's gradient norm
         before clipping (NaN at epoch 0, which has no steps).
     """
 
     def __init__(self, model: torch.nn.Module, task, probe_size: int = PROBE_SIZE):
         self.model = model
-        self.x, self.y = probe_batch(task, probe_size if not model.rnn.bidirectional else 0)  # cells: one way only
+        self.inputs = probe_batch(task, probe_size)
+        self.recurrent = is_recurrent(model)
+        one_way = self.recurrent and not model.rnn.bidirectional  # cells: one way only
+        self.x, self.y = probe_batch(task, probe_size if one_way else 0)
         self.groups = layer_groups(model)
         self.params = [p for params in self.groups.values() for p in params]
         self.group_of = torch.tensor([g for g, params in enumerate(self.groups.values()) for _ in params])  # (P,)
@@ -232,22 +315,30 @@ class GradientRecorder:
 
     def epoch_fields(self) -> dict:
         means, self._norms = self.layer_means(), []
-        curve = grad_through_time_curve(self.model, self.x, self.y) if len(self.x) else []
-        return {GRAD_THROUGH_TIME: curve, **{LAYER_NORM_PREFIX + g: m for g, m in zip(self.groups, means, strict=True)}}
+        curves = {INPUT_GRAD: input_grad_curve(self.model, *self.inputs) if len(self.inputs[0]) else []}
+        if self.recurrent:
+            curves[GRAD_THROUGH_TIME] = grad_through_time_curve(self.model, self.x, self.y) if len(self.x) else []
+        return {**curves, **{LAYER_NORM_PREFIX + g: m for g, m in zip(self.groups, means, strict=True)}}
 
 
-def grad_through_time_history(history: list[dict]) -> pd.DataFrame:
-    """The `grad_through_time` curves of a history as one tidy table.
+def grad_through_time_history(history: list[dict], key: str = GRAD_THROUGH_TIME) -> pd.DataFrame:
+    """The `grad_through_time` curves of a history (or those of another key, such as INPUT_GRAD) as one tidy table.
 
     Columns: label, arch, seed, epoch, steps_back, log10_norm, below_floor. Records without the key
-    (recording was off) are skipped; null values (NaN read back from JSON) become NaN.
+    (recording was off, or a model without hidden states) are skipped; null values (NaN read back from JSON)
+    become NaN.
     """
     rows = [{"label": rec["label"], "arch": rec["arch"], "seed": rec.get("seed", 0), "epoch": rec["epoch"],
              "steps_back": back,
              "log10_norm": math.nan if value is None else value,
              "below_floor": value is not None and value <= FLOOR_LOG10}
-            for rec in history for back, value in enumerate(rec.get(GRAD_THROUGH_TIME) or [])]
+            for rec in history for back, value in enumerate(_curve(rec.get(key)))]
     return pd.DataFrame(rows, columns=["label", "arch", "seed", "epoch", "steps_back", "log10_norm", "below_floor"])
+
+
+def _curve(value) -> list:
+    """A record's curve, or [] where it has none (a key missing, or NaN where a table filled the gap)."""
+    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def layer_grad_norm_history(history: list[dict]) -> pd.DataFrame:
@@ -287,6 +378,8 @@ def forget_bias_effect(model_cfg, task, seed: int, bias: float = 1.0, size: int 
 
 __all__ = ["FLOOR", "FLOOR_LOG10", "GRAD_THROUGH_TIME", "LAYER_NORM_PREFIX", "PROBE_SIZE", "GradientRecorder",
            "cell_traces", "compare_grad_norms", "floored_log10", "forget_bias_effect", "grad_norms_through_time",
-           "grad_through_time_curve", "grad_through_time_history", "hidden_grad_norms", "last_step_loss",
+           "grad_through_time_curve", "grad_through_time_history", "hidden_grad_norms", "INPUT_GRAD",
+           "input_grad_curve",
+           "input_grad_norms", "input_grads_through_time", "MAX_ATTENTION_STEPS", "attention_table", "last_step_loss",
            "last_step_output", "layer_grad_norm_history", "layer_grad_norms", "layer_groups", "layer_of",
            "probe_batch", "strongest_units"]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from seqlab import resources
 from seqlab.analysis.diagnostics import (
+    INPUT_GRAD,
     PROBE_SIZE,
     forget_bias_effect,
     grad_through_time_history,
@@ -18,7 +19,17 @@ from seqlab.analysis.diagnostics import (
 from seqlab.analysis.report import Report
 from seqlab.app import limits
 from seqlab.app.datasets import LENGTHS, cached_task, pick_steps
-from seqlab.app.settings import CLIPS, DEFAULT_SEEDS, EPOCHS, HIDDEN, RATES, pick_archs, pick_seeds, seeds_from
+from seqlab.app.settings import (
+    CLIPS,
+    DEFAULT_SEEDS,
+    EPOCHS,
+    HIDDEN,
+    RATES,
+    pick_archs,
+    pick_beyond,
+    pick_seeds,
+    seeds_from,
+)
 from seqlab.charts import diagnostics as dcharts
 from seqlab.charts.training import loss_chart
 from seqlab.config import RunConfig, bounds
@@ -37,6 +48,7 @@ def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str], list[int]]:
                         help="How far apart the two marked numbers can be: the memory the task needs.")
     archs = pick_archs(key)
     hidden = pick_steps("Hidden units", HIDDEN, demo.model.hidden_size, f"{key}_hidden")
+    beyond = pick_beyond(key, archs)
     forget = st.toggle(f"LSTM forget-gate bias {FORGET_BIAS:g} at the start", key=f"{key}_forget",
                        help="Start every forget gate near sigmoid(1) = 0.73 instead of 0.5, so the cell state "
                             "keeps more of itself from step to step.")
@@ -48,7 +60,8 @@ def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str], list[int]]:
     seeds = seeds_from(int(seed), pick_seeds(key, DEFAULT_SEEDS[key]))
     run = demo.replace(
         data=dataclasses.replace(demo.data, length=length, seed=int(seed)),
-        model=dataclasses.replace(demo.model, hidden_size=hidden, forget_bias=FORGET_BIAS if forget else None),
+        model=dataclasses.replace(demo.model, hidden_size=hidden, forget_bias=FORGET_BIAS if forget else None,
+                                  **beyond),
         train=dataclasses.replace(demo.train, lr=lr, clip=clip, epochs=epochs, seed=int(seed)),
     )
     return run, archs, seeds
@@ -64,13 +77,15 @@ def demo_task(run: RunConfig) -> Task | None:
 
 
 def live_decay(history: list[dict]):
-    """The latest gradient-through-time curve of each run, for the live view beside the loss chart."""
-    frame = grad_through_time_history(history)
+    """The latest input-gradient curve of each run (every architecture has one), for the live view beside the loss
+    chart."""
+    frame = grad_through_time_history(history, INPUT_GRAD)
     if frame.empty:
         return None
     reached = frame.groupby(["label", "seed"])["epoch"].transform("max")  # each seed's latest epoch
     latest = frame[frame["epoch"] == reached.groupby(frame["label"]).transform("min")]  # the latest all have
-    return dcharts.grad_through_time_chart(latest, title="How far back the gradient reaches, now")
+    return dcharts.grad_through_time_chart(latest, title="How far back into the input the gradient reaches, now",
+                                           quantity="||dL/dx_t||")
 
 
 def decay_summary(frame: pd.DataFrame) -> str:
@@ -87,23 +102,81 @@ def decay_summary(frame: pd.DataFrame) -> str:
     return f"Of the gradient at the loss, what reaches the first step, {steps} steps back: " + "; ".join(parts) + "."
 
 
-def show_decay(history: pd.DataFrame, key: str = "grad") -> None:
-    """The decay curve for a chosen epoch, with a slider and a Play button that steps through the epochs."""
-    frame = grad_through_time_history(history.to_dict("records"))
-    last = int(frame["epoch"].max())
+def receptive_fields(runs) -> dict[str, int]:
+    """label -> steps it sees, for the runs that see a bounded past (TCNs)."""
+    return {r.label: r.run.model.receptive_field for r in runs if r.run.model.receptive_field is not None}
+
+
+def _views(history: pd.DataFrame, edges: dict[str, int]) -> list[tuple[pd.DataFrame, callable]]:
+    """(table, chart of one epoch of it) for the input gradient (every architecture) and, when some model is
+    recurrent, the hidden-state gradient."""
+    records = history.to_dict("records")
+    inputs, hidden = grad_through_time_history(records, INPUT_GRAD), grad_through_time_history(records)
+    views = []
+    if not inputs.empty:
+        views.append((inputs, lambda f, e: dcharts.grad_through_time_chart(
+            f, title=f"How far back into the input the gradient reaches · epoch {e}", quantity="||dL/dx_t||",
+            edges=edges)))
+    if not hidden.empty:
+        views.append((hidden, lambda f, e: dcharts.grad_through_time_chart(
+            f, title=f"Through the hidden state (recurrent models) · epoch {e}")))
+    return views
+
+
+def show_decay(history: pd.DataFrame, key: str = "grad", edges: dict[str, int] | None = None) -> None:
+    """The decay curves for a chosen epoch, ||dL/dx_t|| for every model and ||dL/dh_t|| for the recurrent ones,
+    with one slider and a Play button that steps both through the epochs."""
+    views = _views(history, edges or {})
+    if not views:
+        return
+    last = int(max(frame["epoch"].max() for frame, _ in views))
     slider, play = st.columns([4, 1], vertical_alignment="bottom")
     epoch = slider.slider("Epoch (0 = before training)", 0, last, last, key=f"{key}_epoch")
-    chart = st.empty()
+    charts = [st.empty() for _ in views]
     if play.button("Play", icon=":material/play_arrow:", key=f"{key}_play", width="stretch"):
         for e in range(last + 1):
-            chart.altair_chart(dcharts.grad_through_time_chart(frame[frame["epoch"] == e],
-                                                               title=f"How far back the gradient reaches · epoch {e}"),
-                               width="stretch")
+            for chart, (frame, draw) in zip(charts, views, strict=True):
+                chart.altair_chart(draw(frame[frame["epoch"] == e], e), width="stretch")
             time.sleep(PLAY_SECONDS)
-    shown = frame[frame["epoch"] == epoch]
-    chart.altair_chart(dcharts.grad_through_time_chart(shown, title=f"How far back the gradient reaches · epoch "
-                                                                    f"{epoch}"), width="stretch")
-    st.markdown(decay_summary(shown))
+    for index, (chart, (frame, draw)) in enumerate(zip(charts, views, strict=True)):
+        shown = frame[frame["epoch"] == epoch]
+        chart.altair_chart(draw(shown, epoch), width="stretch")
+        if index == 0:
+            st.markdown(input_decay_summary(shown, edges or {}))
+        else:
+            st.markdown(decay_summary(shown))
+
+
+def input_decay_summary(frame: pd.DataFrame, edges: dict[str, int]) -> str:
+    """One sentence per architecture, from the measured input-gradient curves (mean over seeds): why it reaches as
+    far back as it does."""
+    frame = dcharts.seed_band(frame)
+    lines = []
+    for label, curve in frame.sort_values("steps_back").groupby("label", sort=False):
+        arch, steps = curve["arch"].iloc[0], len(curve)
+        near, far = curve.iloc[1:max(2, steps // 4)], curve.iloc[-max(1, steps // 4):]
+        if label in edges:
+            seen = edges[label]
+            beyond = curve[curve["steps_back"] >= seen]
+            if beyond.empty:
+                lines.append(f"**{label}**: sees the last {seen} steps, all {steps} of these: every input reaches "
+                             "the loss through its stacked causal convolutions.")
+            else:
+                zero = int(beyond["below_floor"].sum())
+                lines.append(f"**{label}**: its convolutions reach back {seen} steps and no further, so the gradient "
+                             f"is exactly zero for {zero} of the {len(beyond)} older steps: it cannot use them.")
+        elif arch == "transformer":
+            change = far["log10_norm"].mean() - near["log10_norm"].mean()
+            lines.append(f"**{label}**: attention joins the loss to every step in one hop, so the gradient does not "
+                         f"fade with distance (the farthest quarter gets 10^{change:+.1f} of the nearest's).")
+        else:
+            measured = curve[~curve["below_floor"].astype(bool)]
+            drop = measured["log10_norm"].iloc[-1] - measured["log10_norm"].iloc[0] if len(measured) > 1 else 0.0
+            per_step = drop / max(int(measured["steps_back"].iloc[-1]), 1) if len(measured) > 1 else 0.0
+            lines.append(f"**{label}**: every step back multiplies the gradient by the recurrent Jacobian, so it "
+                         f"decays geometrically: about 10^{per_step:.2f} a step, 10^{drop:.1f} over "
+                         f"{int(measured['steps_back'].iloc[-1]) if len(measured) else 0} steps.")
+    return "\n".join(f"- {line}" for line in lines)
 
 
 def show_layer_norms(history: pd.DataFrame, clip: float) -> None:

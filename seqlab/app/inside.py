@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from seqlab.analysis.diagnostics import cell_traces
+from seqlab import resources
+from seqlab.analysis.diagnostics import attention_table, cell_traces
 from seqlab.analysis.evaluate import predict, to_units
-from seqlab.app import live
+from seqlab.app import limits, live
 from seqlab.app import runs as saved_runs
-from seqlab.charts.diagnostics import MAX_UNITS, cell_heatmap_chart, steps_that_fit
+from seqlab.charts.diagnostics import MAX_UNITS, attention_chart, cell_heatmap_chart, steps_that_fit
 from seqlab.charts.training import sequences_chart
 from seqlab.data import Task
 from seqlab.data.preview import example_sequences, key_steps
@@ -18,7 +19,7 @@ from seqlab.training.loop import TrainingRun
 PAGES = ("lab", "grad", "cell", "text")  # the session keys of every page's comparison; the demos' follow
 SIGNALS = {"rnn": ["h"], "lstm": ["h", "c", "f", "i", "o"], "gru": ["h", "z", "r"]}
 MAX_SEQUENCES = 300  # test sequences offered for a look
-PREFERRED = ["lstm", "gru", "rnn"]  # the gated cells first: they have the most to show
+PREFERRED = ["lstm", "gru", "rnn", "transformer", "tcn"]  # the gated cells first: they have the most to show
 
 
 def comparison_keys() -> list[str]:
@@ -108,10 +109,47 @@ def heatmap_traces(model, x, arch: str, marks: list[int]):
     return cell_traces(model, x, SIGNALS[arch], max_units=units, max_steps=steps_that_fit(units), keep_steps=marks)
 
 
+NOT_RECURRENT = {
+    "tcn": "A TCN has no cell: no hidden state carried from step to step and no gates. Each output is a stack of "
+           "causal convolutions over the last {field} inputs, computed for every step at once; what it can use "
+           "is shown on **Gradient flow** (how much the loss feels each input step, zero beyond {field} steps).",
+    "transformer": "A Transformer has no cell: no hidden state carried from step to step and no gates. Every "
+                   "step looks straight back at every earlier step through attention; the maps below show, for "
+                   "each layer and head, how much each step attends to each earlier one.",
+}
+
+
 def show_cell(run: TrainingRun, task: Task, index: int) -> None:
-    """Heatmaps over time of the hidden state and, for gated cells, the cell state and gates."""
+    """Heatmaps over time of the hidden state and, for gated cells, the cell state and gates; for a TCN or a
+    Transformer, a plain statement that there is no cell (and the attention maps: `show_attention`)."""
+    arch = run.run.model.arch
+    if arch in NOT_RECURRENT:
+        st.info(NOT_RECURRENT[arch].format(field=run.run.model.receptive_field), icon=":material/info:")
+        if arch == "transformer":
+            show_attention(run, task, index)
+        return
     x = task.x_test[index]
     marks = [int(s) for s in key_steps(task, x.unsqueeze(0))[0].nonzero().flatten()]
     traces = heatmap_traces(run.model, x, run.run.model.arch, marks)
     st.altair_chart(cell_heatmap_chart(traces, SIGNALS[run.run.model.arch], marks=marks,
                                        title=f"Inside the {run.label}, step by step"), width="stretch")
+
+
+def show_attention(run: TrainingRun, task: Task, index: int) -> None:
+    """Attention weights per layer and head over one test sequence, the task's key steps outlined."""
+    need = resources.attention_map_bytes(run.run.model, resources.Shape.of(task))
+    allowed = limits.current().budget().training_bytes
+    if need > allowed:
+        st.info(f"The attention maps of this model over {task.x_test.shape[1]} steps need about "
+                f"{resources.size_text(need)}; this server allows {resources.size_text(allowed)}: train one with "
+                "fewer layers or heads, or on shorter sequences, to see them.", icon=":material/memory:")
+        return
+    x = task.x_test[index]
+    marks = [int(s) for s in key_steps(task, x.unsqueeze(0))[0].nonzero().flatten()]
+    table = attention_table(run.model, x, keep_steps=marks)
+    st.altair_chart(attention_chart(table, marks, title=f"Where each step of the {run.label} looks"),
+                    width="stretch")
+    st.caption("Each row is a step reading the sequence; its colours say how much of its attention goes to each "
+               "step (a row sums to 1). Above the diagonal is the future, masked out where the task predicts "
+               "forward. Orange outlines the steps that matter for the task: in a trained model the last row "
+               "should light up there.")

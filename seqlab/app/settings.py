@@ -5,7 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from seqlab.app.datasets import pick_steps
-from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig, bounds
+from seqlab.config import (
+    ARCHS,
+    DEFAULT_ARCHS,
+    DataConfig,
+    ModelConfig,
+    RunConfig,
+    TrainConfig,
+    bounds,
+    receptive_field_notice,
+)
 from seqlab.data import Task
 from seqlab.models.recurrent import LABELS, count_params, equalise
 from seqlab.presets import MAX_SEEDS, comparison_runs
@@ -26,23 +35,47 @@ CLIPS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
 
 
 def pick_archs(key: str = "lab") -> list[str]:
-    """Which architectures to train (default: all three), in a fixed order."""
-    picked = st.pills("Architectures", ARCHS, selection_mode="multi", default=list(ARCHS), key=f"{key}_archs",
-                      format_func=LABELS.get, help="Each one trains on the same data and seed, epoch by epoch "
-                                                   "in turn, so their curves grow together.")
+    """Which architectures to train (default: the three recurrent ones), in a fixed order."""
+    picked = st.pills("Architectures", ARCHS, selection_mode="multi", default=list(DEFAULT_ARCHS), key=f"{key}_archs",
+                      format_func=LABELS.get, help="Each one trains on the same data and seed, side by side, so "
+                                                   "their curves grow together. TCN: a temporal convolutional "
+                                                   "network (Bai et al. 2018); Transformer: a small causal "
+                                                   "encoder.")
     return [a for a in ARCHS if a in (picked or [])]
 
 
-def pick_model(key: str = "lab") -> tuple[ModelConfig, bool]:
-    """Size of the networks; True when every architecture should get about the same number of parameters."""
-    hidden = pick_steps("Hidden units per layer", HIDDEN, ModelConfig.hidden_size, f"{key}_hidden")
+def pick_model(key: str = "lab", archs: list[str] | None = None) -> tuple[ModelConfig, bool]:
+    """Size of the networks; True when every architecture should get about the same number of parameters. The
+    TCN's and Transformer's own settings appear when `archs` holds them."""
+    hidden = pick_steps("Hidden units per layer", HIDDEN, ModelConfig.hidden_size, f"{key}_hidden",
+                        help="Recurrent units per layer; the TCN's channels; the Transformer's d_model.")
     layers = st.slider("Layers", *bounds(ModelConfig, "num_layers"), ModelConfig.num_layers, key=f"{key}_layers")
     dropout = st.slider("Dropout between layers", *bounds(ModelConfig, "dropout"), 0.0, 0.05, key=f"{key}_dropout",
                         disabled=layers == 1, help="Only acts between stacked layers: needs 2 or more layers.")
+    shape = pick_beyond(key, archs or [])
     equal = st.toggle("Equal parameter budget", key=f"{key}_equal",
-                      help="Resize each architecture's hidden layer so all have about as many parameters as a "
-                           "GRU of the chosen size: the fair comparison of Chung et al. (2014).")
-    return ModelConfig(hidden_size=hidden, num_layers=layers, dropout=dropout if layers > 1 else 0.0), equal
+                      help="Resize each architecture's hidden layer (TCN channels, Transformer d_model) so all have "
+                           "about as many parameters as a GRU of the chosen size: the fair comparison of Chung et "
+                           "al. (2014).")
+    return ModelConfig(hidden_size=hidden, num_layers=layers, dropout=dropout if layers > 1 else 0.0, **shape), equal
+
+
+def pick_beyond(key: str, archs: list[str]) -> dict:
+    """The TCN's kernel and levels and the Transformer's heads, when those are picked (else their defaults)."""
+    shape = {}
+    if "tcn" in archs:
+        kernel = st.slider("TCN kernel size", *bounds(ModelConfig, "kernel_size"), ModelConfig.kernel_size,
+                           key=f"{key}_kernel", help="Taps of each causal convolution.")
+        levels = st.slider("TCN levels", *bounds(ModelConfig, "levels"), ModelConfig.levels, key=f"{key}_levels",
+                           help="Residual blocks; the dilation doubles with each (1, 2, 4, ...).")
+        shape.update(kernel_size=kernel, levels=levels)
+        seen = ModelConfig(arch="tcn", kernel_size=kernel, levels=levels).receptive_field
+        st.caption(f"The TCN sees the last {seen} steps.")
+    if "transformer" in archs:
+        shape["heads"] = st.select_slider("Transformer heads", (1, 2, 4, 8), ModelConfig.heads, key=f"{key}_heads",
+                                          help="Attention heads; each reads d_model / heads dimensions, so they "
+                                               "must divide the hidden size.")
+    return shape
 
 
 def pick_training(key: str = "lab") -> TrainConfig:
@@ -73,9 +106,15 @@ def seeds_from(first: int, count: int) -> list[int]:
 
 def comparison(data: DataConfig, model: ModelConfig, train: TrainConfig, archs: list[str], task: Task,
                equal: bool, seeds: int = 1) -> list[RunConfig]:
-    """One run per architecture and seed, resized to an equal parameter budget if asked."""
-    runs = comparison_runs(RunConfig(data=data, model=model, train=train), archs, seeds_from(train.seed, seeds))
-    return equalise(runs, task) if equal and runs else runs
+    """One run per architecture and seed, resized to an equal parameter budget if asked; none, with a message naming
+    the setting and what would fit, when a setting does not fit an architecture or the task (a TCN that cannot
+    see far enough back, heads that do not divide d_model)."""
+    try:
+        runs = comparison_runs(RunConfig(data=data, model=model, train=train), archs, seeds_from(train.seed, seeds))
+        return equalise(runs, task) if equal and runs else runs
+    except ValueError as error:
+        st.error(f"**These settings do not fit:** {error}", icon=":material/tune:")
+        return []
 
 
 def show_sizes(runs: list[RunConfig], task: Task) -> None:
@@ -83,5 +122,27 @@ def show_sizes(runs: list[RunConfig], task: Task) -> None:
     runs = list({run.model.arch: run for run in reversed(runs)}.values())[::-1]  # each architecture's first run
     columns = st.columns(max(len(runs), 1))
     for column, run in zip(columns, runs, strict=False):
-        column.metric(f"{LABELS[run.model.arch]} · {run.model.hidden_size} units × {run.model.num_layers}",
-                      f"{count_params(run.model, task):,} parameters")
+        column.metric(size_label(run.model), f"{count_params(run.model, task):,} parameters",
+                      help=sees(run.model), delta=sees(run.model), delta_color="off")
+    show_notices(runs)
+
+
+def show_notices(runs: list[RunConfig]) -> None:
+    """A warning for each setting that cannot work for the task (a TCN that does not see far enough back)."""
+    for notice in dict.fromkeys(filter(None, (receptive_field_notice(r.model, r.data) for r in runs))):
+        st.warning(notice, icon=":material/visibility_off:")
+
+
+def size_label(model: ModelConfig) -> str:
+    """"LSTM · 64 units × 1", "TCN · 64 channels × 4 levels", "Transformer · d 64 × 1, 2 heads"."""
+    if model.arch == "tcn":
+        return f"TCN · {model.hidden_size} channels × {model.levels} levels"
+    if model.arch == "transformer":
+        return f"Transformer · d {model.hidden_size} × {model.num_layers}, {model.heads} heads"
+    return f"{LABELS[model.arch]} · {model.hidden_size} units × {model.num_layers}"
+
+
+def sees(model: ModelConfig) -> str | None:
+    """What one output can see: "sees the last 61 steps" for a TCN, None for the others (the whole past)."""
+    field_ = model.receptive_field
+    return None if field_ is None else f"sees the last {field_} steps"

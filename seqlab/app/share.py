@@ -83,8 +83,10 @@ def _flag(text: str) -> bool:
 
 def _archs(text: str) -> list[str]:
     picked = [a for a in text.split(",") if a]
-    if any(a not in ARCHS for a in picked):
-        raise ValueError(f"must be a comma list of {', '.join(ARCHS)}")
+    unknown = [a for a in picked if a not in ARCHS]
+    if unknown:
+        raise ValueError(f"names an unknown architecture ({', '.join(unknown)[:40]}): must be a comma list of "
+                         f"{', '.join(ARCHS)}")
     return [a for a in ARCHS if a in picked]
 
 
@@ -123,6 +125,9 @@ MODEL = {
     "hidden": integer(ModelConfig, "hidden_size"),
     "layers": integer(ModelConfig, "num_layers"),
     "dropout": real(ModelConfig, "dropout"),
+    "kernel": integer(ModelConfig, "kernel_size"),
+    "levels": integer(ModelConfig, "levels"),
+    "heads": one_of((1, 2, 4, 8)),
     "equal": FLAG,
 }
 TRAINING = {
@@ -154,6 +159,9 @@ GRAD = {
     "length": integer(DataConfig, "length"),
     "archs": ARCH_LIST,
     "hidden": integer(ModelConfig, "hidden_size"),
+    "kernel": MODEL["kernel"],
+    "levels": MODEL["levels"],
+    "heads": MODEL["heads"],
     "forget": FLAG,
     "lr": real(TrainConfig, "lr"),
     "clip": real(TrainConfig, "clip"),

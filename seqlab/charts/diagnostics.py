@@ -74,8 +74,11 @@ def seed_band(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the gradient reaches") -> alt.Chart:
-    """log10 ||dL/dh_t|| against steps back from the loss, one line per label (and dash per layer).
+def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the gradient reaches",
+                            quantity: str = "||dL/dh_t||", edges: dict[str, int] | None = None) -> alt.Chart:
+    """log10 ||dL/dh_t|| (or another `quantity`, such as ||dL/dx_t||) against steps back from the loss, one line
+    per label (and dash per layer). `edges`: label -> steps a model sees (a TCN's receptive field), each drawn as a
+    vertical rule where its view ends.
 
     `frame`: columns label, steps_back, log10_norm, below_floor, and optionally layer (as from
     `seqlab.analysis.diagnostics.compare_grad_norms`). Norms below 1e-300 (zero even in float64: underflow, or a
@@ -99,7 +102,7 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
     measured, floored = frame[~frame["below_floor"]], frame[frame["below_floor"]]
     base = alt.Chart(frame).encode(
         x=alt.X("steps_back:Q", axis=axis("steps back from the loss (0 = the step the loss reads)", format="d")),
-        y=alt.Y("shown:Q", axis=axis("log10 of ||dL/dh_t||"), scale=alt.Scale(zero=False)),
+        y=alt.Y("shown:Q", axis=axis(f"log10 of {quantity}"), scale=alt.Scale(zero=False)),
         color=alt.Color("label:N", scale=colours, legend=legend("run")),
         tooltip=["label:N", "layer:N", "steps_back:Q", alt.Tooltip("value:N", title="log10 norm")],
     )
@@ -117,11 +120,26 @@ def grad_through_time_chart(frame: pd.DataFrame, title: str = "How far back the 
         drawn.append(base.mark_area(opacity=0.15).encode(y="lo:Q", y2="hi:Q").properties(data=measured))
     if len(floored):
         drawn.append(_floor_rule(floor_y, "▼ below 1e-300: zero even in float64"))
+    drawn += _edge_rules(edges or {}, frame)
     chart = alt.layer(*drawn)
     subtitle = "each 1 down is 10× smaller; a flat line keeps memory, a steep one forgets" + (
         "; lines are means over seeds, bands their range" if several else "")
     return chart.properties(title=chart_title(title, subtitle), width="container", autosize=FIT_WIDTH, height=HEIGHT,
                             description=described)
+
+
+def _edge_rules(edges: dict[str, int], frame: pd.DataFrame) -> list[alt.Chart]:
+    """A dashed vertical rule at the last step each model sees (receptive field - 1 steps back), in its colour."""
+    rows = [{"label": label, "steps_back": seen - 1, "text": f"{label} sees {seen} steps"}
+            for label, seen in edges.items() if label in set(frame["label"])]
+    if not rows:
+        return []
+    data = pd.DataFrame(rows)
+    colour = alt.Color("label:N", scale=label_scale(frame["label"]), legend=None)
+    rule = alt.Chart(data).mark_rule(strokeDash=DASHED, strokeWidth=2).encode(x="steps_back:Q", color=colour)
+    text = alt.Chart(data).mark_text(align="left", dx=4, dy=8, baseline="top").encode(
+        x="steps_back:Q", y=alt.value(0), text="text:N", color=colour)
+    return [rule, text]
 
 
 def layer_grad_norms_chart(frame: pd.DataFrame, clip: float | None = None,
@@ -255,3 +273,30 @@ def _left_out(traces: pd.DataFrame, units: int, stride: int, marked: bool) -> st
     if stride > 1:
         said.append(f"{_every(stride)} of {all_steps:,} steps" + (" and the key steps" if marked else ""))
     return "; ".join(said)
+
+
+def attention_chart(table: pd.DataFrame, marks: list[int] | None = None,
+                    title: str = "Where each step looks") -> alt.FacetChart:
+    """A heatmap per layer (rows) and head (columns): the step that looks down, the step looked at across, the
+    attention weight from dark (0) to yellow (1). `table`: `seqlab.analysis.diagnostics.attention_table`.
+    `marks`: the steps that matter for the task, their columns outlined in orange."""
+    shown = table.assign(weight=table["weight"].round(4))
+    steps = sorted(shown["key"].unique())
+    size = max(4, min(12, 480 // max(len(steps), 1)))
+    x = alt.X("key:O", title="step looked at", sort=steps, axis=alt.Axis(labelOverlap=True))
+    y = alt.Y("query:O", title="step that looks", sort=steps, axis=alt.Axis(labelOverlap=True))
+    heat = alt.Chart().mark_rect().encode(
+        x=x, y=y, color=alt.Color("weight:Q", scale=alt.Scale(scheme="viridis", domain=[0, 1]), title="attention"),
+        tooltip=["layer:O", "head:O", "query:O", "key:O", alt.Tooltip("weight:Q", format=".3f")],
+    ).properties(width=size * len(steps), height=size * len(steps))
+    layers = [heat]
+    marked = [m for m in (marks or []) if m in set(steps)]
+    if marked:
+        outline = alt.Chart().transform_filter(alt.FieldOneOfPredicate(field="key", oneOf=marked)).mark_rect(
+            fill=None, stroke=MARK_COLOUR, strokeWidth=1.5).encode(x=x, y=y)
+        layers.append(outline)
+    stride, all_steps = table.attrs.get("stride", 1), table.attrs.get("steps", len(steps))
+    note = f"{_every(stride)} of {all_steps:,} steps" + (" and the key steps" if marked else "") if stride > 1 else ""
+    return alt.layer(*layers, data=shown).facet(
+        row=alt.Row("layer:O", title="layer"), column=alt.Column("head:O", title="head"),
+    ).properties(title=chart_title(title, note))

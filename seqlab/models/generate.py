@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import torch
 
 from seqlab.data.text import Vocab
-from seqlab.models.recurrent import SequenceModel
+from seqlab.models.recurrent import SequenceModel, is_recurrent
 
 MAX_LENGTH = 10_000  # characters one call may generate: a few seconds at worst on a shared CPU
 MAX_PROMPT = 2_000  # prompt characters fed to the model; earlier ones are cut
 MAX_TEMPERATURE = 10.0
+DEFAULT_CONTEXT = 64  # tokens a Transformer reads per step when it does not know its training length
 
 # Process-wide on purpose, like the flag it guards: how many loops run without oneDNN, and its setting before.
 _onednn_users: list = [0, True]
@@ -119,6 +120,8 @@ def _generate(model: SequenceModel, prompt_ids: list[int], length: int, temperat
     model.eval()
     try:
         generator = torch.Generator().manual_seed(seed)
+        if not is_recurrent(model):
+            return _generate_windowed(model, prompt_ids, length, temperature, top_k, generator)
         out, state = model.rnn(model.embed(torch.tensor([prompt_ids])))  # (1, P, H): the prompt in one call
         ids = []
         for _ in range(length):
@@ -129,6 +132,24 @@ def _generate(model: SequenceModel, prompt_ids: list[int], length: int, temperat
         return ids
     finally:
         model.train(was_training)
+
+
+def _generate_windowed(model, prompt_ids: list[int], length: int, temperature: float, top_k: int,
+                       generator: torch.Generator) -> list[int]:
+    """A TCN or Transformer has no state to carry: each step reads the last `context_window` tokens again."""
+    window, ids, seen = context_window(model), [], list(prompt_ids)
+    for _ in range(length):
+        logits, _ = model(torch.tensor([seen[-window:]]))  # (1, W, V)
+        nxt = _pick(logits[0, -1], temperature, top_k, generator)
+        ids.append(nxt)
+        seen.append(nxt)
+    return ids
+
+
+def context_window(model) -> int:
+    """Tokens a non-recurrent model reads per step when writing: a TCN's receptive field; a Transformer, the longest
+    sequence it trained on (positions beyond it it never saw), else DEFAULT_CONTEXT."""
+    return model.receptive_field or int(getattr(model, "longest", 0)) or DEFAULT_CONTEXT
 
 
 def _pick(logits: torch.Tensor, temperature: float, top_k: int, generator: torch.Generator) -> int:

@@ -1,4 +1,5 @@
-"""One recurrent model for every architecture (RNN, LSTM, GRU) and head, plus parameter budgets."""
+"""One recurrent model for RNN, LSTM and GRU and every head; the model registry (with the TCN and Transformer) and
+parameter budgets."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def seeded(seed: int) -> Iterator[None]:
         yield
 
 RECURRENT = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "tcn": "TCN", "transformer": "Transformer"}
 BUDGET_REFERENCE = "gru"  # equal budgets give every architecture the parameters of a GRU of the chosen size
 
 
@@ -56,7 +57,7 @@ class SequenceModel(nn.Module):
                              "next-token model must not read the future")
         self.cfg, self.kind = cfg, kind
         # forecasting: what the network predicts (seqlab.data.transforms.Transform); its output is always the level
-        self.transform = transform if transform is not None and transform.target != "level" else None
+        self.transform = active_transform(transform)
         self.embed = nn.Embedding(input_size, cfg.embedding_dim) if token_input else None
         kwargs = {"nonlinearity": "tanh"} if cfg.arch == "rnn" else {}
         self.rnn = RECURRENT[cfg.arch](
@@ -71,11 +72,16 @@ class SequenceModel(nn.Module):
         if cfg.arch == "lstm" and cfg.forget_bias is not None:
             set_forget_bias(self.rnn, cfg.forget_bias)
 
+    def inputs(self, x: torch.Tensor) -> torch.Tensor:
+        """What the first layer reads at each step: the features, or the token's embedding. (B, T, F)"""
+        return self.embed(x) if self.embed is not None else x  # (B, T) ids -> (B, T, E)
+
     def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
-        if self.transform is not None:
-            x, ctx = transforms.encode(x, self.transform)  # e.g. each window relative to its last value
-        if self.embed is not None:
-            x = self.embed(x)  # (B, T) ids -> (B, T, E)
+        return forward_transformed(self, x, targets)
+
+    def from_inputs(self, x: torch.Tensor, targets: torch.Tensor | None = None):
+        """forward() from the first layer's input on (B, T, F), without the forecasting transform: where the gradient
+        with respect to each step's input is taken (seqlab.analysis.diagnostics.input_grad_norms)."""
         if self.training and self.dropout > 0:
             out, state = self._stacked(x)
         else:
@@ -86,8 +92,6 @@ class SequenceModel(nn.Module):
             h_n = state[0] if isinstance(state, tuple) else state  # (layers*D, B, H)
             last = h_n[-self.directions:].transpose(0, 1).reshape(x.shape[0], -1)  # (B, D*H)
             output = self.head(last)  # (B, H) or (B, C)
-        if self.transform is not None:
-            output = transforms.decode(output, ctx)  # back to a forecast of the (scaled) series
         loss = None if targets is None else task_loss(output, targets, self.kind)
         return output, loss
 
@@ -144,13 +148,44 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
             bias[h:2 * h] = 0.0
 
 
-def build_model(cfg: ModelConfig, task) -> SequenceModel:
-    """The model that fits a task's input, output and kind (an encoder-decoder for translation tasks)."""
+def build_model(cfg: ModelConfig, task) -> nn.Module:
+    """The model of `cfg.arch` that fits a task's input, output and kind: the registry of architectures (an
+    encoder-decoder for translation tasks). Every one has the contract forward(x, targets=None) -> (output, loss),
+    `inputs(x)` and `from_inputs(e, targets)`, a `head`, an `embed` (or None), its own `dropout_generator`, and the
+    task's forecasting `transform` applied around it (forward_transformed)."""
     if task.kind == "translation":
         from seqlab.models.seq2seq import build_seq2seq
         return build_seq2seq(cfg, task)
-    return SequenceModel(cfg, task.input_size, task.output_size, task.kind, task.token_input,
-                         transform=getattr(task, "transform", None))
+    from seqlab.models.tcn import TCN
+    from seqlab.models.transformer import Transformer
+
+    kinds = {"tcn": TCN, "transformer": Transformer}
+    model = kinds.get(cfg.arch, SequenceModel)(cfg, task.input_size, task.output_size, task.kind, task.token_input)
+    model.transform = active_transform(getattr(task, "transform", None))
+    return model
+
+
+def active_transform(transform):
+    """The forecasting transform a model applies around itself, or None when it predicts the level."""
+    return transform if transform is not None and transform.target != "level" else None
+
+
+def forward_transformed(model: nn.Module, x: torch.Tensor, targets: torch.Tensor | None = None):
+    """forward() of every architecture: with a forecasting transform (seqlab.data.transforms), the window is encoded
+    (e.g. relative to its last value) before the network reads it, and its output decoded back to the series, so
+    the loss and every metric stay on the series whatever the network predicts."""
+    if model.transform is None:
+        return model.from_inputs(model.inputs(x), targets)
+    x, ctx = transforms.encode(x, model.transform)
+    output, _ = model.from_inputs(model.inputs(x))
+    output = transforms.decode(output, ctx)
+    return output, None if targets is None else task_loss(output, targets, model.kind)
+
+
+def is_recurrent(model: nn.Module) -> bool:
+    """True for the models with a hidden state carried step to step (RNN, LSTM, GRU): the ones with cells, gates
+    and a gradient with respect to each hidden state."""
+    return isinstance(model, SequenceModel)
 
 
 def param_count(model: nn.Module) -> int:
@@ -164,18 +199,20 @@ def count_params(cfg: ModelConfig, task) -> int:
 
 
 def hidden_for_budget(cfg: ModelConfig, task, budget: int) -> int:
-    """The hidden size whose parameter count is closest to `budget` (counts grow with size)."""
-    lo, hi = bounds(ModelConfig, "hidden_size")
+    """The hidden size (TCN channels, Transformer d_model: a multiple of its heads) whose parameter count is closest
+    to `budget` (counts grow with size)."""
+    step = cfg.heads if cfg.arch == "transformer" else 1
+    lo, hi = 1, bounds(ModelConfig, "hidden_size")[1] // step  # search k, the size being k * step
 
-    def params(h):
-        return count_params(dataclasses.replace(cfg, hidden_size=h), task)
+    def params(k):
+        return count_params(dataclasses.replace(cfg, hidden_size=k * step), task)
 
     while lo < hi:  # smallest h with params(h) >= budget
         mid = (lo + hi) // 2
         lo, hi = (mid + 1, hi) if params(mid) < budget else (lo, mid)
     if lo > 1 and budget - params(lo - 1) < params(lo) - budget:
-        return lo - 1
-    return lo
+        return (lo - 1) * step
+    return lo * step
 
 
 def equal_budget(configs: list[ModelConfig], task) -> list[ModelConfig]:
@@ -195,4 +232,4 @@ def equalise(runs: list, task) -> list:
 
 
 __all__ = ["ARCHS", "LABELS", "SequenceModel", "build_model", "count_params", "equal_budget", "equalise",
-           "hidden_for_budget", "param_count", "set_forget_bias", "task_loss"]
+           "hidden_for_budget", "is_recurrent", "param_count", "set_forget_bias", "task_loss"]

@@ -35,8 +35,8 @@ def test_the_demo_records_gradients_and_draws_every_chart(page):
     comparison = at.session_state["grad_comparison"]
     assert [r.label for r in comparison.training.runs] == ["RNN", "LSTM", "GRU"]
     assert all(len(rec["grad_through_time"]) == 10 for rec in comparison.training.history)
-    # decay, loss, per-layer norms, forget bias
-    assert len(at.get("vega_lite_chart")) == 4
+    # input-gradient decay, hidden-state decay, loss, per-layer norms, forget bias
+    assert len(at.get("vega_lite_chart")) == 5
     assert any("what reaches the first step, 9 steps back" in m.value for m in at.markdown)
 
 

@@ -38,7 +38,8 @@ def test_every_page_card_links_to_a_page_that_exists():
 
 DEMO_WORDS = {"forgetting": ("steps back from the loss", "RNN: 10^"), "memory": ("Test digits named correctly",),
               "forecast": ("persistence",), "spelling": ("Share of the words written",),
-              "attention": ("of the test dates exactly right", "GRU + attention")}
+              "attention": ("of the test dates exactly right", "GRU + attention"),
+              "beyond": ("Test cross-entropy", "TCN", "Transformer")}
 
 
 def conclusion_of(at: AppTest) -> str:

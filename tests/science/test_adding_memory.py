@@ -3,7 +3,8 @@
 import pytest
 
 from seqlab.analysis.evaluate import evaluate
-from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.config import RECURRENT_ARCHS as ARCHS
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.training.loop import train_interleaved
 

@@ -15,7 +15,8 @@ what this shows is that the gated cells keep training well at a rate where the l
 import pytest
 
 from seqlab.analysis.evaluate import evaluate
-from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.config import RECURRENT_ARCHS as ARCHS
+from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.models.recurrent import equalise
 from seqlab.training.loop import train_interleaved

@@ -27,7 +27,7 @@ def test_bounds_are_inclusive():
 
 
 @pytest.mark.parametrize("kwargs, word", [
-    ({"arch": "transformer"}, "arch"), ({"hidden_size": "64"}, "whole number"), ({"hidden_size": 3.5}, "hidden_size"),
+    ({"arch": "mamba"}, "arch"), ({"hidden_size": "64"}, "whole number"), ({"hidden_size": 3.5}, "hidden_size"),
     ({"bidirectional": 1}, "true or false"), ({"dropout": float("nan")}, "dropout"),
 ])
 def test_wrong_types_and_choices_are_refused(kwargs, word):

@@ -12,7 +12,7 @@ from seqlab.export import results_dict
 from seqlab.training.loop import train, train_interleaved
 from tests.conftest import tiny_run
 
-EXTRA = ("grad_through_time", "layer_grad_norm_")
+EXTRA = ("grad_through_time", "input_grad_through_time", "layer_grad_norm_")
 
 
 def without_extras(history):
