@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seqlab import resources
-from seqlab.config import ARCHS, TASKS, DataConfig, ModelConfig, RunConfig, TrainConfig
-from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds, seeds_text
+from seqlab.command import OPTIONS, SECTIONS, command_for, comparison_command  # noqa: F401 (the CLI offers them too)
+from seqlab.config import ARCHS, DataConfig, ModelConfig, RunConfig, TrainConfig
+from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,46 +18,6 @@ if TYPE_CHECKING:
 TABLE_COLUMNS = ["label", "seed", "params", "epochs", "sec_per_epoch", "train_loss", "val_loss", "status"]
 CLI_SHARE = 0.8  # of the memory, for the trainings that run at once (see `cli_budget`)
 THREADS = 1  # as the app trains (SEQLAB_TORCH_THREADS), so a run repeated here gives the same numbers
-
-# Every config field and its option: the parser is built from this table and `command_for` writes it back, so a
-# run from the app can always be repeated here. (section, field, option, help); `arch` is --archs, below.
-OPTIONS = (
-    ("data", "task", "--task", f"one of: {', '.join(TASKS)}"),
-    ("data", "length", "--length", "window or sequence length T"),
-    ("data", "horizon", "--horizon", "steps ahead (forecasting)"),
-    ("data", "n_samples", "--samples", "sequences or points to generate"),
-    ("data", "max_rows", "--max-rows", "real series: most recent rows kept"),
-    ("data", "column", "--column", "column of a real series or CSV"),
-    ("data", "reading", "--reading", "digits: rows or pixels"),
-    ("data", "corpus", "--corpus", "text task: python-docs, shakespeare or upload (with --text)"),
-    ("data", "tokens", "--tokens", "sentiment task: char or word"),
-    ("data", "text_column", "--text-column", "sentiment task: the column of texts"),
-    ("data", "label_column", "--label-column", "sentiment task: the column of labels"),
-    ("data", "ticker", "--ticker", "stock task: ticker symbol"),
-    ("data", "start", "--start", "stock task: first date YYYY-MM-DD"),
-    ("data", "end", "--end", "stock task: last date YYYY-MM-DD"),
-    ("data", "val_fraction", "--val-fraction", "share of the data kept for validation"),
-    ("data", "test_fraction", "--test-fraction", "share of the data kept for the final test"),
-    ("data", "noise", "--noise", "sine task: standard deviation of the noise"),
-    ("data", "seed", "--data-seed", "seed of the data generator (default: --seed, or the first of --seeds)"),
-    ("model", "hidden_size", "--hidden", "hidden units per layer"),
-    ("model", "num_layers", "--layers", "stacked recurrent layers"),
-    ("model", "dropout", "--dropout", "dropout between stacked layers"),
-    ("model", "bidirectional", "--bidirectional", "classification tasks only"),
-    ("model", "forget_bias", "--forget-bias", "LSTM forget-gate bias at init (e.g. 1.0)"),
-    ("model", "embedding_dim", "--embedding", "size of the token embedding (text and copy tasks)"),
-    ("train", "epochs", "--epochs", "passes over the training data"),
-    ("train", "batch_size", "--batch", "sequences per gradient step"),
-    ("train", "lr", "--lr", "learning rate"),
-    ("train", "optimizer", "--optimizer", "adam or sgd"),
-    ("train", "clip", "--clip", "gradient-norm clip; 0 turns it off"),
-    ("train", "seed", "--seed", "seed of data, weights and shuffling"),
-    ("train", "max_seconds", "--max-seconds", "wall-time budget per architecture"),
-    ("train", "record_gradients", "--record-gradients", "record, per epoch, the gradient back through time on a "
-                                                        "probe batch and per-layer norms"),
-)
-SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
-UPLOAD_OPTION = {"csv": "--csv", "sentiment": "--csv"}  # and --text for the text task's own file
 
 
 def _dest(option: str) -> str:
@@ -128,46 +87,6 @@ def run_configs(a: argparse.Namespace) -> list[RunConfig]:
     template = RunConfig(data=DataConfig(**fields["data"]), model=ModelConfig(arch=archs[0], **fields["model"]),
                          train=TrainConfig(**fields["train"]))
     return comparison_runs(template, archs, seeds)
-
-
-def command_for(run: RunConfig, upload: str = "YOUR-FILE") -> str:
-    """The `python -m seqlab compare` command that trains exactly this run again (options left at their
-    defaults are left out). A run that needed an uploaded file names it `upload`."""
-    return comparison_command([run], upload)
-
-
-def comparison_command(runs: list[RunConfig], upload: str = "YOUR-FILE") -> str:
-    """The command that trains a whole comparison again, every architecture and seed (`--archs`, `--seeds`).
-    Runs that differ in more than architecture and seed (equal budgets size each architecture on its own) get
-    one command per setting, a line each."""
-    groups: dict[RunConfig, tuple[RunConfig, dict, dict]] = {}  # setting -> (its first run, archs, seeds)
-    for run in runs:
-        setting = run.replace(model=dataclasses.replace(run.model, arch=ARCHS[0]),
-                              train=dataclasses.replace(run.train, seed=0))
-        _, archs, seeds = groups.setdefault(setting, (run, {}, {}))
-        archs[run.model.arch], seeds[run.train.seed] = None, None  # dicts: ordered, each once
-    return "\n".join(_command(first, list(archs), list(seeds), upload) for first, archs, seeds in groups.values())
-
-
-def _command(run: RunConfig, archs: list[str], seeds: list[int], upload: str) -> str:
-    parts = ["python -m seqlab compare", "--archs", ",".join(archs)]
-    for section, name, option, _ in OPTIONS:
-        value, default = getattr(getattr(run, section), name), getattr(SECTIONS[section](), name)
-        if (section, name) == ("train", "seed"):
-            value = seeds[0]
-            if len(seeds) > 1:
-                parts += ["--seeds", seeds_text(seeds)]
-                continue
-        if section == "data" and name == "seed" and value == seeds[0]:
-            continue  # --seed (or the first of --seeds) sets it
-        if value == default and name != "task":
-            continue
-        parts += [option] if isinstance(value, bool) else [option, shlex.quote(str(value))]
-    if run.data.task in UPLOAD_OPTION:
-        parts += [UPLOAD_OPTION[run.data.task], shlex.quote(upload)]
-    elif run.data.task == "text" and run.data.corpus == "upload":
-        parts += ["--text", shlex.quote(upload)]
-    return " ".join(parts)
 
 
 def _read_upload(a: argparse.Namespace) -> bytes | None:

@@ -10,7 +10,7 @@ import streamlit as st
 from seqlab.analysis.metrics import METRIC_NAMES
 from seqlab.app import limits
 from seqlab.charts import runs as charts_runs
-from seqlab.cli import comparison_command
+from seqlab.command import comparison_command
 from seqlab.export import MAX_RESULTS_BYTES, read_results_json
 from seqlab.training import runlog
 

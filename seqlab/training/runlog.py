@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from seqlab.cli import command_for
+from seqlab.command import command_for
 from seqlab.config import RunConfig
 from seqlab.export import results_dict, results_document, run_histories, state_dict_bytes
 
