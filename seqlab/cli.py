@@ -120,6 +120,7 @@ def cli_budget(a: argparse.Namespace, run: RunConfig, at_once: int = 1) -> resou
 def compare(a: argparse.Namespace) -> int:
     import pandas as pd
 
+    from seqlab.analysis.diagnostics import GradientRecording
     from seqlab.analysis.evaluate import results_table
     from seqlab.analysis.report import verdict
     from seqlab.data import make_task
@@ -135,7 +136,7 @@ def compare(a: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if a.equal_budget:
         runs = equalise(runs, task)
-    session = Parallel(runs, task, workers=a.workers, threads=a.threads)
+    session = Parallel(runs, task, workers=a.workers, threads=a.threads, callbacks=[GradientRecording()])
     at_once = min(session.workers, len(runs))
     refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0], at_once))
     if refusals:

@@ -24,6 +24,7 @@ import torch
 from seqlab.config import RunConfig
 from seqlab.data.task import Task
 from seqlab.resources import usable_cpus
+from seqlab.training.callbacks import Callback
 from seqlab.training.loop import TrainingRun, training_runs
 
 POLL = 0.5  # seconds between the consumer's looks at a queue for the server's training slots
@@ -41,14 +42,17 @@ class Parallel:
     wait for one and no record comes, the consumer's iteration calls `on_wait(waiting)`, in its own thread.
     `threads` is torch's intra-op threads per worker (set in each worker thread; the caller's stays as it was).
     An exception in a worker is raised again in the consumer when it reaches that run's turn.
+    `callbacks` (seqlab.training.callbacks) go to every run built here from a config; each run calls them from
+    the thread that trains it.
     """
 
     def __init__(self, runs: Sequence[RunConfig] | Sequence[TrainingRun], task: Task | None = None,
-                 workers: int | None = None, slots=None, threads: int = 1, ahead: int = 1):
+                 workers: int | None = None, slots=None, threads: int = 1, ahead: int = 1,
+                 callbacks: Sequence[Callback] = ()):
         if runs and all(isinstance(r, TrainingRun) for r in runs):
             self.runs = list(runs)
         else:
-            self.runs = training_runs(runs, task)
+            self.runs = training_runs(runs, task, callbacks)
         self.workers, self.slots, self.threads, self.ahead = workers or usable_cpus(), slots, threads, ahead
         self.on_wait: Callable[[int], None] | None = None
         self.queued = 0  # workers of this comparison waiting for a slot
@@ -182,6 +186,7 @@ class Parallel:
             raise _Withdrawn
 
 
-def train_parallel(runs: Sequence[RunConfig], task: Task, workers: int | None = None, slots=None) -> Parallel:
+def train_parallel(runs: Sequence[RunConfig], task: Task, workers: int | None = None, slots=None,
+                   callbacks: Sequence[Callback] = ()) -> Parallel:
     """Train several runs (architectures × seeds) on the same data, each epoch in a worker thread."""
-    return Parallel(runs, task, workers=workers, slots=slots)
+    return Parallel(runs, task, workers=workers, slots=slots, callbacks=callbacks)
