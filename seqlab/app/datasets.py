@@ -16,7 +16,7 @@ from seqlab.analysis.classification import decode_tokens
 from seqlab.app import limits
 from seqlab.charts import training as charts
 from seqlab.config import DataConfig
-from seqlab.data import REGISTRY, DataError, Task, load_series, make_task
+from seqlab.data import REGISTRY, SAMPLED, DataError, Task, load_series, make_task
 from seqlab.data.cache import TaskCache
 from seqlab.data.footprint import data_refusal
 from seqlab.data.preview import example_sequences
@@ -109,7 +109,7 @@ def pick_data(key: str = "lab") -> DataChoice:
         what = "Tokens read from each text" if name == "sentiment" else what
         fields["length"] = pick_steps(what, LENGTHS, DataConfig.length, f"{key}_length")
     column_slot = st.container()
-    if name in ("sine", "adding", "copy"):
+    if name in SAMPLED:
         fields["n_samples"] = pick_steps("Sequences to generate" if name != "sine" else "Points to generate",
                                          SAMPLES, DataConfig.n_samples, f"{key}_samples")
     return DataChoice(fields, upload, column_slot)

@@ -32,6 +32,7 @@ PAGES = (
          "Every run of your session in one place: overlay their loss curves, sort their results, see what a setting "
          "does, download weights, and get the exact command that trains a run again."),
 )
+TITLES = {page.key: page.title for page in PAGES}  # the one map from a page's key to its title
 
 CELL_DIAGRAM = """
 digraph {

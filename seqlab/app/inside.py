@@ -7,13 +7,14 @@ import streamlit as st
 from seqlab.analysis.diagnostics import cell_traces
 from seqlab.analysis.evaluate import predict, to_units
 from seqlab.app import live
+from seqlab.app.home import TITLES
 from seqlab.charts.diagnostics import MAX_UNITS, cell_heatmap_chart, steps_that_fit
 from seqlab.charts.training import sequences_chart
 from seqlab.data import Task
 from seqlab.data.preview import example_sequences, key_steps
 from seqlab.training.loop import TrainingRun
 
-SOURCES = {"lab": "Lab", "grad": "Gradient flow", "cell": "this page"}  # session keys of comparisons
+SOURCES = {"lab": TITLES["lab"], "grad": TITLES["grad"], "cell": "this page"}  # session keys of comparisons
 SIGNALS = {"rnn": ["h"], "lstm": ["h", "c", "f", "i", "o"], "gru": ["h", "z", "r"]}
 MAX_SEQUENCES = 300  # test sequences offered for a look
 PREFERRED = ["lstm", "gru", "rnn"]  # the gated cells first: they have the most to show

@@ -14,11 +14,10 @@ from seqlab.app.datasets import literal
 from seqlab.app.settings import FORGET_BIAS, seeds_from
 from seqlab.app.writing import CHARACTERS
 from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, RunConfig, TrainConfig, bounds, choices
+from seqlab.data import COLUMNED, SAMPLED
 from seqlab.presets import MAX_SEEDS
 
 FIRST_DAY = dt.date(1970, 1, 1)  # the date pickers' min_value
-SAMPLED = ("sine", "adding", "copy")  # tasks whose page shows the "sequences to generate" slider
-COLUMNED = ("seattle", "co2", "airline", "sunspots", "msft", "stock")  # real series with a column picker
 
 
 @dataclass(frozen=True)
