@@ -7,7 +7,7 @@ from seqlab.analysis.diagnostics import GradientRecording
 from seqlab.training.callbacks import Callback
 from seqlab.training.loop import train, train_interleaved
 from seqlab.training.parallel import Parallel
-from tests.conftest import tiny_run
+from tests.helpers import tiny_run
 
 TIMING = {"seconds", "elapsed"}
 

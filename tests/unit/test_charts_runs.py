@@ -3,7 +3,7 @@ import math
 import pandas as pd
 
 from seqlab.charts import runs as charts_runs
-from tests.conftest import walk
+from tests.helpers import walk
 
 
 def frame(archs=("RNN", "LSTM")):

@@ -11,7 +11,7 @@ from seqlab.analysis.evaluate import results_table
 from seqlab.cli import main
 from seqlab.export import results_dict
 from seqlab.training.loop import train, train_interleaved
-from tests.conftest import tiny_run
+from tests.helpers import tiny_run
 
 EXTRA = ("grad_through_time", "layer_grad_norm_")
 
