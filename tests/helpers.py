@@ -3,9 +3,13 @@ comparisons, a walk over chart specs. Fixtures live in conftest.py."""
 
 from pathlib import Path
 
+import numpy as np
+
 from seqlab.analysis.evaluate import results_table
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
+from seqlab.data.task import DataError
+from seqlab.data.upload import read_csv_series
 from seqlab.presets import comparison_runs
 from seqlab.training import runlog
 from seqlab.training.loop import train_interleaved
@@ -53,3 +57,37 @@ def walk(node):
     if isinstance(node, list):
         for child in node:
             yield from walk(child)
+
+
+def check_series(data: bytes, min_rows: int = 2) -> None:
+    """The reader returns a clean series or raises DataError; anything else fails the test."""
+    try:
+        series = read_csv_series(data, min_rows=min_rows)
+    except DataError as error:
+        assert str(error) and "Traceback" not in str(error)
+        return
+    values = series.frame[list(series.value_columns)].to_numpy()
+    assert values.dtype == np.float64 and np.isfinite(values).all()
+    assert len(series.frame) >= min_rows and series.default_column in series.value_columns
+    times = series.frame[series.time_column]
+    assert times.is_unique and times.is_monotonic_increasing
+
+
+def chart_data(element) -> tuple[dict, list]:
+    """An AppTest chart's Vega-Lite spec and its data sets as DataFrames, in the order Streamlit sent them."""
+    import json
+
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    return json.loads(element.proto.spec), [convert_arrow_bytes_to_pandas_df(d.data.data)
+                                            for d in element.proto.datasets]
+
+
+def charts_by_title(at) -> dict[str, tuple[dict, list]]:
+    """Every chart of an AppTest page, keyed by its title's text."""
+    charts = {}
+    for element in at.get("vega_lite_chart"):
+        spec, frames = chart_data(element)
+        title = spec.get("title", {})
+        charts[title.get("text", "") if isinstance(title, dict) else title] = (spec, frames)
+    return charts
