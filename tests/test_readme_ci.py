@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 
 
@@ -29,6 +31,7 @@ def collected(*args: str) -> tuple[int, int]:
     return selected, total
 
 
+@pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
 def test_the_ci_command_collects_every_test_and_the_fast_loop_leaves_out_the_slow_kinds():
     """`--all` (the README's and CI's command) lifts the fast loop's marker filter: it selects every test pytest
     collects. Checked on one file of each left-out kind, to stay quick."""

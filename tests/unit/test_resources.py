@@ -66,6 +66,7 @@ def load_bench():
 MEASURED = [2, 4, 7, 10]
 
 
+@pytest.mark.bench  # tens of seconds: out of the fast loop, in CI (pytest --all)
 @pytest.mark.parametrize("index", MEASURED)
 def test_the_estimate_lies_above_the_measured_peak_within_its_factor(index):
     bench = load_bench()

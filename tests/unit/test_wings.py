@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+WINGS = ("analysis", "charts", "app")  # what training must not know
+
 
 def modules_loaded_by(module: str) -> set[str]:
     """Every seqlab module that importing `module` loads, in a fresh interpreter."""
@@ -11,13 +13,14 @@ def modules_loaded_by(module: str) -> set[str]:
     return set(out.split())
 
 
-def test_the_run_log_writes_commands_without_importing_the_cli():
-    loaded = modules_loaded_by("seqlab.training.runlog")
-    assert "seqlab.command" in loaded
+def test_the_run_log_writes_commands_without_importing_the_cli_and_training_loads_no_later_wing():
+    """One fresh interpreter imports the whole training wing: the run log writes commands through seqlab.command,
+    never the CLI, and nothing of analysis, charts or the app comes along."""
+    loaded = modules_loaded_by("seqlab.training.runlog, seqlab.training.loop, seqlab.training.parallel")
+    assert "seqlab.command" in loaded and "seqlab.training.loop" in loaded
     assert "seqlab.cli" not in loaded
+    assert not {m for m in loaded if m.split(".")[1:2] and m.split(".")[1] in WINGS}
 
-
-WINGS = ("analysis", "charts", "app")  # what training must not know
 
 
 def seqlab_imports(path) -> set[str]:
@@ -43,7 +46,3 @@ def test_training_imports_nothing_from_analysis_charts_or_the_app():
              for f in files}
     assert {name: found for name, found in wrong.items() if found} == {}
 
-
-def test_the_trainer_loads_no_diagnostics_charts_or_app_module():
-    loaded = modules_loaded_by("seqlab.training.loop")
-    assert not {m for m in loaded if m.split(".")[1:2] and m.split(".")[1] in WINGS}
