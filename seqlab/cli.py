@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seqlab import resources
+from seqlab.command import OPTIONS, SECTIONS, UPLOAD_OPTION, command_for, comparison_command  # noqa: F401
 from seqlab.config import (
     ARCHS,
     DEFAULT_ARCHS,
-    TASKS,
     DataConfig,
     ModelConfig,
     RunConfig,
     TrainConfig,
     receptive_field_notice,
 )
-from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds, seeds_text
+from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds
 from seqlab.sweep import command as sweep_command
 
 MAX_FOLDS = 20  # seqlab.analysis.backtest.MAX_FOLDS, without importing torch before the arguments are read
@@ -31,53 +29,6 @@ if TYPE_CHECKING:
 TABLE_COLUMNS = ["label", "seed", "params", "epochs", "sec_per_epoch", "train_loss", "val_loss", "status"]
 CLI_SHARE = 0.8  # of the memory, for the trainings that run at once (see `cli_budget`)
 THREADS = 1  # as the app trains (SEQLAB_TORCH_THREADS), so a run repeated here gives the same numbers
-
-# Every config field and its option: the parser is built from this table and `command_for` writes it back, so a
-# run from the app can always be repeated here. (section, field, option, help); `arch` is --archs, below.
-OPTIONS = (
-    ("data", "task", "--task", f"one of: {', '.join(TASKS)}"),
-    ("data", "length", "--length", "window or sequence length T"),
-    ("data", "horizon", "--horizon", "steps ahead (forecasting)"),
-    ("data", "n_samples", "--samples", "sequences or points to generate"),
-    ("data", "max_rows", "--max-rows", "real series: most recent rows kept"),
-    ("data", "column", "--column", "column of a real series or CSV"),
-    ("data", "reading", "--reading", "digits: rows or pixels"),
-    ("data", "corpus", "--corpus", "text task: python-docs, shakespeare or upload (with --text)"),
-    ("data", "tokens", "--tokens", "sentiment task: char or word"),
-    ("data", "text_column", "--text-column", "sentiment task: the column of texts"),
-    ("data", "label_column", "--label-column", "sentiment task: the column of labels"),
-    ("data", "ticker", "--ticker", "stock task: ticker symbol"),
-    ("data", "start", "--start", "stock task: first date YYYY-MM-DD"),
-    ("data", "end", "--end", "stock task: last date YYYY-MM-DD"),
-    ("data", "val_fraction", "--val-fraction", "share of the data kept for validation"),
-    ("data", "test_fraction", "--test-fraction", "share of the data kept for the final test"),
-    ("data", "noise", "--noise", "sine task: standard deviation of the noise"),
-    ("data", "longer_test", "--longer-test", "translation tasks: test only on inputs longer than any in training"),
-    ("data", "target", "--target", "series: what the network predicts: auto, level, change (from the last value) "
-                                   "or window-scaled (each window by its own mean and spread)"),
-    ("data", "log", "--log", "series: log-transform first: auto, on or off"),
-    ("data", "seed", "--data-seed", "seed of the data generator (default: --seed, or the first of --seeds)"),
-    ("model", "hidden_size", "--hidden", "hidden units per layer"),
-    ("model", "num_layers", "--layers", "stacked recurrent layers"),
-    ("model", "dropout", "--dropout", "dropout between stacked layers"),
-    ("model", "bidirectional", "--bidirectional", "classification tasks only"),
-    ("model", "forget_bias", "--forget-bias", "LSTM forget-gate bias at init (e.g. 1.0)"),
-    ("model", "embedding_dim", "--embedding", "size of the token embedding (text and copy tasks)"),
-    ("model", "kernel_size", "--kernel", "TCN: taps of each causal convolution"),
-    ("model", "levels", "--levels", "TCN: residual blocks, the dilation doubling per block"),
-    ("model", "heads", "--heads", "Transformer: attention heads (must divide --hidden, its d_model)"),
-    ("train", "epochs", "--epochs", "passes over the training data"),
-    ("train", "batch_size", "--batch", "sequences per gradient step"),
-    ("train", "lr", "--lr", "learning rate"),
-    ("train", "optimizer", "--optimizer", "adam or sgd"),
-    ("train", "clip", "--clip", "gradient-norm clip; 0 turns it off"),
-    ("train", "seed", "--seed", "seed of data, weights and shuffling"),
-    ("train", "max_seconds", "--max-seconds", "wall-time budget per architecture"),
-    ("train", "record_gradients", "--record-gradients", "record, per epoch, the gradient back through time on a "
-                                                        "probe batch and per-layer norms"),
-)
-SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
-UPLOAD_OPTION = {"csv": "--csv", "sentiment": "--csv", "pairs": "--csv"}  # and --text for the text task's own file
 
 
 def _dest(option: str) -> str:
@@ -192,50 +143,6 @@ def parse_archs(text: str, name: str) -> list[str]:
     return archs
 
 
-def command_for(run: RunConfig, upload: str = "YOUR-FILE") -> str:
-    """The `python -m seqlab compare` command that trains exactly this run again (options left at their
-    defaults are left out). A run that needed an uploaded file names it `upload`."""
-    return comparison_command([run], upload)
-
-
-def comparison_command(runs: list[RunConfig], upload: str = "YOUR-FILE") -> str:
-    """The command that trains a whole comparison again, every architecture and seed (`--archs`, `--seeds`).
-    Runs that differ in more than architecture and seed (equal budgets size each architecture on its own) get
-    one command per setting, a line each."""
-    groups: dict[RunConfig, tuple[RunConfig, dict, dict, dict]] = {}  # setting -> (first run, archs, seeds, attention)
-    for run in runs:
-        setting = run.replace(model=dataclasses.replace(run.model, arch=ARCHS[0], attention=False),
-                              train=dataclasses.replace(run.train, seed=0))
-        _, archs, seeds, attention = groups.setdefault(setting, (run, {}, {}, {}))
-        archs[run.model.arch], seeds[run.train.seed] = None, None  # dicts: ordered, each once
-        attention[run.model.attention] = None
-    return "\n".join(_command(first, list(archs), list(seeds), upload, list(attention))
-                     for first, archs, seeds, attention in groups.values())
-
-
-def _command(run: RunConfig, archs: list[str], seeds: list[int], upload: str, attention=(False,)) -> str:
-    parts = ["python -m seqlab compare", "--archs", ",".join(archs)]
-    if any(attention):
-        parts += ["--attention", ",".join("on" if a else "off" for a in attention)]
-    for section, name, option, _ in OPTIONS:
-        value, default = getattr(getattr(run, section), name), getattr(SECTIONS[section](), name)
-        if (section, name) == ("train", "seed"):
-            value = seeds[0]
-            if len(seeds) > 1:
-                parts += ["--seeds", seeds_text(seeds)]
-                continue
-        if section == "data" and name == "seed" and value == seeds[0]:
-            continue  # --seed (or the first of --seeds) sets it
-        if value == default and name != "task":
-            continue
-        parts += [option] if isinstance(value, bool) else [option, shlex.quote(str(value))]
-    if run.data.task in UPLOAD_OPTION:
-        parts += [UPLOAD_OPTION[run.data.task], shlex.quote(upload)]
-    elif run.data.task == "text" and run.data.corpus == "upload":
-        parts += ["--text", shlex.quote(upload)]
-    return " ".join(parts)
-
-
 def _read_upload(a: argparse.Namespace) -> bytes | None:
     """The bytes of the user's file the task needs: --csv for csv and sentiment, --text for a text upload."""
     if a.task in UPLOAD_OPTION:
@@ -267,6 +174,7 @@ def cli_budget(a: argparse.Namespace, run: RunConfig, at_once: int = 1) -> resou
 def compare(a: argparse.Namespace) -> int:
     import pandas as pd
 
+    from seqlab.analysis.diagnostics import GradientRecording
     from seqlab.analysis.evaluate import results_table
     from seqlab.analysis.report import verdict
     from seqlab.data import make_task
@@ -288,7 +196,7 @@ def compare(a: argparse.Namespace) -> int:
         runs = equalise(runs, task)
     for notice in dict.fromkeys(filter(None, (receptive_field_notice(r.model, r.data) for r in runs))):
         print(f"warning: {notice} (--levels, --kernel)", file=sys.stderr)
-    session = Parallel(runs, task, workers=a.workers, threads=a.threads)
+    session = Parallel(runs, task, workers=a.workers, threads=a.threads, callbacks=[GradientRecording()])
     at_once = min(session.workers, len(runs))
     refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0], at_once))
     if refusals:

@@ -33,8 +33,7 @@ class Demo:
     story: str  # said before it runs
     template: RunConfig
     conclude: Callable[..., str]  # (report, samples, words) -> the conclusion; samples: label -> [(epoch, text)]
-    page: str  # where to explore further, and that page's settings for this demo
-    query: dict
+    page: str  # where to explore further: its link opens the page on this demo's runs (seqlab.app.share.query_for)
     held: Callable[..., bool]  # (report, samples, words) -> whether the story held for this seed (demo_checks)
     writes: bool = False  # each model writes a sample after every epoch, which the conclusion reads
     seeds: tuple[int, ...] = (0, 1, 2)  # trained at once, in parallel; the conclusion counts them
@@ -245,8 +244,7 @@ DEMOS = (
          # hidden 48 held for 20 of 20 but took about 23% more CPU per seed, which the click's 10 s budget lacks
          RunConfig(DataConfig(task="adding", length=40, n_samples=4000), ModelConfig(hidden_size=32, forget_bias=1.0),
                    TrainConfig(epochs=10, batch_size=32, lr=1e-2, clip=1.0, record_gradients=True)),
-         conclude_forgetting, "pages/2_Gradient_flow.py",  # the page trains 4,000 sequences in batches of 64
-         {"length": 40, "hidden": 32, "forget": True, "epochs": 10, "lr": 0.01, "clip": 1.0},
+         conclude_forgetting, "pages/2_Gradient_flow.py",
          demo_checks.forgetting_held, seeds=(0, 1)),  # three seeds took 11.2 s from the click: over the 10 s aim
     Demo("memory", "Long memory", ":material/memory:",
          "Read a handwritten digit one pixel at a time, 64 steps, and name it at the end: the top of the digit "
@@ -255,18 +253,16 @@ DEMOS = (
          "in 100 than with PyTorch's default.",
          RunConfig(DataConfig(task="digits", reading="pixels"), ModelConfig(hidden_size=32, forget_bias=1.0),
                    TrainConfig(epochs=12, batch_size=32, lr=1e-2, clip=1.0)),
-         conclude_memory, "pages/1_Lab.py",  # the Lab has no forget-bias setting: its LSTM keeps PyTorch's
-         {"task": "digits", "reading": "pixels", "hidden": 32, "epochs": 12, "batch": 32, "lr": 0.01},
+         conclude_memory, "pages/1_Lab.py",
          demo_checks.memory_held),
     Demo("forecast", "Forecasting honestly", ":material/partly_cloudy_day:",
          "Forecast tomorrow's high temperature in Seattle from the last 30 days, with real weather from "
          "2012–2015. The honest question: does any network beat persistence, the guess that tomorrow is like today? "
          "Over seeds 0–9 one did every time, by 5–12 % of the error; a straight line fitted to the same 30 days "
          "(the linear baseline) does about as well.",
-         RunConfig(DataConfig(task="seattle", length=30), ModelConfig(hidden_size=32),
+         RunConfig(DataConfig(task="seattle", length=30, column="temp_max"), ModelConfig(hidden_size=32),
                    TrainConfig(epochs=8, batch_size=64, lr=1e-2, clip=1.0)),
          conclude_forecast, "pages/1_Lab.py",
-         {"task": "seattle", "length": 30, "hidden": 32, "epochs": 8, "lr": 0.01},
          demo_checks.forecast_held),
     Demo("spelling", "Text that learns to spell", ":material/edit_note:",
          "Three networks read Python's documentation one character at a time and learn to guess the next one. "
@@ -274,16 +270,13 @@ DEMOS = (
          RunConfig(DataConfig(task="text", length=50, n_samples=50_000 // 51), ModelConfig(hidden_size=128),
                    TrainConfig(epochs=5, batch_size=32, lr=1e-2, clip=1.0)),
          conclude_spelling, "pages/4_Text.py",
-         {"length": 50, "chars": 50_000, "hidden": 128, "epochs": 5, "batch": 32, "lr": 0.01},
          demo_checks.spelling_held, writes=True),
     Demo("attention", "Attention: looking back instead of remembering", ":material/translate:",
          "An encoder-decoder learns to write dates from seven languages (\"samedi 21 novembre 2026\") as "
          "2026-11-21. Without attention, the decoder gets only the encoder's final state: the whole date "
          "squeezed into one vector. With attention it looks back at every input character as it writes. Same GRU, "
          "same data, same seeds: which one writes the dates right?",
-         TRANSLATION_DEMO, conclude_attention, "pages/6_Translation.py",
-         {"pairs": 2000, "archs": "gru", "attention": "on,off", "hidden": 64, "epochs": 6, "batch": 64, "lr": 0.01,
-          "clip": 1.0}, demo_checks.attention_held,
+         TRANSLATION_DEMO, conclude_attention, "pages/6_Translation.py", demo_checks.attention_held,
          seeds=(0, 1), archs=("gru",), attention=(True, False)),
     Demo("beyond", "Where convolution and attention win", ":material/view_week:",
          "Recall 10 symbols after 10 blank steps. A recurrent cell must carry every symbol through each blank step "
@@ -295,10 +288,7 @@ DEMOS = (
                    TrainConfig(epochs=12, batch_size=64, lr=3e-3, clip=1.0)),
          # lr 1e-2 held for 7 of the seeds 0-9 (a TCN or a Transformer stuck at the baseline); at 3e-3 each of the
          # two recalled in 10 of 10 when trained alone
-         conclude_beyond, "pages/1_Lab.py",
-         {"task": "copy", "length": 10, "samples": 2000, "archs": "rnn,lstm,gru,tcn,transformer", "hidden": 32,
-          "levels": 3, "epochs": 12, "lr": 0.003},
-         demo_checks.beyond_held, seeds=(0, 1), archs=ARCHS),
+         conclude_beyond, "pages/1_Lab.py", demo_checks.beyond_held, seeds=(0, 1), archs=ARCHS),
 )
 BY_KEY = {demo.key: demo for demo in DEMOS}
 

@@ -1,25 +1,49 @@
-"""Shared fixtures: tiny configs and tasks so the unit suite runs in seconds."""
+"""Shared fixtures (tiny configs and tasks so the unit suite runs in seconds) and the suite's kinds of test.
+
+A plain `pytest` is the fast loop for development: it leaves out the kinds below (pyproject.toml's addopts).
+`pytest --all` runs every test, as CI does (the README's test command); `-m browser` (or science, load, bench,
+slow) runs one kind."""
+
+from pathlib import Path
 
 import pytest
 import torch
 
-from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
+from tests.helpers import tiny_run, walk  # noqa: F401 (older tests import them from here)
 
 # One torch thread: the suite's models are tiny, and two spinning OpenMP threads stall badly whenever
 # another process (the e2e server, a browser) holds the second core.
 torch.set_num_threads(1)
 
 
+# Every test under a place is of its kind, so a new file there is marked too: (path prefix, marker).
+KINDS = (("e2e/", "browser"), ("science/", "science"), ("faults/test_load.py", "load"),
+         ("unit/test_bench_smoke.py", "bench"), ("unit/test_bench_record_smoke.py", "bench"))
+TESTS = Path(__file__).parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--all", action="store_true", help="run every test: the browser, load, science and "
+                                                        "benchmark-smoke tests too (CI does)")
+
+
+def pytest_configure(config):
+    if config.getoption("--all"):
+        config.option.markexpr = ""  # addopts' fast-loop filter, lifted
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        where = Path(item.fspath).relative_to(TESTS).as_posix() if TESTS in Path(item.fspath).parents else ""
+        for prefix, kind in KINDS:
+            if where.startswith(prefix):
+                item.add_marker(kind)
+
+
 @pytest.fixture(autouse=True)
 def seed():
     torch.manual_seed(0)
-
-
-def tiny_run(task="sine", arch="lstm", **train) -> RunConfig:
-    data = DataConfig(task=task, length=12, n_samples=300)
-    return RunConfig(data=data, model=ModelConfig(arch=arch, hidden_size=8),
-                     train=TrainConfig(**{"epochs": 2, "batch_size": 32, **train}))
 
 
 @pytest.fixture(scope="session")
@@ -30,13 +54,3 @@ def sine_task():
 @pytest.fixture(scope="session")
 def adding_task():
     return make_task(tiny_run("adding").data)
-
-
-def walk(node):
-    """Every dict in a chart spec, depth first (for chart tests)."""
-    if isinstance(node, dict):
-        yield node
-        node = list(node.values())
-    if isinstance(node, list):
-        for child in node:
-            yield from walk(child)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import weakref
 
 import pandas as pd
 import torch
@@ -16,6 +17,7 @@ import torch.nn.functional as F
 
 from seqlab.models.cells import GATE_NAMES, Trace, run_model
 from seqlab.models.recurrent import is_recurrent, task_loss
+from seqlab.training.callbacks import Callback
 
 FLOOR = 1e-300  # norms below this (0 included: float64 underflow) are reported as "below 1e-300"
 FLOOR_LOG10 = -300.0  # the log10 value written in their place; `below_floor` flags them
@@ -321,6 +323,32 @@ class GradientRecorder:
         return {**curves, **{LAYER_NORM_PREFIX + g: m for g, m in zip(self.groups, means, strict=True)}}
 
 
+class GradientRecording(Callback):
+    """The training callback (seqlab.training.callbacks) that records gradient diagnostics for every run whose
+    `TrainConfig.record_gradients` is on, with a `GradientRecorder` per run: its fields join every record
+    (`grad_through_time` and `layer_grad_norm_<layer>`). Runs with recording off are left alone, so one
+    `GradientRecording()` can go to every training. The training's numbers are the same with it or without it.
+    """
+
+    def __init__(self, probe_size: int = PROBE_SIZE):
+        self.probe_size = probe_size
+        self.recorders = weakref.WeakKeyDictionary()  # TrainingRun -> its GradientRecorder, gone with the run
+
+    def on_train_start(self, run) -> None:
+        if run.run.train.record_gradients:
+            self.recorders[run] = GradientRecorder(run.model, run.task, self.probe_size)
+
+    def after_backward(self, run) -> None:
+        recorder = self.recorders.get(run)
+        if recorder is not None:
+            recorder.after_backward()
+
+    def on_epoch_end(self, run, record: dict) -> None:
+        recorder = self.recorders.get(run)
+        if recorder is not None:
+            record.update(recorder.epoch_fields())
+
+
 def grad_through_time_history(history: list[dict], key: str = GRAD_THROUGH_TIME) -> pd.DataFrame:
     """The `grad_through_time` curves of a history (or those of another key, such as INPUT_GRAD) as one tidy table.
 
@@ -377,6 +405,7 @@ def forget_bias_effect(model_cfg, task, seed: int, bias: float = 1.0, size: int 
 
 
 __all__ = ["FLOOR", "FLOOR_LOG10", "GRAD_THROUGH_TIME", "LAYER_NORM_PREFIX", "PROBE_SIZE", "GradientRecorder",
+           "GradientRecording",
            "cell_traces", "compare_grad_norms", "floored_log10", "forget_bias_effect", "grad_norms_through_time",
            "grad_through_time_curve", "grad_through_time_history", "hidden_grad_norms", "INPUT_GRAD",
            "input_grad_curve",

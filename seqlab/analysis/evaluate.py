@@ -3,106 +3,21 @@
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import torch
 
-from seqlab import resources
 from seqlab.analysis import baselines, criteria, holt_winters, metrics, ngram, order_free
 from seqlab.data.task import Scaler, Task
 from seqlab.data.windows import target_times
-from seqlab.models.recurrent import task_loss
+
+# Scoring a model on one split lives with training, which scores every epoch; re-exported here.
+from seqlab.training.scoring import batch_size_for, batches, evaluate, predict, to_units, train_values  # noqa: F401
 
 NGRAM_ORDERS = (3, 5)  # the counted character models beside a text's networks: 2 and 4 characters of context
 SCALED_LOSS = "MSE of the scaled series"  # a forecast's training loss, in units of the training part's sd
 
-
-def batch_size_for(model: torch.nn.Module, x: torch.Tensor) -> int:
-    """Sequences scored at once: as many as fit in `resources.EVAL_BYTES` for this model and sequence length."""
-    cfg = getattr(model, "cfg", None)
-    if cfg is None or x.dim() < 2:
-        return resources.MAX_EVAL_BATCH
-    shape = resources.Shape(length=int(x.shape[1]), input_size=int(x.shape[2]) if x.dim() == 3 else 1,
-                            output_size=model.head.out_features, kind=model.kind, token_input=x.dim() == 2,
-                            n_train=0, n_val=len(x), n_test=0)
-    return resources.eval_batch_size(cfg, shape)
-
-
-@torch.no_grad()
-def batches(model: torch.nn.Module, x: torch.Tensor, seconds: float | None = None,
-            batch_size: int | None = None) -> Iterator[tuple[slice, torch.Tensor]]:
-    """(rows, outputs) batch by batch, in eval mode (no dropout). With `seconds`, starts no batch after that much
-    time has passed (but always the first: a budget is overrun by one batch at most)."""
-    batch_size = batch_size or batch_size_for(model, x)
-    started, was_training = time.perf_counter(), model.training
-    model.eval()
-    try:
-        for i in range(0, len(x), batch_size):
-            if i and seconds is not None and time.perf_counter() - started >= seconds:
-                return
-            rows = slice(i, i + batch_size)
-            yield rows, model(x[rows])[0]
-    finally:
-        model.train(was_training)
-
-
-@torch.no_grad()
-def predict(model: torch.nn.Module, x: torch.Tensor, batch_size: int | None = None) -> torch.Tensor:
-    """Model outputs for every sequence in `x`, in eval mode (no dropout), in batches that fit in memory."""
-    outs = [out for _, out in batches(model, x, batch_size=batch_size)]
-    return torch.cat(outs) if outs else torch.empty(0)
-
-
-def to_units(task: Task, values) -> np.ndarray:
-    """Undo the scaling of regression outputs or targets, for display and metrics."""
-    values = np.asarray(values, dtype=np.float64)
-    return task.scaler.inverse(values) if task.scaler is not None else values
-
-
-def train_values(task: Task) -> np.ndarray | None:
-    """A forecasting task's training rows in original units (the MASE scale), else None."""
-    if task.series is None:
-        return None
-    return task.series["value"].to_numpy()[: task.split_index[0]]
-
-
-@torch.no_grad()
-def evaluate(model: torch.nn.Module, task: Task, part: str = "val", seconds: float | None = None) -> dict:
-    """Mean loss (the training objective) and the task's metrics, in display units, on one split.
-
-    Scored batch by batch: only a regression's outputs (N, horizon) are kept; classes and tokens add up their
-    loss and hits per batch, so a long split never holds every step's logits. With `seconds`, scoring stops
-    once that time has passed and the result says how many sequences it covers (`scored`, when not all).
-    """
-    if task.kind == "translation":
-        from seqlab.analysis.translation import evaluate_translation
-        return evaluate_translation(model, task, part, seconds)
-    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
-    loss_sum, hits, targets, outs, scored = 0.0, 0.0, 0, [], 0
-    for rows, out in batches(model, x, seconds):
-        yb = y[rows]
-        scored += len(yb)
-        if task.kind == "regression":
-            outs.append(out)
-        else:
-            loss_sum += float(task_loss(out, yb, task.kind)) * yb.numel()  # the batch's mean, weighted
-            hits += float((out.argmax(-1) == yb).double().sum())
-            targets += yb.numel()
-    if scored == 0:
-        return {"loss": float("nan")}
-    partial = {"scored": scored} if scored < len(x) else {}
-    if task.kind == "regression":
-        out, yb = torch.cat(outs), y[:scored]
-        loss = float(task_loss(out, yb, task.kind))
-        return {"loss": loss, **metrics.forecast_metrics(to_units(task, yb), to_units(task, out),
-                                                         train_values(task)), **partial}
-    loss, accuracy = loss_sum / targets, hits / targets
-    if task.kind == "classification":
-        return {"loss": loss, "cross_entropy": loss, "accuracy": accuracy, **partial}
-    return {"loss": loss, **metrics.token_metrics(loss, accuracy), **partial}
 
 
 def baseline_scores(task: Task, part: str = "test") -> dict[str, dict]:

@@ -4,7 +4,6 @@ attention maps and how monotonic they are."""
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -13,36 +12,16 @@ import torch
 from seqlab.data.pairs import EOS, decode_source, decode_target, position_frequency_loss, position_mode, source_lengths
 from seqlab.data.task import Task
 
+# Scoring during training (seqlab.training.scoring) holds the translation scores; re-exported here.
+from seqlab.training.scoring import (  # noqa: F401
+    EVAL_BATCH,
+    evaluate_translation,
+    match_counts,
+    scores_from_counts,
+    target_ids,
+)
+
 BASELINE = "most common character per position"
-EVAL_BATCH = 512
-
-
-def target_ids(row) -> list[int]:
-    """A row of target ids up to (not including) its first EOS, padding dropped."""
-    out = []
-    for i in row.tolist():
-        if i == 2:
-            break
-        if i > 2:
-            out.append(i)
-    return out
-
-
-def match_counts(predicted: torch.Tensor, truth: torch.Tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: exact match (0/1), characters right in place, and characters compared (the longer of the two
-    texts, so a missing or an extra character counts as wrong)."""
-    exact, right, total = [], [], []
-    for p_row, t_row in zip(predicted, truth, strict=True):
-        p, t = target_ids(p_row), target_ids(t_row)
-        exact.append(p == t)
-        right.append(sum(a == b for a, b in zip(p, t, strict=False)))
-        total.append(max(len(p), len(t), 1))
-    return np.array(exact, dtype=float), np.array(right, dtype=float), np.array(total, dtype=float)
-
-
-def scores_from_counts(exact: np.ndarray, right: np.ndarray, total: np.ndarray) -> dict:
-    return {"exact_match": float(exact.mean()) if len(exact) else math.nan,
-            "char_accuracy": float(right.sum() / total.sum()) if total.sum() else math.nan}
 
 
 @torch.no_grad()
@@ -61,34 +40,6 @@ def translate_ids(model, x: torch.Tensor) -> torch.Tensor:
 def F_pad(ids: torch.Tensor, width: int) -> torch.Tensor:
     """`ids` right-padded with 0 to `width` columns."""
     return torch.nn.functional.pad(ids, (0, width - ids.shape[1]))
-
-
-@torch.no_grad()
-def evaluate_translation(model, task: Task, part: str = "val", seconds: float | None = None) -> dict:
-    """Teacher-forced loss (nats per target character) and greedy exact match and character accuracy on a split;
-    with `seconds`, stops starting batches after that long and says how many sequences it scored."""
-    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
-    started, was = time.perf_counter(), model.training
-    model.eval()
-    loss_sum, counted, counts, scored = 0.0, 0, [], 0
-    try:
-        for i in range(0, len(x), EVAL_BATCH):
-            if i and seconds is not None and time.perf_counter() - started >= seconds:
-                break
-            xb, yb = x[i:i + EVAL_BATCH], y[i:i + EVAL_BATCH]
-            n_targets = int((yb != 0).sum())
-            loss_sum += float(model(xb, yb)[1]) * n_targets
-            counted += n_targets
-            counts.append(match_counts(model.greedy(xb)[1], yb))
-            scored += len(xb)
-    finally:
-        model.train(was)
-    if not scored:
-        return {"loss": math.nan}
-    loss = loss_sum / counted
-    out = {"loss": loss, "cross_entropy": loss,
-           **scores_from_counts(*(np.concatenate(parts) for parts in zip(*counts, strict=True)))}
-    return out | ({"scored": scored} if scored < len(x) else {})
 
 
 def baseline_scores(task: Task, part: str = "test") -> dict:

@@ -16,7 +16,7 @@ from seqlab.analysis.classification import decode_tokens
 from seqlab.app import limits
 from seqlab.charts import training as charts
 from seqlab.config import FORECAST_TARGETS, LOG_CHOICES, DataConfig
-from seqlab.data import REGISTRY, DataError, Task, load_series, make_task
+from seqlab.data import REGISTRY, SAMPLED, DataError, Task, load_series, make_task
 from seqlab.data.cache import TaskCache
 from seqlab.data.footprint import data_refusal
 from seqlab.data.preview import example_sequences
@@ -116,7 +116,7 @@ def pick_data(key: str = "lab") -> DataChoice:
                                        f"{key}_horizon", help="The direct head predicts this many values at once; "
                                        "above 1, the results compare it with the recursive forecast at each step.")
         fields["target"], fields["log"] = pick_transform(key)
-    if name in ("sine", "adding", "copy"):
+    if name in SAMPLED:
         fields["n_samples"] = pick_steps("Sequences to generate" if name != "sine" else "Points to generate",
                                          SAMPLES, DataConfig.n_samples, f"{key}_samples")
     return DataChoice(fields, upload, column_slot)

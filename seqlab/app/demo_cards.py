@@ -7,7 +7,7 @@ import streamlit as st
 from seqlab.analysis.diagnostics import grad_through_time_history
 from seqlab.analysis.evaluate import metrics_long
 from seqlab.analysis.report import SUCCESS
-from seqlab.app import gradients, live, results
+from seqlab.app import gradients, live, results, share
 from seqlab.app import translation as translating
 from seqlab.app import writing as text
 from seqlab.app.datasets import cached_task
@@ -117,4 +117,4 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
     if demo.key == "attention":
         translating.show_examples(st.session_state.get(f"{key}_examples", {}))
     st.page_link(demo.page, label="Explore this further, with these settings", icon=":material/arrow_forward:",
-                 query_params={name: str(value) for name, value in demo.query.items()})
+                 query_params=share.demo_query(demo))

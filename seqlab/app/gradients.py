@@ -18,11 +18,14 @@ from seqlab.analysis.diagnostics import (
 )
 from seqlab.analysis.report import Report
 from seqlab.app import limits
-from seqlab.app.datasets import LENGTHS, cached_task, pick_steps
+from seqlab.app.datasets import LENGTHS, SAMPLES, cached_task, pick_steps
 from seqlab.app.settings import (
+    BATCHES,
     CLIPS,
     DEFAULT_SEEDS,
     EPOCHS,
+    FORGET_BIAS,
+    FORGET_HELP,
     HIDDEN,
     RATES,
     pick_archs,
@@ -37,7 +40,6 @@ from seqlab.data import DataError, Task
 from seqlab.presets import GRADIENT_DEMO
 
 PLAY_SECONDS = 0.35  # per epoch when the decay is played back
-FORGET_BIAS = 1.0  # Gers et al. (2000); Jozefowicz et al. (2015)
 
 
 def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str], list[int]]:
@@ -49,9 +51,10 @@ def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str], list[int]]:
     archs = pick_archs(key)
     hidden = pick_steps("Hidden units", HIDDEN, demo.model.hidden_size, f"{key}_hidden")
     beyond = pick_beyond(key, archs)
-    forget = st.toggle(f"LSTM forget-gate bias {FORGET_BIAS:g} at the start", key=f"{key}_forget",
-                       help="Start every forget gate near sigmoid(1) = 0.73 instead of 0.5, so the cell state "
-                            "keeps more of itself from step to step.")
+    samples = pick_steps("Sequences to generate", SAMPLES, demo.data.n_samples, f"{key}_samples",
+                         help="More sequences teach more per epoch, and take longer.")
+    forget = st.toggle(f"LSTM forget-gate bias {FORGET_BIAS:g} at the start", key=f"{key}_forget", help=FORGET_HELP)
+    batch = pick_steps("Batch size", BATCHES, demo.train.batch_size, f"{key}_batch")
     lr = pick_steps("Learning rate", RATES, demo.train.lr, f"{key}_lr")
     clip = pick_steps("Clip gradient norm at", CLIPS, demo.train.clip, f"{key}_clip",
                       help="0 turns clipping off: try it with a learning rate of 0.3 to see gradients explode.")
@@ -59,10 +62,10 @@ def pick_demo(key: str = "grad") -> tuple[RunConfig, list[str], list[int]]:
     seed = st.number_input("Seed", *bounds(type(demo.train), "seed"), demo.train.seed, key=f"{key}_seed")
     seeds = seeds_from(int(seed), pick_seeds(key, DEFAULT_SEEDS[key]))
     run = demo.replace(
-        data=dataclasses.replace(demo.data, length=length, seed=int(seed)),
+        data=dataclasses.replace(demo.data, length=length, n_samples=samples, seed=int(seed)),
         model=dataclasses.replace(demo.model, hidden_size=hidden, forget_bias=FORGET_BIAS if forget else None,
                                   **beyond),
-        train=dataclasses.replace(demo.train, lr=lr, clip=clip, epochs=epochs, seed=int(seed)),
+        train=dataclasses.replace(demo.train, batch_size=batch, lr=lr, clip=clip, epochs=epochs, seed=int(seed)),
     )
     return run, archs, seeds
 

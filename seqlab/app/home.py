@@ -36,6 +36,7 @@ PAGES = (
          "watch its translations sharpen, see accuracy fall with input length without attention, and where "
          "attention looks."),
 )
+TITLES = {page.key: page.title for page in PAGES}  # the one map from a page's key to its title
 
 CELL_DIAGRAM = """
 digraph {

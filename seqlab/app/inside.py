@@ -36,8 +36,8 @@ def _order(run: TrainingRun) -> int:
 
 def trained_models() -> dict[str, tuple[TrainingRun, Task]]:
     """Every trained run in this session, from every page and guided demo, gated cells first within each:
-    "GRU · seed 1 · Gradient flow · Adding problem (T=50)" -> (run, task). Only the cells this page can open (RNN,
-    LSTM, GRU)."""
+    "GRU · seed 1 · Gradient flow · Adding problem (T=50)" -> (run, task). The TCN and the Transformer are
+    offered too: the page says what it shows for them (attention maps for the Transformer)."""
     found = {}
     for key in comparison_keys():
         comparison = live.current(key)
@@ -45,7 +45,7 @@ def trained_models() -> dict[str, tuple[TrainingRun, Task]]:
             continue
         page = "this page" if key == "cell" else saved_runs.source_of(key)
         for run in sorted(comparison.training.runs, key=_order):
-            if run.epoch > 1 and run.status != "diverged" and run.run.model.arch in SIGNALS:
+            if run.epoch > 1 and run.status != "diverged":
                 found[f"{run.name} · {page} · {comparison.task.title}"] = (run, comparison.task)
     return found
 

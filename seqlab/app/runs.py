@@ -10,13 +10,14 @@ import streamlit as st
 
 from seqlab.analysis.metrics import METRIC_NAMES
 from seqlab.app import limits
+from seqlab.app.home import TITLES
 from seqlab.charts import runs as charts_runs
-from seqlab.cli import comparison_command
+from seqlab.command import comparison_command
 from seqlab.export import MAX_RESULTS_BYTES, read_results_json
 from seqlab.training import runlog
 
 LOG = "runs_log"
-SOURCES = {"lab": "Lab", "grad": "Gradient flow", "cell": "Inside the cell", "text": "Text", "translate": "Translation"}
+SOURCES = {key: TITLES[key] for key in ("lab", "grad", "cell", "text", "translate")}
 LOSSES = {"val_loss": "validation loss", "train_loss": "training loss"}
 
 

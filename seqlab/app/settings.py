@@ -32,6 +32,9 @@ EPOCHS = (1, 2, 3, 5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500)
 BATCHES = (8, 16, 32, 64, 128, 256, 512)
 RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0)
 CLIPS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+FORGET_BIAS = 1.0  # the LSTM forget-gate bias the toggle sets: Gers et al. (2000); Jozefowicz et al. (2015)
+FORGET_HELP = ("Start every LSTM forget gate near sigmoid(1) = 0.73 instead of 0.5, so the cell state keeps more of "
+               "itself from step to step. The other cells have no forget gate.")
 
 
 def pick_archs(key: str = "lab") -> list[str]:
@@ -53,11 +56,13 @@ def pick_model(key: str = "lab", archs: list[str] | None = None) -> tuple[ModelC
     dropout = st.slider("Dropout between layers", *bounds(ModelConfig, "dropout"), 0.0, 0.05, key=f"{key}_dropout",
                         disabled=layers == 1, help="Only acts between stacked layers: needs 2 or more layers.")
     shape = pick_beyond(key, archs or [])
+    forget = st.toggle(f"LSTM forget-gate bias {FORGET_BIAS:g} at the start", key=f"{key}_forget", help=FORGET_HELP)
     equal = st.toggle("Equal parameter budget", key=f"{key}_equal",
                       help="Resize each architecture's hidden layer (TCN channels, Transformer d_model) so all have "
                            "about as many parameters as a GRU of the chosen size: the fair comparison of Chung et "
                            "al. (2014).")
-    return ModelConfig(hidden_size=hidden, num_layers=layers, dropout=dropout if layers > 1 else 0.0, **shape), equal
+    return ModelConfig(hidden_size=hidden, num_layers=layers, dropout=dropout if layers > 1 else 0.0,
+                       forget_bias=FORGET_BIAS if forget else None, **shape), equal
 
 
 def pick_beyond(key: str, archs: list[str]) -> dict:

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from seqlab.app.datasets import literal
+from seqlab.app.settings import FORGET_BIAS, seeds_from
 from seqlab.app.translation import PAIRS
 from seqlab.app.writing import CHARACTERS
-from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, TrainConfig, bounds, choices
+from seqlab.config import ARCHS, TICKER_PATTERN, DataConfig, ModelConfig, RunConfig, TrainConfig, bounds, choices
+from seqlab.data import COLUMNED, SAMPLED
 from seqlab.presets import MAX_SEEDS
 
 FIRST_DAY = dt.date(1970, 1, 1)  # the date pickers' min_value
-SAMPLED = ("sine", "adding", "copy")  # tasks whose page shows the "sequences to generate" slider
-COLUMNED = ("seattle", "co2", "airline", "sunspots", "msft", "stock")  # real series with a column picker
 SERIES = ("sine", *COLUMNED, "csv")  # forecasting tasks: the target and log transforms
 
 
@@ -128,6 +128,7 @@ MODEL = {
     "kernel": integer(ModelConfig, "kernel_size"),
     "levels": integer(ModelConfig, "levels"),
     "heads": one_of((1, 2, 4, 8)),
+    "forget": FLAG,
     "equal": FLAG,
 }
 TRAINING = {
@@ -162,7 +163,9 @@ GRAD = {
     "kernel": MODEL["kernel"],
     "levels": MODEL["levels"],
     "heads": MODEL["heads"],
+    "samples": integer(DataConfig, "n_samples"),
     "forget": FLAG,
+    "batch": integer(TrainConfig, "batch_size"),
     "lr": real(TrainConfig, "lr"),
     "clip": real(TrainConfig, "clip"),
     "epochs": integer(TrainConfig, "epochs"),
@@ -194,6 +197,55 @@ TEXT = {
     "chars": one_of(CHARACTERS),
     **MODEL, **TRAINING,
 }
+
+
+BY_PAGE = {"pages/1_Lab.py": LAB, "pages/2_Gradient_flow.py": GRAD, "pages/4_Text.py": TEXT,  # a page's settings
+           "pages/6_Translation.py": TRANSLATE}
+
+# The config field each parameter sets, for `query_for`; archs, seed, seeds, forget, equal and chars are read below.
+FIELDS = {
+    "task": ("data", "task"), "ticker": ("data", "ticker"), "start": ("data", "start"), "end": ("data", "end"),
+    "tokens": ("data", "tokens"), "reading": ("data", "reading"), "length": ("data", "length"),
+    "samples": ("data", "n_samples"), "column": ("data", "column"), "corpus": ("data", "corpus"),
+    "hidden": ("model", "hidden_size"), "layers": ("model", "num_layers"), "dropout": ("model", "dropout"),
+    "epochs": ("train", "epochs"), "batch": ("train", "batch_size"), "lr": ("train", "lr"),
+    "optimizer": ("train", "optimizer"), "clip": ("train", "clip"),
+    "pairs": ("data", "n_samples"), "longer": ("data", "longer_test"),
+    "kernel": ("model", "kernel_size"), "levels": ("model", "levels"), "heads": ("model", "heads"),
+}
+
+
+def query_for(params: dict[str, Param], runs: list[RunConfig]) -> dict[str, str]:
+    """The query string that opens a page (whose parameters are `params`) on exactly these runs: one setting
+    trained for several architectures and consecutive seeds, as a guided demo trains. Raises ValueError naming
+    what the page cannot hold, so a demo cannot link to settings other than its own."""
+    first, values = runs[0], {}
+    for name in params:
+        if name in FIELDS:
+            section, field = FIELDS[name]
+            value = getattr(getattr(first, section), field)
+            if value not in (None, ""):  # left at the page's default (a series' own column, say)
+                values[name] = dt.date.fromisoformat(value) if name in ("start", "end") else value
+    seeds = list(dict.fromkeys(r.train.seed for r in runs))
+    if seeds != seeds_from(seeds[0], len(seeds)):
+        raise ValueError(f"a page trains consecutive seeds, not {seeds}")
+    values.update(archs=list(dict.fromkeys(r.model.arch for r in runs)), seed=seeds[0], seeds=len(seeds),
+                  equal=False, forget=first.model.forget_bias is not None,
+                  attention=["on" if on else "off" for on in dict.fromkeys(r.model.attention for r in runs)])
+    if first.model.forget_bias not in (None, FORGET_BIAS):
+        raise ValueError(f"a page sets the forget-gate bias to {FORGET_BIAS:g} or leaves it, not "
+                         f"{first.model.forget_bias}")
+    if "chars" in params:  # the text page cuts `chars` characters into sequences of length + 1
+        fits = [c for c in CHARACTERS if c // (first.data.length + 1) == first.data.n_samples]
+        if not fits:
+            raise ValueError(f"no text size gives {first.data.n_samples} sequences of {first.data.length}")
+        values["chars"] = fits[0]
+    return to_query(params, values)
+
+
+def demo_query(demo) -> dict[str, str]:
+    """The query string of a guided demo's "explore further" link: its page on exactly the demo's runs."""
+    return query_for(BY_PAGE[demo.page], demo.runs)
 
 
 def parse_query(params: dict[str, Param], query: dict[str, str]) -> tuple[dict, list[str]]:

@@ -49,6 +49,11 @@ REGISTRY: dict[str, TaskInfo] = {
                       "Translate the first column of your two-column CSV into the second, character by character."),
 }
 assert set(REGISTRY) == set(TASKS), "config.TASKS and the registry must name the same tasks"
+# What a data set lets a person set beyond its length, for the Lab's widgets, its links and the memory estimate: a
+# new data set is an entry above, its name in config.TASKS (the config cannot import data) and, where they apply,
+# here; tests/unit/test_registry.py checks that every data set appears wherever it must.
+SAMPLED = ("sine", "adding", "copy")  # generated: how many sequences (or points) is a setting
+COLUMNED = ("seattle", "co2", "airline", "sunspots", "msft", "stock")  # series with several columns to pick from
 
 
 def load_series(cfg: DataConfig, upload: bytes | None = None) -> tuple[SeriesData, int | None]:

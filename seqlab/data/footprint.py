@@ -18,7 +18,6 @@ FLOAT, LONG = 4, 8  # bytes of a float32 input or target, of an int64 token id o
 PREVIEW_ROW = 8 + 8 + 1  # a forecasting preview row: time (int64 or datetime64), value (float64), split (category)
 PREVIEW_FIXED = 300  # its index (132 bytes) and the split's three category names
 COPY_EXTRA = 20  # the copy task's 10 symbols and 10 recall steps around its blanks
-SAMPLED = ("adding", "copy", "sine")  # tasks whose size is the number of sequences (or points) generated
 SHAKESPEARE_CHARS = 1_115_394  # the real Tiny Shakespeare; a fallback to the built-in text is smaller
 
 
@@ -102,6 +101,8 @@ def data_refusal(cfg: DataConfig, limit: int, where: str = "this server", upload
         return None
     said = f"this data set ({cfg.task}, {cfg.length:,} steps) needs about {size_text(need)}; {where} allows " \
            f"{size_text(limit)} per data set: "
+    from seqlab.data import SAMPLED  # tasks whose size is the number of sequences (or points) generated
+
     if cfg.task in SAMPLED:
         lo, hi = 64, cfg.n_samples  # the smallest DataConfig allows, the asked
         while lo < hi:  # the most samples that fit (the estimate grows with them)

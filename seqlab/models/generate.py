@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,10 +14,6 @@ MAX_LENGTH = 10_000  # characters one call may generate: a few seconds at worst 
 MAX_PROMPT = 2_000  # prompt characters fed to the model; earlier ones are cut
 MAX_TEMPERATURE = 10.0
 DEFAULT_CONTEXT = 64  # tokens a Transformer reads per step when it does not know its training length
-
-# Process-wide on purpose, like the flag it guards: how many loops run without oneDNN, and its setting before.
-_onednn_users: list = [0, True]
-_onednn_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -36,27 +30,33 @@ class Sample:
         return self.prompt + self.text
 
 
-@contextlib.contextmanager
-def one_step_mode():
-    """A context without oneDNN: for batch-1, one-step RNN calls its setup costs more than the work.
+# torch's one-step kernels, by the recurrent module's `mode`
+CELLS = {"LSTM": torch.lstm_cell, "GRU": torch.gru_cell, "RNN_TANH": torch.rnn_tanh_cell,
+         "RNN_RELU": torch.rnn_relu_cell}
 
-    Measured with benchmarks/bench_generate.py: an LSTM at hidden 128 generates ~1.4x faster this way
-    (about 5,400 instead of 3,800 characters a second); RNN and GRU are unaffected. The flag is
-    process-wide: while any thread generates, other threads run without oneDNN too; the last loop
-    to end restores it, so overlapping sessions cannot leave it off.
+
+def step(rnn: torch.nn.RNNBase, x: torch.Tensor, state):
+    """One time step of a one-way recurrent module for one sequence, layer by layer with torch's cell kernels.
+
+    The same arithmetic as `rnn(x[None], state)` in eval mode (no dropout), without the fused call's setup, which
+    for one step of batch 1 costs more than the work (oneDNN's above all, for an LSTM). Only this call changes:
+    oneDNN stays on for everything else in the process (training in other threads, which it makes faster and
+    keeps to the same numbers). x: (1, input); state: h (layers, 1, H), or (h, c) for an LSTM. Returns the top
+    layer's output (1, H) and the new state, shaped as the module's.
     """
-    with _onednn_lock:
-        if _onednn_users[0] == 0:
-            _onednn_users[1] = torch.backends.mkldnn.enabled
-            torch.backends.mkldnn.enabled = False
-        _onednn_users[0] += 1
-    try:
-        yield
-    finally:
-        with _onednn_lock:
-            _onednn_users[0] -= 1
-            if _onednn_users[0] == 0:
-                torch.backends.mkldnn.enabled = _onednn_users[1]
+    cell, lstm = CELLS[rnn.mode], rnn.mode == "LSTM"
+    h, c = state if lstm else (state, None)
+    hs, cs = [], []
+    for layer in range(rnn.num_layers):
+        weights = [getattr(rnn, f"weight_{part}_l{layer}") for part in ("ih", "hh")]
+        biases = [getattr(rnn, f"bias_{part}_l{layer}") for part in ("ih", "hh")] if rnn.bias else [None, None]
+        if lstm:
+            x, c_layer = cell(x, (h[layer], c[layer]), *weights, *biases)
+            cs.append(c_layer)
+        else:
+            x = cell(x, h[layer], *weights, *biases)
+        hs.append(x)
+    return x, ((torch.stack(hs), torch.stack(cs)) if lstm else torch.stack(hs))
 
 
 def sample(model: SequenceModel, vocab: Vocab | Sequence[str], prompt: str = "", length: int = 200,
@@ -66,14 +66,13 @@ def sample(model: SequenceModel, vocab: Vocab | Sequence[str], prompt: str = "",
     The prompt is read once; each new character is fed back with the recurrent state carried along,
     so a step costs the same at character 10 and at character 5000. `temperature` 0 means argmax
     (greedy) decoding; `top_k` > 0 draws only among the k likeliest characters; the same `seed`
-    gives the same text. `fast` turns oneDNN off for the loop (see `one_step_mode`).
+    gives the same text. `fast` steps with torch's cell kernels (see `step`); without it, every step is a
+    call of the fused module, as in training.
     """
     vocab = vocab if isinstance(vocab, Vocab) else Vocab.from_symbols(vocab)
     _check(model, vocab, length, temperature, top_k)
     used, dropped, note = _prepare_prompt(prompt, vocab)
-    context = one_step_mode() if fast else contextlib.nullcontext()
-    with context:
-        ids = _generate(model, vocab.encode(used), length, temperature, top_k, seed)
+    ids = _generate(model, vocab.encode(used), length, temperature, top_k, seed, fast)
     return Sample(prompt=used, text=vocab.decode(ids), dropped=dropped, note=note)
 
 
@@ -114,7 +113,7 @@ def _start_symbol(vocab: Vocab) -> str:
 
 @torch.inference_mode()
 def _generate(model: SequenceModel, prompt_ids: list[int], length: int, temperature: float, top_k: int,
-              seed: int) -> list[int]:
+              seed: int, fast: bool = True) -> list[int]:
     """Token ids of the continuation; the model is put in eval mode (no dropout) and restored."""
     was_training = model.training
     model.eval()
@@ -123,12 +122,17 @@ def _generate(model: SequenceModel, prompt_ids: list[int], length: int, temperat
         if not is_recurrent(model):
             return _generate_windowed(model, prompt_ids, length, temperature, top_k, generator)
         out, state = model.rnn(model.embed(torch.tensor([prompt_ids])))  # (1, P, H): the prompt in one call
+        out = out[:, -1]  # (1, H)
         ids = []
         for _ in range(length):
-            logits = model.head(out[0, -1])  # (V,)
+            logits = model.head(out[0])  # (V,)
             nxt = _pick(logits, temperature, top_k, generator)
             ids.append(nxt)
-            out, state = model.rnn(model.embed(torch.tensor([[nxt]])), state)  # (1, 1, H)
+            if fast:
+                out, state = step(model.rnn, model.embed(torch.tensor([nxt])), state)  # (1, H)
+            else:
+                out, state = model.rnn(model.embed(torch.tensor([[nxt]])), state)
+                out = out[:, -1]
         return ids
     finally:
         model.train(was_training)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from seqlab.analysis.diagnostics import GradientRecording
 from seqlab.config import RunConfig
 from seqlab.resources import usable_cpus
 from seqlab.sweep.scoring import ATTEMPTS, Tasks, error_text, failed_row, history_rows, inject, result_row
 from seqlab.training.loop import TrainingRun
 from seqlab.training.parallel import Parallel
+
+RECORDING = (GradientRecording(),)  # records only for runs whose config asks (record_gradients)
 
 UNLIMITED = 1 << 30  # epochs a worker may train ahead of the consumer: a sweep's consumer only writes files
 
@@ -39,7 +42,7 @@ class SweepRun:
             if self._training is None:
                 self.attempts += 1
                 inject(self.fault)
-                self._training = TrainingRun(self.run, self.tasks.get(self.run.data)[0])
+                self._training = TrainingRun(self.run, self.tasks.get(self.run.data)[0], callbacks=RECORDING)
             record = next(self._training)
             self.epoch = self._training.epoch
             if self._training.finished:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seqlab.analysis import criteria
+from seqlab.analysis.diagnostics import GradientRecording
 from seqlab.analysis.evaluate import (
     baseline_scores,
     criterion_kind,
@@ -131,7 +132,7 @@ def train_and_score(run: RunConfig, tasks: Tasks, fault: dict | None = None) -> 
     """Train one run to its end in this thread and score it: (history rows, results row). Raises what it raises."""
     inject(fault)
     task, bars = tasks.get(run.data)
-    trained = TrainingRun(run, task)
+    trained = TrainingRun(run, task, callbacks=(GradientRecording(),))
     for _ in trained:
         pass
     return history_rows(trained), result_row(run, trained, task, bars)

@@ -1,4 +1,5 @@
-"""Training wing: today the parallel engine; the loop, callbacks and run log move here in "Fit and finish"."""
+"""Training wing: the loop (loop.py), its callbacks (callbacks.py), per-epoch scoring (scoring.py), the parallel engine
+and the run log; it imports nothing from analysis, charts or the app (tests/unit/test_wings.py)."""
 
 from seqlab.training.parallel import Parallel, train_parallel
 

@@ -15,11 +15,11 @@ from collections.abc import Iterator, Sequence
 
 import torch
 
-from seqlab.analysis.diagnostics import GradientRecorder
-from seqlab.analysis.evaluate import evaluate
 from seqlab.config import RunConfig
 from seqlab.data.task import Task
 from seqlab.models.recurrent import LABELS, build_model, param_count, seeded
+from seqlab.training.callbacks import Callback
+from seqlab.training.scoring import evaluate
 
 # A validation loss this many times its starting value counts as diverged. Measured on sine, adding, copy, airline,
 # digits and text (RNN, LSTM, GRU; 6 epochs): no run with lr <= 0.1 passed 3x, while Adam at lr 10 sends a
@@ -34,11 +34,13 @@ class TrainingRun:
     """One architecture's training on one task; iterate it to train an epoch per record.
 
     The first record (epoch 0) scores the untrained model, so curves start at initialisation.
-    With `TrainConfig.record_gradients`, a `seqlab.analysis.diagnostics.GradientRecorder` adds its fields
-    (`grad_through_time`, `layer_grad_norm_<layer>`) to every record; the training is unchanged.
+    Optional behaviour plugs in as `callbacks` (seqlab.training.callbacks): gradient recording, for one, is
+    `seqlab.analysis.diagnostics.GradientRecording`, which adds its fields to every record of a run whose
+    `TrainConfig.record_gradients` is on; the training is unchanged.
     """
 
-    def __init__(self, run: RunConfig, task: Task, label: str | None = None, name: str | None = None):
+    def __init__(self, run: RunConfig, task: Task, label: str | None = None, name: str | None = None,
+                 callbacks: Sequence[Callback] = ()):
         self.run, self.task = run, task
         self.label = label or model_label(run.model)  # the architecture's label, shared by every seed of it
         self.seed = run.train.seed
@@ -58,7 +60,9 @@ class TrainingRun:
         self._interrupted = False  # set by another thread's Stop: the epoch in progress ends after its step
         self._initial_val: float | None = None
         self._scoring_seconds = 0.0  # the last validation pass and gradient recording, measured
-        self.recorder = GradientRecorder(self.model, task) if run.train.record_gradients else None
+        self.callbacks = tuple(callbacks)
+        for callback in self.callbacks:
+            callback.on_train_start(self)
 
     @property
     def finished(self) -> bool:
@@ -119,8 +123,8 @@ class TrainingRun:
             opt.zero_grad(set_to_none=True)
             _, loss = model(x[idx], y[idx])
             loss.backward()
-            if self.recorder is not None:
-                self.recorder.after_backward()  # before clipping changes the gradients
+            for callback in self.callbacks:
+                callback.after_backward(self)  # before clipping changes the gradients
             if cfg.clip > 0:
                 norm = torch.nn.utils.clip_grad_norm_(params, cfg.clip).item()  # the norm before clipping
                 clipped += norm > cfg.clip
@@ -155,12 +159,7 @@ class TrainingRun:
         val_loss = scores.pop("loss")
         if scores.pop("scored", None) is not None and self.status == "running":
             self._out_of_time()  # scored on part of the validation set only: no time for another epoch
-        recorded = self.recorder.epoch_fields() if self.recorder is not None else {}
-        self._scoring_seconds = time.perf_counter() - started
-        self._check_divergence(val_loss)
-        if self.status == "running" and self.epoch == self.run.train.epochs:
-            self._end("done", "")
-        return {
+        record = {
             "run": self.key, "label": self.label, "seed": self.seed, "run_name": self.name,
             "arch": self.run.model.arch,
             "hidden_size": self.run.model.hidden_size, "params": self.params, "epoch": self.epoch,
@@ -170,8 +169,15 @@ class TrainingRun:
             "clip_rate": clipped / len(norms) if norms else 0.0,
             "lr": self.optimizer.param_groups[0]["lr"], "steps": len(norms),
             "seconds": seconds, "elapsed": self.elapsed, "status": self.status, "reason": self.reason,
-            **recorded,
         }
+        for callback in self.callbacks:
+            callback.on_epoch_end(self, record)  # the callbacks' fields follow the trainer's
+        self._scoring_seconds = time.perf_counter() - started
+        self._check_divergence(val_loss)
+        if self.status == "running" and self.epoch == self.run.train.epochs:
+            self._end("done", "")
+        record.update(status=self.status, reason=self.reason)
+        return record
 
     def _check_divergence(self, val_loss: float) -> None:
         if self._initial_val is None:
@@ -194,9 +200,9 @@ def _optimizer(model: torch.nn.Module, run: RunConfig) -> torch.optim.Optimizer:
     return torch.optim.Adam(model.parameters(), lr=run.train.lr)
 
 
-def train(run: RunConfig, task: Task, label: str | None = None) -> TrainingRun:
+def train(run: RunConfig, task: Task, label: str | None = None, callbacks: Sequence[Callback] = ()) -> TrainingRun:
     """Train one architecture: `for record in train(run, task): ...`."""
-    return TrainingRun(run, task, label)
+    return TrainingRun(run, task, label, callbacks=callbacks)
 
 
 def run_labels(runs: Sequence[RunConfig]) -> list[str]:
@@ -227,19 +233,20 @@ def run_names(runs: Sequence[RunConfig]) -> list[str]:
             for r, label in zip(runs, run_labels(runs), strict=True)]
 
 
-def training_runs(runs: Sequence[RunConfig], task: Task) -> list[TrainingRun]:
-    """A TrainingRun per config, labelled and named for its comparison (see `run_labels`, `run_names`)."""
+def training_runs(runs: Sequence[RunConfig], task: Task, callbacks: Sequence[Callback] = ()) -> list[TrainingRun]:
+    """A TrainingRun per config, labelled and named for its comparison (see `run_labels`, `run_names`), each with
+    the same `callbacks`."""
     if not runs:
         raise ValueError("choose at least one architecture to train")
-    return [TrainingRun(r, task, label, name)
+    return [TrainingRun(r, task, label, name, callbacks)
             for r, label, name in zip(runs, run_labels(runs), run_names(runs), strict=True)]
 
 
 class Interleaved:
     """Several runs on the same task, trained an epoch each in turn so their curves grow together."""
 
-    def __init__(self, runs: Sequence[RunConfig], task: Task):
-        self.runs = training_runs(runs, task)
+    def __init__(self, runs: Sequence[RunConfig], task: Task, callbacks: Sequence[Callback] = ()):
+        self.runs = training_runs(runs, task, callbacks)
 
     @property
     def history(self) -> list[dict]:
@@ -265,6 +272,6 @@ class Interleaved:
             r.stop(reason)
 
 
-def train_interleaved(runs: Sequence[RunConfig], task: Task) -> Interleaved:
+def train_interleaved(runs: Sequence[RunConfig], task: Task, callbacks: Sequence[Callback] = ()) -> Interleaved:
     """Train several architectures on the same data and seed, epoch by epoch in turn."""
-    return Interleaved(runs, task)
+    return Interleaved(runs, task, callbacks)

@@ -24,6 +24,7 @@ import torch
 from seqlab.config import RunConfig
 from seqlab.data.task import Task
 from seqlab.resources import usable_cpus
+from seqlab.training.callbacks import Callback
 from seqlab.training.loop import TrainingRun, training_runs
 
 POLL = 0.5  # seconds between the consumer's looks at a queue for the server's training slots
@@ -43,14 +44,17 @@ class Parallel:
     `together` (a comparison) has a free worker take the run furthest behind, so curves grow together; without
     it (a sweep) a worker takes the first unfinished run that no one trains, so runs end one by one, in order.
     An exception in a worker is raised again in the consumer when it reaches that run's turn.
+    `callbacks` (seqlab.training.callbacks) go to every run built here from a config; each run calls them from
+    the thread that trains it.
     """
 
     def __init__(self, runs: Sequence[RunConfig] | Sequence[TrainingRun], task: Task | None = None,
-                 workers: int | None = None, slots=None, threads: int = 1, ahead: int = 1, together: bool = True):
+                 workers: int | None = None, slots=None, threads: int = 1, ahead: int = 1, together: bool = True,
+                 callbacks: Sequence[Callback] = ()):
         if runs and not any(isinstance(r, RunConfig) for r in runs):  # built already: TrainingRun, SweepRun
             self.runs = list(runs)
         else:
-            self.runs = training_runs(runs, task)
+            self.runs = training_runs(runs, task, callbacks)
         self.workers, self.slots, self.threads, self.ahead = workers or usable_cpus(), slots, threads, ahead
         self.together = together
         self.on_wait: Callable[[int], None] | None = None
@@ -188,6 +192,7 @@ class Parallel:
             raise _Withdrawn
 
 
-def train_parallel(runs: Sequence[RunConfig], task: Task, workers: int | None = None, slots=None) -> Parallel:
+def train_parallel(runs: Sequence[RunConfig], task: Task, workers: int | None = None, slots=None,
+                   callbacks: Sequence[Callback] = ()) -> Parallel:
     """Train several runs (architectures × seeds) on the same data, each epoch in a worker thread."""
-    return Parallel(runs, task, workers=workers, slots=slots)
+    return Parallel(runs, task, workers=workers, slots=slots, callbacks=callbacks)

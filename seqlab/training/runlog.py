@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from seqlab.cli import command_for
+from seqlab.command import command_for
 from seqlab.config import RunConfig
 from seqlab.export import results_dict, results_document, run_histories, state_dict_bytes
 
@@ -255,9 +255,11 @@ def python_snippet(run: RunConfig, upload: str = "YOUR-FILE") -> str:
     """A few lines of Python that train `run` again and print its final losses."""
     needs_file = run.data.task in ("csv", "sentiment") or (run.data.task == "text" and run.data.corpus == "upload")
     data = f"make_task(run.data, open({upload!r}, 'rb').read())" if needs_file else "make_task(run.data)"
+    record = run.train.record_gradients  # the recording is a callback the snippet passes, as the app does
     return (
         "import torch\n\n"
-        "from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig\n"
+        + ("from seqlab.analysis.diagnostics import GradientRecording\n" if record else "")
+        + "from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig\n"
         "from seqlab.data import make_task\n"
         "from seqlab.training.loop import TrainingRun\n\n"
         "torch.set_num_threads(1)  # as the app trains: the same numbers, to the last digit\n"
@@ -265,7 +267,8 @@ def python_snippet(run: RunConfig, upload: str = "YOUR-FILE") -> str:
         f"                model={_constructor(run.model)},\n"
         f"                train={_constructor(run.train)})\n"
         f"task = {data}\n"
-        "history = list(TrainingRun(run, task))  # one record per epoch, from epoch 0 (untrained)\n"
+        f"history = list(TrainingRun(run, task{', callbacks=[GradientRecording()]' if record else ''}))"
+        "  # one record per epoch, from epoch 0 (untrained)\n"
         "print(history[-1]['train_loss'], history[-1]['val_loss'])\n"
     )
 

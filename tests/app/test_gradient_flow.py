@@ -1,10 +1,16 @@
-"""AppTest of the Gradient-flow page: the demo runs, the decay, loss and layer charts appear, no exception."""
+"""AppTest of the Gradient-flow page: the demo runs, and the decay, loss, layer-norm and forget-bias charts show the
+numbers the training recorded."""
 
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from seqlab.analysis.diagnostics import forget_bias_effect
+from seqlab.analysis.evaluate import loss_baseline
+from tests.helpers import charts_by_title
+
+FIELD = {"train": "train_loss", "validation": "val_loss"}  # the loss chart's split -> the record's field
 PAGE = str(Path(__file__).parents[2] / "pages" / "2_Gradient_flow.py")
 
 
@@ -33,11 +39,42 @@ def test_the_demo_records_gradients_and_draws_every_chart(page):
     at = run_demo(page)
     assert not at.exception and not at.error
     comparison = at.session_state["grad_comparison"]
+    history = comparison.training.history
     assert [r.label for r in comparison.training.runs] == ["RNN", "LSTM", "GRU"]
-    assert all(len(rec["grad_through_time"]) == 10 for rec in comparison.training.history)
-    # input-gradient decay, hidden-state decay, loss, per-layer norms, forget bias
-    assert len(at.get("vega_lite_chart")) == 5
+    assert all(len(rec["grad_through_time"]) == 10 for rec in history)
     assert any("what reaches the first step, 9 steps back" in m.value for m in at.markdown)
+    charts = charts_by_title(at)
+    assert set(charts) == {"How far back the gradient reaches · epoch 2", "Loss", "Weight-gradient norm per layer",
+                           "Two LSTMs before any training"}
+    last = {rec["label"]: rec for rec in history if rec["epoch"] == 2}
+
+    _, (decay,) = charts["How far back the gradient reaches · epoch 2"]  # each run's curve at the last epoch
+    for label, curve in decay.groupby("label"):
+        curve = curve.sort_values("steps_back")
+        assert curve["steps_back"].tolist() == list(range(10))
+        assert curve["log10_norm"].tolist() == pytest.approx(last[label]["grad_through_time"], abs=1e-3)
+
+    _, (losses, rule) = charts["Loss"]  # every epoch's training and validation loss, and the baseline's rule
+    for (label, split), curve in losses.groupby(["label", "split"]):
+        recorded = [rec[FIELD[split]] for rec in history if rec["label"] == label]
+        assert curve.sort_values("epoch")["loss"].tolist() == pytest.approx(recorded, rel=1e-6)
+    assert set(losses["label"]) == {"RNN", "LSTM", "GRU"} and set(losses["split"]) == set(FIELD)
+    assert rule["loss"].tolist() == pytest.approx([loss_baseline(comparison.task)[0]])
+
+    spec, (norms,) = charts["Weight-gradient norm per layer"]  # per layer and epoch, the clip threshold dashed
+    assert "clipping threshold 1" in spec["title"]["subtitle"]
+    for rec in (rec for rec in history if rec["epoch"] > 0):
+        row = norms[(norms["label"] == rec["label"]) & (norms["epoch"] == rec["epoch"])].set_index("layer")["norm"]
+        assert row.to_dict() == pytest.approx({"l0": rec["layer_grad_norm_l0"], "head": rec["layer_grad_norm_head"],
+                                               "total": rec["grad_norm"]})
+
+    _, (forget,) = charts["Two LSTMs before any training"]  # the same two untrained LSTMs, computed again here
+    template = comparison.training.runs[0].run
+    again = forget_bias_effect(template.model, comparison.task, template.train.seed, 1.0)
+    for label, curve in forget.groupby("label"):
+        expected = again[again["label"] == label].sort_values("steps_back")["log10_norm"]
+        assert curve.sort_values("steps_back")["log10_norm"].tolist() == pytest.approx(expected.tolist(), abs=1e-6)
+    assert set(forget["label"]) == {"LSTM, default start", "LSTM, forget bias 1"}
 
 
 def test_the_epoch_slider_and_play_redraw_without_retraining(page):
@@ -55,4 +92,11 @@ def test_training_without_clipping_at_a_high_rate_still_shows_a_page(page):
     page.session_state["grad_lr"] = 3.0
     at = run_demo(page.run())
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) >= 3
+    charts = charts_by_title(at)
+    assert {"Loss", "Weight-gradient norm per layer"} <= set(charts)
+    spec, (norms,) = charts["Weight-gradient norm per layer"]
+    assert "clipping threshold" not in str(spec["title"])  # no threshold to draw
+    history = at.session_state["grad_comparison"].training.history
+    totals = {(rec["label"], rec["epoch"]): rec["grad_norm"] for rec in history if rec["epoch"] > 0}
+    shown = norms[norms["layer"] == "total"].set_index(["label", "epoch"])["norm"].to_dict()
+    assert shown.keys() == totals.keys()  # every epoch each run trained, diverged or not

@@ -51,6 +51,7 @@ def conclusion_of(at: AppTest) -> str:
     return found[0]
 
 
+@pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
 @pytest.mark.parametrize("key", list(DEMO_WORDS))
 def test_each_guided_demo_runs_to_a_conclusion_drawn_from_its_results(key):
     from seqlab.demos import BY_KEY
@@ -69,6 +70,7 @@ def test_each_guided_demo_runs_to_a_conclusion_drawn_from_its_results(key):
     assert link.page_script_hash and "Explore" in link.label and "epochs" in link.query_string
 
 
+@pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
 def test_a_second_demo_replaces_the_first_and_both_keep_their_results():
     at = home()
     at.button(key="demo_forecast_start").click().run()

@@ -7,10 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seqlab.app.live import Comparison
-from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from seqlab.data import make_task
-from seqlab.training.loop import train_interleaved
+from tests.helpers import half_trained
 
 LAB = str(Path(__file__).parents[2] / "pages" / "1_Lab.py")
 
@@ -91,18 +88,6 @@ def test_a_broken_csv_shows_a_message_and_keeps_the_last_results(lab):
     assert at.error and "cannot be used" in at.error[0].value
     assert at.session_state["lab_comparison"].report is not None  # the earlier results are still shown
     assert len(at.dataframe) == 1
-
-
-def half_trained(epochs: int, records: int) -> Comparison:
-    data = DataConfig(task="sine", n_samples=500, length=20)
-    runs = [RunConfig(data=data, model=ModelConfig(arch=a, hidden_size=8), train=TrainConfig(epochs=epochs))
-            for a in ("lstm", "gru")]
-    task = make_task(data)
-    comparison = Comparison(task, train_interleaved(runs, task))
-    records_so_far = iter(comparison.training)
-    for _ in range(records):
-        next(records_so_far)
-    return comparison
 
 
 def test_stop_in_the_middle_keeps_what_was_learned(lab):

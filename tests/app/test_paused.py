@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.test_lab import half_trained
+from tests.helpers import half_trained
 
 ROOT = Path(__file__).parents[2]
 

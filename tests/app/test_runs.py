@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from seqlab.training import runlog
-from tests.unit.test_runlog import trained
+from tests.helpers import trained
 
 ROOT = Path(__file__).parents[2]
 

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_lab_journey import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
+from tests.e2e.helpers import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
 
 
 def test_a_guided_demo_concludes_links_onwards_and_lands_on_the_runs_page(page, app_url, screenshots):

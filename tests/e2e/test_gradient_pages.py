@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_lab_journey import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
+from tests.e2e.helpers import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
 
 
 def test_gradient_flow_demo_and_inside_the_cell(page, app_url, screenshots):

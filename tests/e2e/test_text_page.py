@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_lab_journey import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
+from tests.e2e.helpers import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
 
 
 def test_text_page_trains_writes_samples_and_generates(page, app_url, screenshots):

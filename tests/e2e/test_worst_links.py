@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from benchmarks.load_test import PeakRss
 from benchmarks.serve import free_port, stop, streamlit_command, wait_healthy
-from tests.e2e.conftest import ROOT
+from tests.helpers import ROOT
 
 BUDGET_MB = 1500
 WORST = [  # (address, words the refusal must show)

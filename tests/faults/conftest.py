@@ -79,3 +79,13 @@ def faulty_url(request) -> Iterator[tuple[str, FaultServer | None]]:
         yield server.url, server
     finally:
         server.close()
+
+
+@pytest.fixture
+def hanging_server() -> Iterator[FaultServer]:
+    """A server that accepts connections and never answers, closed after the test."""
+    server = FaultServer("hang")
+    try:
+        yield server
+    finally:
+        server.close()

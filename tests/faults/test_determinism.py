@@ -56,6 +56,7 @@ def test_another_seed_gives_another_history(lab_seed_7):
     assert not (other["val_loss"] == lab_seed_7["val_loss"]).any()
 
 
+@pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
 def test_the_command_line_gives_the_same_history_twice(cli_seed_7, tmp_path):
     again = cli_history(7, tmp_path / "second.csv")
     assert list(again.columns) == list(cli_seed_7.columns) and len(again) == 12

@@ -87,20 +87,15 @@ def test_the_corpus_download_falls_back_within_the_deadline_every_time(monkeypat
 
 
 
-def test_the_lab_shows_the_fallback_and_its_notice_within_the_deadline(monkeypatch):
+def test_the_lab_shows_the_fallback_and_its_notice_within_the_deadline(monkeypatch, hanging_server):
     from streamlit.testing.v1 import AppTest
 
-    from tests.faults.conftest import FaultServer
-
-    server = FaultServer("hang")
+    server = hanging_server
     monkeypatch.setattr(stocks, "DEADLINE", DEADLINE)
     monkeypatch.setenv(stocks.PROXY_ENV, server.url)
-    try:
-        lab = AppTest.from_file(LAB, default_timeout=60).run()
-        lab.selectbox(key="lab_task").set_value("stock").run()
-        _, seconds = timed(lambda: lab.text_input(key="lab_ticker").set_value("HANGS").run())
-    finally:
-        server.close()
+    lab = AppTest.from_file(LAB, default_timeout=60).run()
+    lab.selectbox(key="lab_task").set_value("stock").run()
+    _, seconds = timed(lambda: lab.text_input(key="lab_ticker").set_value("HANGS").run())
     assert not lab.exception and not lab.error
     notice = next(w.value for w in lab.warning if "HANGS" in w.value)
     assert notice.startswith("Could not fetch 'HANGS'") and f"no answer within {DEADLINE:g} s" in notice

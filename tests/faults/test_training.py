@@ -12,7 +12,7 @@ from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.export import history_csv
 from seqlab.training.loop import DIVERGED_HINT, train
-from tests.app.test_lab import half_trained
+from tests.helpers import half_trained
 
 ROOT = Path(__file__).parents[2]
 LAB = "pages/1_Lab.py"

@@ -122,6 +122,7 @@ def test_the_lab_shows_the_message_and_takes_a_good_file_after(lab, data, phrase
     assert at.selectbox(key="lab_column_csv").value == "value" and len(at.get("vega_lite_chart")) == 1
 
 
+@pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
 def test_a_session_survives_every_bad_file_and_keeps_its_results(lab):
     at = train(lab)
     report = at.session_state["lab_comparison"].report

@@ -47,6 +47,7 @@ def test_the_largest_model_the_lab_bounds_allow_is_refused_with_a_batch_that_fit
     assert not any(k.endswith("_comparison") for k in at.session_state)
 
 
+@pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
 def test_lowering_the_named_setting_to_the_named_value_trains():
     at = open_link("1_Lab.py", task="adding", length=200, samples=500, hidden=512, batch=512, epochs=1,
                    archs="gru")

@@ -51,6 +51,7 @@ def test_the_text_page_shows_the_message_and_takes_a_good_text_after(text_page, 
     assert not at.exception and not at.error and "the cat sat" in at.code[0].value
 
 
+@pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
 def test_a_text_session_survives_every_bad_text_and_keeps_its_results(text_page):
     at = train(text_page)
     report = at.session_state["text_comparison"].report

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from seqlab.analysis.diagnostics import forget_bias_effect, grad_through_time_history
+from seqlab.analysis.diagnostics import GradientRecording, forget_bias_effect, grad_through_time_history
 from seqlab.data import make_task
 from seqlab.presets import GRADIENT_DEMO, comparison_runs
 from seqlab.training.loop import train_interleaved
@@ -18,7 +18,7 @@ def log10_ratio(curve) -> float:
 @pytest.mark.slow
 def test_after_training_the_rnn_gradient_vanishes_and_the_gated_ones_survive():
     task = make_task(GRADIENT_DEMO.data)
-    training = train_interleaved(comparison_runs(GRADIENT_DEMO), task)
+    training = train_interleaved(comparison_runs(GRADIENT_DEMO), task, [GradientRecording()])
     for _ in training:
         pass
     curves = grad_through_time_history(training.history)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from seqlab.charts import training as charts
-from tests.conftest import walk
+from tests.helpers import walk
 
 
 def rows(spec: dict, view: dict | None = None) -> list[dict]:

@@ -12,7 +12,7 @@ from seqlab.charts import diagnostics as cd
 from seqlab.charts.training import DASHED, LABEL_COLOURS
 from seqlab.config import ModelConfig
 from seqlab.models.recurrent import SequenceModel
-from tests.conftest import walk
+from tests.helpers import walk
 
 
 def all_rows(spec: dict) -> list[dict]:

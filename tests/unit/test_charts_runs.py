@@ -4,7 +4,7 @@ import pandas as pd
 
 from seqlab.charts import runs as charts_runs
 from seqlab.charts.training import ARCH_COLOURS
-from tests.conftest import walk
+from tests.helpers import walk
 
 
 def frame(archs=("RNN", "LSTM")):

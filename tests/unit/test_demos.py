@@ -88,10 +88,8 @@ def test_spelling_counts_real_words_of_the_text():
 def test_every_demo_links_to_a_page_with_settings_it_knows():
     from seqlab.app import share
 
-    tables = {"pages/1_Lab.py": share.LAB, "pages/2_Gradient_flow.py": share.GRAD, "pages/4_Text.py": share.TEXT,
-              "pages/6_Translation.py": share.TRANSLATE}
     for demo in demos.DEMOS:
-        values, ignored = share.parse_query(tables[demo.page], {k: str(v) for k, v in demo.query.items()})
+        values, ignored = share.parse_query(share.BY_PAGE[demo.page], share.demo_query(demo))
         assert not ignored and len(demo.runs) == len(demo.archs) * len(demo.attention) * len(demo.seeds)
         assert len(demo.seeds) >= 2
 

@@ -11,7 +11,7 @@ from seqlab.analysis.evaluate import (
 )
 from seqlab.export import results_dict
 from seqlab.training.loop import train_interleaved
-from tests.conftest import tiny_run
+from tests.helpers import tiny_run
 
 
 def trained(task, archs=("rnn", "gru"), epochs=2):

@@ -1,6 +1,7 @@
 """Text generation: greedy decoding against re-running the whole prefix, top-k, seeds, prompts, modes."""
 
 import math
+import threading
 
 import pytest
 import torch
@@ -10,7 +11,7 @@ from seqlab.analysis.evaluate import evaluate
 from seqlab.config import DataConfig, ModelConfig
 from seqlab.data import make_task
 from seqlab.data.text import Vocab
-from seqlab.models.generate import MAX_LENGTH, one_step_mode, sample
+from seqlab.models.generate import MAX_LENGTH, sample, step
 from seqlab.models.recurrent import build_model
 
 
@@ -28,8 +29,7 @@ def char_model(task, arch="lstm", **kwargs):
 def full_logits(model, ids: list[int]) -> torch.Tensor:
     """(len(ids), V) logits from one forward pass over the whole sequence: the oracle."""
     model.eval()
-    with one_step_mode():
-        return model(torch.tensor([ids]))[0][0]
+    return model(torch.tensor([ids]))[0][0]
 
 
 def greedy_by_rerun(model, ids: list[int], length: int) -> list[int]:
@@ -107,7 +107,7 @@ def test_a_long_prompt_is_read_in_one_call_and_continues_correctly(text_task):
         model, Vocab.from_symbols(text_task.vocab).encode(prompt), 5)
 
 
-def test_training_mode_and_onednn_flag_are_restored(text_task):
+def test_training_mode_is_restored_and_onednn_left_alone(text_task):
     model = char_model(text_task, num_layers=2, dropout=0.5)
     model.train()
     enabled = torch.backends.mkldnn.enabled
@@ -117,7 +117,7 @@ def test_training_mode_and_onednn_flag_are_restored(text_task):
     assert model.training and torch.backends.mkldnn.enabled == enabled
 
 
-def test_with_and_without_onednn_greedy_text_is_the_same(text_task):
+def test_cell_steps_and_fused_calls_write_the_same_greedy_text(text_task):
     model = char_model(text_task)
     fast = sample(model, text_task.vocab, "The", 50, temperature=0, fast=True)
     assert sample(model, text_task.vocab, "The", 50, temperature=0, fast=False) == fast
@@ -165,15 +165,45 @@ def test_vocabulary_from_symbols_keeps_the_id_order_and_round_trips(text_task):
         Vocab.from_symbols("aba")
 
 
-def test_overlapping_generations_restore_onednn_only_when_the_last_one_ends():
-    enabled = torch.backends.mkldnn.enabled
-    first, second = one_step_mode(), one_step_mode()
-    first.__enter__()
-    second.__enter__()
-    first.__exit__(None, None, None)  # another session's loop ends first
-    assert not torch.backends.mkldnn.enabled
-    second.__exit__(None, None, None)
-    assert torch.backends.mkldnn.enabled == enabled
+def test_sampling_never_turns_onednn_off_for_the_rest_of_the_process(text_task):
+    """Another session's LSTM trains in another thread while a model samples: oneDNN must stay on for it (off, its
+    steps are slower and its numbers differ in the last digits)."""
+    model = char_model(text_task)
+    assert torch.backends.mkldnn.enabled
+    seen, done = set(), threading.Event()
+
+    def watch():
+        while not done.is_set():
+            seen.add(torch.backends.mkldnn.enabled)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for _ in range(3):
+            sample(model, text_task.vocab, "The", 400, temperature=1.0)
+    finally:
+        done.set()
+        watcher.join()
+    assert seen == {True}
+
+
+@pytest.mark.parametrize("mode, layers, bias", [("LSTM", 2, True), ("GRU", 3, True), ("RNN", 2, True),
+                                                 ("LSTM", 1, False), ("RNN_RELU", 2, True)])
+def test_one_cell_step_computes_what_the_fused_module_computes(mode, layers, bias):
+    torch.manual_seed(3)
+    kind = {"RNN_RELU": "RNN"}.get(mode, mode)
+    extra = {"nonlinearity": "relu"} if mode == "RNN_RELU" else {}
+    rnn = getattr(torch.nn, kind)(5, 7, num_layers=layers, bias=bias, batch_first=True, **extra).eval()
+    x = torch.randn(1, 6, 5)
+    with torch.no_grad():
+        _, state = rnn(x[:, :5])
+        want_out, want_state = rnn(x[:, 5:], state)
+        out, got_state = step(rnn, x[:, 5], state)
+    torch.testing.assert_close(out, want_out[:, -1])
+    for got, want in zip(got_state if kind == "LSTM" else [got_state], want_state if kind == "LSTM" else [want_state],
+                         strict=True):
+        assert got.shape == want.shape
+        torch.testing.assert_close(got, want)
 
 
 def test_only_the_end_of_a_very_long_prompt_is_read_with_a_note(text_task):

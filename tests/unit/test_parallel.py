@@ -11,7 +11,7 @@ from seqlab.config import ModelConfig
 from seqlab.presets import comparison_runs
 from seqlab.training import Parallel
 from seqlab.training.loop import train, train_interleaved, training_runs
-from tests.conftest import tiny_run
+from tests.helpers import tiny_run
 
 TIMING = {"seconds", "elapsed"}
 

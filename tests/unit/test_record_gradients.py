@@ -1,16 +1,17 @@
-"""Training with `TrainConfig.record_gradients`: extra per-epoch fields, the same training, JSON and CLI out."""
+"""Training with `TrainConfig.record_gradients` and the `GradientRecording` callback: extra per-epoch fields, the
+same training, JSON and CLI out."""
 
 import json
 import math
 
 import pandas as pd
 
-from seqlab.analysis.diagnostics import grad_through_time_history, layer_grad_norm_history
+from seqlab.analysis.diagnostics import GradientRecording, grad_through_time_history, layer_grad_norm_history
 from seqlab.analysis.evaluate import results_table
 from seqlab.cli import main
 from seqlab.export import results_dict
 from seqlab.training.loop import train, train_interleaved
-from tests.conftest import tiny_run
+from tests.helpers import tiny_run
 
 EXTRA = ("grad_through_time", "input_grad_through_time", "layer_grad_norm_")
 
@@ -23,7 +24,8 @@ def without_extras(history):
 
 
 def test_recording_adds_a_curve_and_layer_norms_to_every_epoch(adding_task):
-    history = list(train(tiny_run("adding", arch="gru", epochs=2, record_gradients=True), adding_task))
+    history = list(train(tiny_run("adding", arch="gru", epochs=2, record_gradients=True), adding_task,
+                         callbacks=[GradientRecording()]))
     assert all(len(rec["grad_through_time"]) == 12 for rec in history)  # T = 12, index = steps back
     assert math.isnan(history[0]["layer_grad_norm_l0"])  # epoch 0 has no training step
     assert all(history[1][f"layer_grad_norm_{g}"] > 0 for g in ("l0", "head"))
@@ -31,15 +33,15 @@ def test_recording_adds_a_curve_and_layer_norms_to_every_epoch(adding_task):
 
 
 def test_recording_does_not_change_the_training(sine_task):
-    on = list(train(tiny_run(epochs=3, record_gradients=True), sine_task))
-    off = list(train(tiny_run(epochs=3), sine_task))
+    on = list(train(tiny_run(epochs=3, record_gradients=True), sine_task, callbacks=[GradientRecording()]))
+    off = list(train(tiny_run(epochs=3), sine_task, callbacks=[GradientRecording()]))  # recording off in its config
     assert without_extras(on) == without_extras(off)
     assert "grad_through_time" not in off[-1] and not any(k.startswith("layer_grad") for k in off[-1])
 
 
 def test_recorded_history_exports_to_strict_json_and_tidy_tables(sine_task):
     runs = [tiny_run(arch=a, epochs=1, record_gradients=True) for a in ("rnn", "lstm")]
-    session = train_interleaved(runs, sine_task)
+    session = train_interleaved(runs, sine_task, [GradientRecording()])
     list(session)
     text = json.dumps(results_dict(session.runs, sine_task, results_table(session.runs, sine_task)), allow_nan=False)
     assert "grad_through_time" in text

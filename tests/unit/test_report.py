@@ -8,7 +8,7 @@ import pytest
 from seqlab.analysis.report import summarise, verdict
 from seqlab.data import make_task
 from seqlab.training.loop import train_interleaved
-from tests.conftest import tiny_run
+from tests.helpers import tiny_run
 
 
 def trained(task_name, archs=("rnn", "lstm"), **train):

@@ -11,10 +11,10 @@ import pytest
 import torch
 
 from seqlab import resources
-from seqlab.analysis import evaluate as ev
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.models.recurrent import build_model
+from seqlab.training import scoring as ev  # where scoring lives: patched there, it is patched for training too
 from seqlab.training.loop import TrainingRun
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_resources.py"
@@ -66,6 +66,7 @@ def load_bench():
 MEASURED = [2, 4, 7, 10]
 
 
+@pytest.mark.bench  # tens of seconds: out of the fast loop, in CI (pytest --all)
 @pytest.mark.parametrize("index", MEASURED)
 def test_the_estimate_lies_above_the_measured_peak_within_its_factor(index):
     bench = load_bench()
@@ -133,7 +134,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock()
-    for module in ("seqlab.analysis.evaluate", "seqlab.training.loop"):
+    for module in ("seqlab.training.scoring", "seqlab.training.loop"):
         monkeypatch.setattr(f"{module}.time", SimpleNamespace(perf_counter=fake.perf_counter))
     monkeypatch.setattr(ev, "batch_size_for", lambda model, x: 5)  # 30 validation sequences: 6 batches
     return fake

@@ -9,25 +9,10 @@ import pandas as pd
 import pytest
 
 from seqlab import cli
-from seqlab.analysis.evaluate import results_table
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from seqlab.data import make_task
 from seqlab.export import read_results_json
-from seqlab.presets import comparison_runs
 from seqlab.training import runlog
-from seqlab.training.loop import train_interleaved
-from tests.conftest import tiny_run
-
-
-def trained(task_name="adding", archs=("rnn", "gru"), stop_after=None, **train):
-    runs = comparison_runs(tiny_run(task_name, **train), archs)
-    task = make_task(runs[0].data)
-    session = train_interleaved(runs, task)
-    for i, _ in enumerate(session):
-        if stop_after is not None and i + 1 == stop_after:
-            session.stop("stopped by you")
-            break
-    return runlog.from_training(session.runs, task, results_table(session.runs, task), "Lab")
+from tests.helpers import trained
 
 
 def test_the_log_keeps_the_newest_runs_and_counts_the_dropped():

@@ -12,7 +12,7 @@ from seqlab.export import read_results_json
 from seqlab.presets import comparison_runs
 from seqlab.training import runlog
 from seqlab.training.parallel import Parallel
-from tests.conftest import tiny_run
+from tests.helpers import tiny_run
 
 
 def test_a_multi_seed_report_exports_every_run_and_the_aggregate_and_reads_back(sine_task):

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from seqlab.training.loop import train, train_interleaved
-from tests.conftest import tiny_run
+from tests.helpers import tiny_run
 
 TIMING = {"seconds", "elapsed"}
 
