@@ -3,7 +3,6 @@
 import streamlit as st
 
 from seqlab.app import gradients, live, results, screen, settings, share
-from seqlab.presets import comparison_runs
 
 KEY = "grad"
 st.set_page_config(page_title="Gradient flow · seqlab", page_icon="📉", layout="wide")
@@ -23,7 +22,8 @@ st.write(
 )
 screen.settings_hint()
 task = gradients.demo_task(template)
-runs = comparison_runs(template, archs, seeds) if task is not None else []
+runs = settings.comparison(template.data, template.model, template.train, archs, task, False, len(seeds)) \
+    if task is not None else []
 settings.show_notices(runs)
 comparison, log_scale = live.controls(KEY, live.take_request(KEY), runs, task, label="Run the demo")
 if not archs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,9 +85,10 @@ def _flag(text: str) -> bool:
 def _archs(text: str) -> list[str]:
     picked = [a for a in text.split(",") if a]
     unknown = [a for a in picked if a not in ARCHS]
-    if unknown:
-        raise ValueError(f"names an unknown architecture ({', '.join(unknown)[:40]}): must be a comma list of "
-                         f"{', '.join(ARCHS)}")
+    if unknown:  # named back only when it is a plain word: a link's text is never echoed as markdown
+        named = [a for a in unknown if re.fullmatch(r"[A-Za-z0-9_-]{1,20}", a)][:3]
+        raise ValueError(f"names an unknown architecture{' (' + ', '.join(named) + ')' if named else ''}: must be "
+                         f"a comma list of {', '.join(ARCHS)}")
     return [a for a in ARCHS if a in picked]
 
 

@@ -3,10 +3,11 @@ numbers the training recorded."""
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seqlab.analysis.diagnostics import forget_bias_effect
+from seqlab.analysis.diagnostics import INPUT_GRAD, forget_bias_effect
 from seqlab.analysis.evaluate import loss_baseline
 from tests.helpers import charts_by_title
 
@@ -44,15 +45,18 @@ def test_the_demo_records_gradients_and_draws_every_chart(page):
     assert all(len(rec["grad_through_time"]) == 10 for rec in history)
     assert any("what reaches the first step, 9 steps back" in m.value for m in at.markdown)
     charts = charts_by_title(at)
-    assert set(charts) == {"How far back the gradient reaches · epoch 2", "Loss", "Weight-gradient norm per layer",
-                           "Two LSTMs before any training"}
+    hidden, inputs = ("Through the hidden state (recurrent models) · epoch 2",
+                      "How far back into the input the gradient reaches · epoch 2")
+    assert set(charts) == {hidden, inputs, "Loss", "Weight-gradient norm per layer", "Two LSTMs before any training"}
     last = {rec["label"]: rec for rec in history if rec["epoch"] == 2}
 
-    _, (decay,) = charts["How far back the gradient reaches · epoch 2"]  # each run's curve at the last epoch
-    for label, curve in decay.groupby("label"):
-        curve = curve.sort_values("steps_back")
-        assert curve["steps_back"].tolist() == list(range(10))
-        assert curve["log10_norm"].tolist() == pytest.approx(last[label]["grad_through_time"], abs=1e-3)
+    for title, field in ((hidden, "grad_through_time"), (inputs, INPUT_GRAD)):  # each run's curve, last epoch
+        _, frames = charts[title]
+        decay = pd.concat([f for f in frames if "log10_norm" in f]).drop_duplicates(["label", "steps_back"])
+        for label, curve in decay.groupby("label"):
+            curve = curve.sort_values("steps_back")
+            assert curve["steps_back"].tolist() == list(range(10)), title
+            assert curve["log10_norm"].tolist() == pytest.approx(last[label][field], abs=1e-3), title
 
     _, (losses, rule) = charts["Loss"]  # every epoch's training and validation loss, and the baseline's rule
     for (label, split), curve in losses.groupby(["label", "split"]):
@@ -61,7 +65,8 @@ def test_the_demo_records_gradients_and_draws_every_chart(page):
     assert set(losses["label"]) == {"RNN", "LSTM", "GRU"} and set(losses["split"]) == set(FIELD)
     assert rule["loss"].tolist() == pytest.approx([loss_baseline(comparison.task)[0]])
 
-    spec, (norms,) = charts["Weight-gradient norm per layer"]  # per layer and epoch, the clip threshold dashed
+    spec, frames = charts["Weight-gradient norm per layer"]  # per layer and epoch (a panel each), the clip dashed
+    norms = pd.concat([f for f in frames if "norm" in f and "layer" in f]).drop_duplicates(["label", "epoch", "layer"])
     assert "clipping threshold 1" in spec["title"]["subtitle"]
     for rec in (rec for rec in history if rec["epoch"] > 0):
         row = norms[(norms["label"] == rec["label"]) & (norms["epoch"] == rec["epoch"])].set_index("layer")["norm"]
@@ -94,8 +99,9 @@ def test_training_without_clipping_at_a_high_rate_still_shows_a_page(page):
     assert not at.exception
     charts = charts_by_title(at)
     assert {"Loss", "Weight-gradient norm per layer"} <= set(charts)
-    spec, (norms,) = charts["Weight-gradient norm per layer"]
-    assert "clipping threshold" not in str(spec["title"])  # no threshold to draw
+    spec, frames = charts["Weight-gradient norm per layer"]
+    norms = pd.concat([f for f in frames if "norm" in f and "layer" in f]).drop_duplicates(["label", "epoch", "layer"])
+    assert "clipping threshold" not in str(spec)  # no threshold to draw
     history = at.session_state["grad_comparison"].training.history
     totals = {(rec["label"], rec["epoch"]): rec["grad_norm"] for rec in history if rec["epoch"] > 0}
     shown = norms[norms["layer"] == "total"].set_index(["label", "epoch"])["norm"].to_dict()
