@@ -5,12 +5,13 @@ from pathlib import Path
 import streamlit as st
 
 from seqlab.app import demo_cards as demos
-from seqlab.app import live
+from seqlab.app import live, navigation
 from seqlab.app.datasets import registry_table
 from seqlab.app.home import CELL_DIAGRAM, PAGES
 
 ROOT = Path(__file__).parent
 st.set_page_config(page_title="seqlab", page_icon="🔁", layout="wide")
+navigation.route()  # another page was asked for: it ran, and this script stopped there
 live.show_paused("demo")
 
 st.title("seqlab: see how sequence models learn")

@@ -18,7 +18,7 @@ from streamlit.elements.vega_charts import _altair_globals_lock
 from seqlab import resources
 from seqlab.analysis.evaluate import loss_baseline
 from seqlab.analysis.report import Report, summarise
-from seqlab.app import limits
+from seqlab.app import limits, navigation
 from seqlab.app import runs as saved_runs
 from seqlab.app.home import PAGES
 from seqlab.charts.training import LiveLossChart
@@ -30,7 +30,7 @@ from seqlab.training.parallel import Parallel
 # Altair's data transformer and theme are process-wide, and st.altair_chart swaps them under this lock while it
 # converts a chart; LiveLossChart converts its own chart once, and must not meet Streamlit's transformer then.
 ALTAIR_GLOBALS = _altair_globals_lock
-DRAW_EVERY = 0.5  # seconds between redraws within an epoch, at least
+DRAW_EVERY = 1.0  # seconds between redraws within an epoch, at least (a new epoch is drawn at once)
 DRAW_SHARE = 0.03  # and those may take at most this share of the time (slow charts are redrawn less often)
 # A new epoch is drawn whenever it lasted four drawings. Drawing then takes at most a quarter of the page's thread
 # only if epochs are as short as that; in the Lab's default comparison (epochs ~1 s, a redraw ~0.01-0.03 s of CPU)
@@ -80,8 +80,8 @@ def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
 
 
 def paused(here: str) -> list[tuple[str, str, Comparison]]:
-    """(page path, title, comparison) of every comparison left mid-run on a page other than `here` (a page's
-    key; guided demos, keyed "demo_<name>", live on the home page, whose `here` is "demo")."""
+    """(page path, title, comparison) of every comparison left mid-run on a page other than `here`
+    (a page's key; guided demos, keyed "demo_<name>", live on the home page, whose `here` is "demo")."""
     pages = {page.key: page for page in PAGES}
     found = []
     for name, value in list(st.session_state.items()):
@@ -105,7 +105,8 @@ def show_paused(here: str) -> None:
         runs = comparison.training.runs
         total = runs[0].run.train.epochs  # one setting for every run of a comparison
         epoch = min((max(r.epoch - 1, 0) for r in runs if not r.finished), default=total)
-        st.sidebar.page_link(path, icon=":material/pause_circle:", label=f"{title} · epoch {epoch} of {total}")
+        navigation.page_link(st.sidebar, path, icon=":material/pause_circle:",
+                             label=f"{title} · epoch {epoch} of {total}")
 
 
 def request(key: str, action: str) -> None:

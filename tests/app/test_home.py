@@ -117,3 +117,21 @@ def test_the_forgetting_demo_draws_every_epoch_live_and_then_disables_stop(monke
     assert loss_epochs == sorted(loss_epochs)  # it grows, epoch by epoch
     stop = next(b for b in at.button if b.label == "Stop")
     assert stop.disabled  # nothing runs any more
+
+
+def test_the_menu_calls_the_home_page_home_and_keeps_every_page_at_its_address(monkeypatch):
+    import streamlit as st
+
+    from seqlab.app import navigation
+
+    menus, navigate = [], st.navigation
+
+    def recorded(pages, *args, **kwargs):
+        menus.append([(page.title, page.url_path) for page in pages])
+        return navigate(pages, *args, **kwargs)
+
+    monkeypatch.setattr(navigation.st, "navigation", recorded)
+    at = home()
+    assert not at.exception and "seqlab" in at.title[0].value  # the home page, drawn under the menu
+    assert menus[-1] == [("Home", ""), ("Lab", "Lab"), ("Gradient flow", "Gradient_flow"),
+                         ("Inside the cell", "Inside_the_cell"), ("Text", "Text"), ("Runs", "Runs")]
