@@ -211,27 +211,32 @@ def progress(runs: list[TrainingRun]) -> tuple[float, str]:
 
 
 class RedrawPolicy:
-    """When a live chart is redrawn. A new epoch is drawn as soon as it arrives, unless less than 1/EPOCH_SHARE
-    times the last drawing's cost (CPU seconds of the page's thread) has passed since the last redraw: epochs come
-    faster than drawing can afford. Within an epoch, a redraw waits at least DRAW_EVERY and 1/DRAW_SHARE times that
-    cost. So a class sees every epoch that lasts longer than a few drawings, and drawing never takes more than
-    about EPOCH_SHARE of the time, however slow a chart is to build. `clock` is injectable for tests."""
+    """When a live chart is redrawn. Progress (`reached`, see `LiveCharts.reached`) is drawn as soon as it arrives,
+    unless less than 1/EPOCH_SHARE times the last drawing's cost (CPU seconds of the page's thread) has passed since
+    the last redraw: epochs come faster than drawing can afford. Without progress, a redraw waits at least DRAW_EVERY
+    and 1/DRAW_SHARE times that cost. So a class sees every epoch that lasts longer than a few drawings, and drawing
+    never takes more than about EPOCH_SHARE of the time, however slow a chart is to build. `clock` is for tests."""
 
     def __init__(self, every: float = DRAW_EVERY, share: float = DRAW_SHARE, epoch_share: float = EPOCH_SHARE,
                  clock: Callable[[], float] = time.monotonic):
         self.every, self.share, self.epoch_share, self.clock = every, share, epoch_share, clock
         self.drawn_at = -math.inf  # nothing drawn yet: the first record is drawn at once
-        self.epoch = -1  # the furthest epoch drawn so far
+        self.reached: tuple[int, ...] = ()  # the furthest epochs drawn so far
         self.cost = 0.0  # seconds the last drawing took (one-time set-up excluded)
 
-    def due(self, epoch: int) -> bool:
+    def due(self, reached: tuple[int, ...]) -> bool:
         waited = self.clock() - self.drawn_at
-        if epoch > self.epoch:
+        if self.moved_on(reached):
             return waited >= self.cost / self.epoch_share
         return waited >= max(self.every, self.cost / self.share)
 
-    def drawn(self, epoch: int, cost: float) -> None:
-        self.drawn_at, self.epoch, self.cost = self.clock(), max(self.epoch, epoch), cost
+    def moved_on(self, reached: tuple[int, ...]) -> bool:
+        return len(reached) != len(self.reached) or any(a > b for a, b in zip(reached, self.reached, strict=True))
+
+    def drawn(self, reached: tuple[int, ...], cost: float) -> None:
+        if len(reached) == len(self.reached):
+            reached = tuple(max(a, b) for a, b in zip(reached, self.reached, strict=True))
+        self.drawn_at, self.reached, self.cost = self.clock(), reached, cost
 
 
 class LiveCharts:
@@ -246,13 +251,20 @@ class LiveCharts:
         self.loss: LiveLossChart | None = None
         self.policy = policy or RedrawPolicy()
 
+    def reached(self) -> tuple[int, ...]:
+        """What the charts show of the progress: the furthest epoch of any run (where the loss curves end), then
+        per architecture the epoch all its seeds have reached (where a chart of their mean stands)."""
+        latest: dict[str, list[int]] = {}
+        for run in self.comparison.training.runs:
+            latest.setdefault(run.label, []).append(run.history[-1]["epoch"] if run.history else -1)
+        return (max(max(e) for e in latest.values()), *(min(e) for e in latest.values()))
+
     def maybe_draw(self, force: bool = False) -> None:
-        history = self.comparison.training.history
-        epoch = max((r["epoch"] for r in history), default=-1)
-        if not force and not self.policy.due(epoch):
+        reached = self.reached()
+        if not force and not self.policy.due(reached):
             return
         started = time.thread_time()
-        history = pd.DataFrame(history)
+        history = pd.DataFrame(self.comparison.training.history)
         if self.loss is None and history["run_name"].nunique() == len(self.comparison.training.runs):
             with ALTAIR_GLOBALS:  # another session's thread may be inside st.altair_chart, which swaps them
                 seeds = len({r.seed for r in self.comparison.training.runs})
@@ -264,7 +276,8 @@ class LiveCharts:
         extra = self.beside(self.comparison.training.history) if self.beside else None
         if extra is not None:
             self.beside_slot.altair_chart(extra, width="stretch")
-        self.policy.drawn(epoch if self.loss is not None else -1, time.thread_time() - started)
+        # until every run has a record the loss chart is not drawn: that progress is not shown yet
+        self.policy.drawn(reached if self.loss is not None else (), time.thread_time() - started)
 
 
 @contextmanager
