@@ -3,6 +3,10 @@
 With the classic pages/ folder Streamlit names the home page after its file ("dashboard"); `st.navigation` lets it
 have a title. Each page keeps the address its file name gives it (/Lab, /Gradient_flow, ...), so deep links and
 `st.page_link("pages/1_Lab.py")` work as before.
+
+Streamlit switches a server from the pages/-folder app to this menu the first time any session runs dashboard.py:
+on a fresh server whose visitors so far only opened deep links (/Lab), the menu still says "dashboard" until someone
+opens the home page (seen in Chromium, 2026-11-30; from then on every session has the menu).
 """
 
 from __future__ import annotations
