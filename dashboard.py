@@ -2,16 +2,16 @@
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from seqlab.app import demo_cards as demos
-from seqlab.app import live
+from seqlab.app import live, navigation
+from seqlab.app.datasets import registry_table
 from seqlab.app.home import CELL_DIAGRAM, PAGES
-from seqlab.data import REGISTRY
 
 ROOT = Path(__file__).parent
 st.set_page_config(page_title="seqlab", page_icon="🔁", layout="wide")
+navigation.route()  # another page was asked for: it ran, and this script stopped there
 live.show_paused("demo")
 
 st.title("seqlab: see how sequence models learn")
@@ -62,9 +62,7 @@ with picture:
 
 st.header("Data sets")
 st.caption("Every one works offline; a stock ticker falls back to the shipped Microsoft prices with a notice.")
-tasks = pd.DataFrame([{"name": k, "data set": v.title, "kind": v.kind, "group": v.group, "what it is": v.description}
-                      for k, v in REGISTRY.items()])
-st.dataframe(tasks, hide_index=True, width="stretch")
+st.table(registry_table().set_index("data set"))  # a static table: every row shown, long text wrapped
 
 st.header("The same runs from a terminal")
 st.code("python -m seqlab compare --task adding --length 50 --archs rnn,lstm,gru --epochs 30 --seed 0", "bash")

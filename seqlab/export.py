@@ -26,8 +26,13 @@ MAX_FILE_BASELINES = 10  # rows of the results table that are not runs: seqlab w
 
 
 def history_csv(history: list[dict]) -> str:
-    """The per-epoch records as a CSV table, one row per architecture and epoch."""
-    return pd.DataFrame(history).to_csv(index=False)
+    """The per-epoch records as a CSV table, one row per architecture and epoch. Its `status` is the run's own, as
+    it ended ("done", "stopped", "diverged", ...), on every row: a record made mid-run says "running", which a table
+    read after the run would take for a run still going."""
+    table = pd.DataFrame(history)
+    if {"run_name", "status"} <= set(table.columns):
+        table["status"] = table.groupby("run_name", sort=False)["status"].transform("last")
+    return table.to_csv(index=False)
 
 
 def json_value(value):

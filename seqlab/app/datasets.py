@@ -30,7 +30,7 @@ SAMPLES = (500, 1000, 2000, 5000, 10_000)
 HORIZONS = (1, 2, 3, 5, 7, 10, 12, 14, 24, 30, 50)
 TASK_CACHE_SETS = 2  # the cache holds this many of the largest data sets allowed (limits.DATA_SHARE each)
 TASK_CACHE_ENTRIES = 32
-SERIES_TASKS = {name for name, info in REGISTRY.items() if info.kind == "regression" and name != "adding"}
+SERIES_TASKS = {name for name, info in REGISTRY.items() if info.problem == "forecasting"}
 STOCK_TTL = 120  # seconds a fetched (or fallen-back) ticker is reused before Yahoo is asked again
 EXAMPLE_TEXTS = 5  # labelled texts shown before training
 TOKENS = {"char": "characters", "word": "words"}
@@ -269,3 +269,10 @@ def example_texts(task: Task, n: int = EXAMPLE_TEXTS) -> pd.DataFrame:
     x, y = task.x_train[:n], task.y_train[:n]
     return pd.DataFrame({"text as read": [decode_tokens(ids, task.vocab) for ids in x.tolist()],
                          "class": [task.classes[int(c)] for c in y]})
+
+
+def registry_table() -> pd.DataFrame:
+    """Every data set for the home page: what it asks of a model, where it comes from, and its name for
+    `python -m seqlab --task`."""
+    return pd.DataFrame([{"data set": info.title, "task": info.problem, "source": info.group,
+                          "what it is": info.description, "name": name} for name, info in REGISTRY.items()])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from seqlab import resources
 from seqlab.analysis.diagnostics import GradientRecording
 from seqlab.analysis.evaluate import loss_baseline
 from seqlab.analysis.report import Report, summarise
-from seqlab.app import limits
+from seqlab.app import limits, navigation
 from seqlab.app import runs as saved_runs
 from seqlab.app.home import PAGES
 from seqlab.charts.training import LiveLossChart
@@ -30,8 +31,12 @@ from seqlab.training.parallel import Parallel
 # Altair's data transformer and theme are process-wide, and st.altair_chart swaps them under this lock while it
 # converts a chart; LiveLossChart converts its own chart once, and must not meet Streamlit's transformer then.
 ALTAIR_GLOBALS = _altair_globals_lock
-DRAW_EVERY = 0.5  # seconds between chart redraws while training, at least
-DRAW_SHARE = 0.03  # and drawing may take at most this share of the time (slow charts are redrawn less often)
+DRAW_EVERY = 1.0  # seconds between redraws within an epoch, at least (a new epoch is drawn at once)
+DRAW_SHARE = 0.03  # and those may take at most this share of the time (slow charts are redrawn less often)
+# A new epoch is drawn whenever it lasted four drawings. Drawing then takes at most a quarter of the page's thread
+# only if epochs are as short as that; in the Lab's default comparison (epochs ~1 s, a redraw ~0.01-0.03 s of CPU)
+# it is a few per cent, and the guided demos' second chart (~0.08 s) still gets every epoch of ~0.7 s.
+EPOCH_SHARE = 0.25
 
 
 @dataclass
@@ -77,8 +82,8 @@ def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
 
 
 def paused(here: str) -> list[tuple[str, str, Comparison]]:
-    """(page path, title, comparison) of every comparison left mid-run on a page other than `here` (a page's
-    key; guided demos, keyed "demo_<name>", live on the home page, whose `here` is "demo")."""
+    """(page path, title, comparison) of every comparison left mid-run on a page other than `here`
+    (a page's key; guided demos, keyed "demo_<name>", live on the home page, whose `here` is "demo")."""
     pages = {page.key: page for page in PAGES}
     found = []
     for name, value in list(st.session_state.items()):
@@ -102,7 +107,8 @@ def show_paused(here: str) -> None:
         runs = comparison.training.runs
         total = runs[0].run.train.epochs  # one setting for every run of a comparison
         epoch = min((max(r.epoch - 1, 0) for r in runs if not r.finished), default=total)
-        st.sidebar.page_link(path, icon=":material/pause_circle:", label=f"{title} · epoch {epoch} of {total}")
+        navigation.page_link(st.sidebar, path, icon=":material/pause_circle:",
+                             label=f"{title} · epoch {epoch} of {total}")
 
 
 def request(key: str, action: str) -> None:
@@ -118,7 +124,8 @@ def controls(key: str, action: str | None, runs: list[RunConfig], task: Task | N
              log_default: bool = True, begin: Callable = start) -> tuple[Comparison | None, bool]:
     """Act on the last button press, then draw Train, Stop and the log-scale toggle.
 
-    Returns the session's comparison (new, stopped or as it was) and whether the loss axis is logarithmic.
+    Returns the session's comparison (new, stopped or as it was) and whether the loss axis is logarithmic. Stop is
+    enabled only while the comparison trains (`train_live` reruns the page when it ends, to disable it again).
     `begin(key, runs, task)` starts a comparison; pages with more to reset pass their own.
     """
     comparison = current(key)
@@ -205,35 +212,74 @@ def progress(runs: list[TrainingRun]) -> tuple[float, str]:
     return sum(done) / (epochs * len(runs)), text
 
 
-class LiveCharts:
-    """The charts redrawn while training: the loss chart (cheap, see LiveLossChart) and an optional second
-    chart. A redraw waits at least DRAW_EVERY and at least 1/DRAW_SHARE times what the last one cost, so
-    drawing never takes more than about DRAW_SHARE of the time, however slow a chart is to build."""
+class RedrawPolicy:
+    """When a live chart is redrawn. Progress (`reached`, see `LiveCharts.reached`) is drawn as soon as it arrives,
+    unless less than 1/EPOCH_SHARE times the last drawing's cost (CPU seconds of the page's thread) has passed since
+    the last redraw: epochs come faster than drawing can afford. Without progress, a redraw waits at least DRAW_EVERY
+    and 1/DRAW_SHARE times that cost. So a class sees every epoch that lasts longer than a few drawings, and drawing
+    never takes more than about EPOCH_SHARE of the time, however slow a chart is to build. `clock` is for tests."""
 
-    def __init__(self, comparison: Comparison, log_scale: bool, beside=None):
+    def __init__(self, every: float = DRAW_EVERY, share: float = DRAW_SHARE, epoch_share: float = EPOCH_SHARE,
+                 clock: Callable[[], float] = time.monotonic):
+        self.every, self.share, self.epoch_share, self.clock = every, share, epoch_share, clock
+        self.drawn_at = -math.inf  # nothing drawn yet: the first record is drawn at once
+        self.reached: tuple[int, ...] = ()  # the furthest epochs drawn so far
+        self.cost = 0.0  # seconds the last drawing took (one-time set-up excluded)
+
+    def due(self, reached: tuple[int, ...]) -> bool:
+        waited = self.clock() - self.drawn_at
+        if self.moved_on(reached):
+            return waited >= self.cost / self.epoch_share
+        return waited >= max(self.every, self.cost / self.share)
+
+    def moved_on(self, reached: tuple[int, ...]) -> bool:
+        return len(reached) != len(self.reached) or any(a > b for a, b in zip(reached, self.reached, strict=True))
+
+    def drawn(self, reached: tuple[int, ...], cost: float) -> None:
+        if len(reached) == len(self.reached):
+            reached = tuple(max(a, b) for a, b in zip(reached, self.reached, strict=True))
+        self.drawn_at, self.reached, self.cost = self.clock(), reached, cost
+
+
+class LiveCharts:
+    """The charts redrawn while training, when `RedrawPolicy` says so: the loss chart (cheap, see LiveLossChart)
+    and an optional second chart."""
+
+    def __init__(self, comparison: Comparison, log_scale: bool, beside=None, policy: RedrawPolicy | None = None):
         self.comparison, self.log_scale, self.beside = comparison, log_scale, beside
         self.baseline = loss_baseline(comparison.task) or (None, "")
         left, right = st.columns(2) if beside else (st.container(), None)
         self.loss_slot, self.beside_slot = left.empty(), right.empty() if right else None
         self.loss: LiveLossChart | None = None
-        self.drawn_at, self.gap = 0.0, DRAW_EVERY
+        self.policy = policy or RedrawPolicy()
+
+    def reached(self) -> tuple[int, ...]:
+        """What the charts show of the progress: the furthest epoch of any run (where the loss curves end), then
+        per architecture the epoch all its seeds have reached (where a chart of their mean stands)."""
+        latest: dict[str, list[int]] = {}
+        for run in self.comparison.training.runs:
+            latest.setdefault(run.label, []).append(run.history[-1]["epoch"] if run.history else -1)
+        return (max(max(e) for e in latest.values()), *(min(e) for e in latest.values()))
 
     def maybe_draw(self, force: bool = False) -> None:
-        if not force and time.monotonic() - self.drawn_at < self.gap:
+        reached = self.reached()
+        if not force and not self.policy.due(reached):
             return
-        started = time.perf_counter()
+        started = time.thread_time()
         history = pd.DataFrame(self.comparison.training.history)
         if self.loss is None and history["run_name"].nunique() == len(self.comparison.training.runs):
             with ALTAIR_GLOBALS:  # another session's thread may be inside st.altair_chart, which swaps them
                 seeds = len({r.seed for r in self.comparison.training.runs})
                 self.loss = LiveLossChart(history, self.log_scale, *self.baseline, title="Loss, as it trains",
                                           band=seeds > 1)
+            started = time.thread_time()  # building it happens once: it says nothing of what a redraw costs
         if self.loss is not None:
             self.loss_slot.vega_lite_chart(self.loss.spec_for(history), width="stretch")
         extra = self.beside(self.comparison.training.history) if self.beside else None
         if extra is not None:
             self.beside_slot.altair_chart(extra, width="stretch")
-        self.drawn_at, self.gap = time.monotonic(), max(DRAW_EVERY, (time.perf_counter() - started) / DRAW_SHARE)
+        # until every run has a record the loss chart is not drawn: that progress is not shown yet
+        self.policy.drawn(reached if self.loss is not None else (), time.thread_time() - started)
 
 
 @contextmanager
@@ -265,7 +311,8 @@ def train_live(comparison: Comparison, log_scale: bool,
     train in worker threads (seqlab.training.parallel) and only this, the page's thread, draws.
 
     `beside(history)`, if given, draws a second live chart next to the loss chart. `below()`, if given,
-    draws under the charts and returns a callback that gets every record and its run as they arrive.
+    draws under the charts and returns a callback that gets every record and its run as they arrive. When the
+    comparison ends the page is run again from the top (so this never returns normally), which draws its results.
     """
     torch.set_num_threads(limits.current().torch_threads)
     area = st.empty()
@@ -289,3 +336,4 @@ def train_live(comparison: Comparison, log_scale: bool,
     charts.maybe_draw(force=True)
     comparison.finish()
     area.empty()
+    st.rerun()  # draw the page again from the top: Stop, drawn while this trained, is disabled now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -193,6 +194,9 @@ def show_sample_history(key: str) -> None:
             st.dataframe(samples_table(samples(key)), hide_index=True, width="stretch")
 
 
+MAX_SEED = 2**31 - 1
+
+
 @dataclass(frozen=True)
 class Generated:
     """A text written on request, and how fast it was written."""
@@ -200,6 +204,7 @@ class Generated:
     label: str
     sample: generate.Sample
     seconds: float
+    seed: int  # the sampling seed: the same one, settings and model write the same text
 
     @property
     def chars_per_second(self) -> float:
@@ -230,13 +235,15 @@ def generation(comparison: live.Comparison, key: str) -> None:
                                            "High: bolder, more misspelt text.")
         top_k = knobs[2].slider("Top-k", 0, len(vocab), 0, key=f"{key}_top_k_{len(vocab)}",
                                 help="Draw only among the k likeliest characters; 0 draws among all of them.")
-        seed = knobs[3].number_input("Seed", 0, 2**31 - 1, 0, key=f"{key}_gen_seed",
-                                     help="The same seed and settings write the same text.")
+        seed = knobs[3].number_input("Seed", 0, MAX_SEED, None, key=f"{key}_gen_seed", placeholder="new each time",
+                                     help="Empty: every click draws a new seed, shown under the text. The same seed "
+                                          "and settings write the same text again.")
         pressed = st.form_submit_button("Generate", type="primary", icon=":material/edit:")
     if pressed and label in runs:
+        used = new_seed() if seed is None else int(seed)
         began = time.perf_counter()
-        written = generate.sample(runs[label].model, vocab, prompt, length, temperature, top_k, int(seed))
-        st.session_state[f"{key}_generated"] = Generated(label, written, time.perf_counter() - began)
+        written = generate.sample(runs[label].model, vocab, prompt, length, temperature, top_k, used)
+        st.session_state[f"{key}_generated"] = Generated(label, written, time.perf_counter() - began, used)
     shown: Generated | None = st.session_state.get(f"{key}_generated")
     if shown is not None:
         show_generated(shown)
@@ -248,7 +255,14 @@ def show_generated(shown: Generated) -> None:
     st.code(shown.sample.full, language=None, wrap_lines=True)
     st.caption(f"{shown.label} wrote {len(shown.sample.text):,} characters in {shown.seconds:.3f} s: "
                f"**{shown.chars_per_second:,.0f} characters a second**, one character at a time on this server's "
-               f"CPU (the prompt, {len(shown.sample.prompt):,} characters, is read first in one call).")
+               f"CPU (the prompt, {len(shown.sample.prompt):,} characters, is read first in one call). "
+               f"Seed **{shown.seed}**: give it as the Seed to write this text again.")
+
+
+def new_seed() -> int:
+    """A sampling seed of its own for each click, so prompts do not all continue alike (a fixed seed 0 made four
+    prompts end the same way after a few characters)."""
+    return secrets.randbelow(MAX_SEED + 1)
 
 
 def show_model_downloads(comparison: live.Comparison, name: str) -> None:

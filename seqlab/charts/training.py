@@ -136,10 +136,22 @@ def _isolate(field: str, always: str | None = None) -> tuple[alt.Parameter, dict
     return picked, alt.condition(test, alt.value(1.0), alt.value(FADED))
 
 
+def date_format(frame: pd.DataFrame) -> str:
+    """A date axis's label format, with the year always in it (Vega's own labels drop it: "Wed 27"), and the
+    day when the span is short enough for days to matter; with panels (a `mode` column), the shortest decides."""
+    paned = "mode" in frame and frame["mode"].notna().any()
+    times = frame.groupby("mode" if paned else np.zeros(len(frame)))["time"]
+    span = (times.max() - times.min()).min()
+    if span > pd.Timedelta(days=10 * 365):  # ticks then fall on years, or on several
+        return "%Y"
+    return "%b %Y" if span > pd.Timedelta(days=90) else "%-d %b %Y"
+
+
 def _time(frame: pd.DataFrame) -> tuple[alt.X, alt.Tooltip]:
     """x encoding and tooltip for a `time` column of datetimes or integer steps."""
     if pd.api.types.is_datetime64_any_dtype(frame["time"]):
-        return alt.X("time:T", axis=axis("time")), alt.Tooltip("time:T", title="time")
+        return (alt.X("time:T", axis=axis("time", format=date_format(frame))),
+                alt.Tooltip("time:T", title="time", format="%-d %b %Y"))
     return alt.X("time:Q", axis=axis("time step", format="d")), alt.Tooltip("time:Q", title="time step")
 
 

@@ -13,40 +13,45 @@ from seqlab.data.task import DataError, Scaler, SeriesData, Task
 @dataclass(frozen=True)
 class TaskInfo:
     title: str
-    kind: str
-    group: str  # "synthetic", "real series", "your data"
+    kind: str  # the Task's kind: one of task.KINDS
+    group: str  # where it comes from: "synthetic", "real data" (shipped, offline) or "your data"
     description: str
+    problem: str  # what a model is asked, in plain words: "forecasting", "classification", "next character", ...
 
 
 REGISTRY: dict[str, TaskInfo] = {
     "sine": TaskInfo("Noisy sine mixture", "regression", "synthetic",
-                     "Three sines plus noise; forecast the next value from a window."),
+                     "Three sines plus noise; forecast the next value from a window.", "forecasting"),
     "adding": TaskInfo("Adding problem", "regression", "synthetic",
-                       "Add the two marked numbers of a long sequence: a test of long memory."),
+                       "Add the two marked numbers of a long sequence: a test of long memory.", "regression"),
     "copy": TaskInfo("Copy memory", "next-token", "synthetic",
-                     "Recall 10 symbols after T blank steps."),
-    "text": TaskInfo("Text (characters)", "next-token", "synthetic",
-                     "Predict the next character of Python's documentation, Tiny Shakespeare or your text."),
-    "digits": TaskInfo("Handwritten digits", "classification", "real series",
-                       "Read an 8x8 digit row by row or pixel by pixel, then name it."),
-    "seattle": TaskInfo("Seattle daily weather", "regression", "real series",
-                        "Daily temperature, rain and wind, 2012-2015."),
-    "co2": TaskInfo("Mauna Loa CO2", "regression", "real series",
-                    "Weekly atmospheric CO2, 1958-2001, with real gaps filled."),
-    "airline": TaskInfo("Airline passengers", "regression", "real series",
-                        "Monthly international passengers, 1949-1960."),
-    "sunspots": TaskInfo("Sunspots", "regression", "real series", "Yearly mean sunspot number, 1700-2008."),
-    "msft": TaskInfo("Microsoft stock (shipped)", "regression", "real series",
-                     "Daily MSFT prices 1986-2017, shipped for offline use."),
+                     "Recall 10 symbols after T blank steps.", "recall"),
+    "text": TaskInfo("Text (characters)", "next-token", "real data",
+                     "Predict the next character of Python's documentation, Tiny Shakespeare or your text.",
+                     "next character"),
+    "digits": TaskInfo("Handwritten digits", "classification", "real data",
+                       "Read an 8x8 digit row by row or pixel by pixel, then name it.", "classification"),
+    "seattle": TaskInfo("Seattle daily weather", "regression", "real data",
+                        "Daily temperature, rain and wind, 2012-2015.", "forecasting"),
+    "co2": TaskInfo("Mauna Loa CO2", "regression", "real data",
+                    "Weekly atmospheric CO2, 1958-2001, with real gaps filled.", "forecasting"),
+    "airline": TaskInfo("Airline passengers", "regression", "real data",
+                        "Monthly international passengers, 1949-1960.", "forecasting"),
+    "sunspots": TaskInfo("Sunspots", "regression", "real data", "Yearly mean sunspot number, 1700-2008.",
+                         "forecasting"),
+    "msft": TaskInfo("Microsoft stock (shipped)", "regression", "real data",
+                     "Daily MSFT prices 1986-2017, shipped for offline use.", "forecasting"),
     "stock": TaskInfo("Stock ticker (online)", "regression", "your data",
-                      "Daily prices for any ticker from Yahoo Finance; falls back to MSFT offline."),
-    "csv": TaskInfo("Your CSV file", "regression", "your data", "A numeric column of your own file."),
+                      "Daily prices for any ticker from Yahoo Finance; falls back to MSFT offline.", "forecasting"),
+    "csv": TaskInfo("Your CSV file", "regression", "your data", "A numeric column of your own file.", "forecasting"),
     "sentiment": TaskInfo("Your labelled texts", "classification", "your data",
-                          "Classify the texts of your CSV (e.g. reviews as positive or negative)."),
+                          "Classify the texts of your CSV (e.g. reviews as positive or negative).", "classification"),
     "dates": TaskInfo("Dates in 7 languages → ISO", "translation", "synthetic",
-                      "Translate dates written out in seven languages (Unicode CLDR via Babel) to YYYY-MM-DD."),
+                      "Translate dates written out in seven languages (Unicode CLDR via Babel) to YYYY-MM-DD.",
+                      "translation"),
     "pairs": TaskInfo("Your translation pairs", "translation", "your data",
-                      "Translate the first column of your two-column CSV into the second, character by character."),
+                      "Translate the first column of your two-column CSV into the second, character by character.",
+                      "translation"),
 }
 assert set(REGISTRY) == set(TASKS), "config.TASKS and the registry must name the same tasks"
 # What a data set lets a person set beyond its length, for the Lab's widgets, its links and the memory estimate: a

@@ -89,8 +89,7 @@ def forecast_task(series: SeriesData, cfg: DataConfig, name: str, seasonal_perio
     return Task(
         name=name, title=f"{series.name}: {column}", kind="regression", **tensors,
         input_size=1, output_size=H,
-        step_meaning=f"one {series.time_column} of {column}" + (f" ({unit})" if unit else ""),
-        target_meaning=f"the next {H} value(s) of {column}",
+        **step_words(frame[series.time_column], column, unit, H),
         scaler=scaler, unit=unit, seasonal_period=seasonal_period,
         series=preview, split_index=(a, b), notes=(*series.notes, *filter(None, [transform.reason])),
         source=series.source, warnings=tuple(series.warnings), transform=transform,
@@ -110,6 +109,30 @@ def _transform(values: np.ndarray, first_val: int, cfg: DataConfig) -> transform
                 "where a log is undefined")
         return dataclasses.replace(fallback, reason="; ".join(filter(None, (fallback.reason, note))))
     return chosen
+
+
+PERIODS = {1: "day", 7: "week", 30: "month", 91: "quarter", 365: "year"}  # days apart, to the nearest few
+
+
+def period_name(times: pd.Series) -> str | None:
+    """What one row of a series stands for ("day", "month", ...), from how far apart its times are; None when
+    they are plain step numbers or irregular."""
+    if pd.api.types.is_datetime64_any_dtype(times) and len(times) > 1:
+        days = pd.Series(times).diff().median() / pd.Timedelta(days=1)
+        return next((name for apart, name in PERIODS.items() if abs(days - apart) <= max(0.1, apart * 0.05)), None)
+    return "year" if str(times.name).lower() == "year" else None
+
+
+def step_words(times: pd.Series, column: str, unit: str, horizon: int) -> dict[str, str]:
+    """How a person says what one step of a forecasting task is and what it forecasts: "one day's temp_max
+    (°C)" and "the next day's temp_max", or for a plain series "one value" and "the next 3 values"."""
+    period, unit = period_name(times), f" ({unit})" if unit else ""
+    if period is not None:
+        ahead = f"the next {period}'s" if horizon == 1 else f"the next {horizon} {period}s'"
+        return {"step_meaning": f"one {period}'s {column}{unit}", "target_meaning": f"{ahead} {column}"}
+    of = "" if column == "value" else f" of {column}"
+    ahead = "the next value" if horizon == 1 else f"the next {horizon} values"
+    return {"step_meaning": f"one value{of}{unit}", "target_meaning": f"{ahead}{of}"}
 
 
 def target_times(task: Task, part: str = "test") -> np.ndarray:

@@ -16,8 +16,22 @@ def test_home_page_starts_and_lists_every_task():
     at = home()
     assert not at.exception
     assert "seqlab" in at.title[0].value
-    names = set(at.dataframe[0].value["name"])
+    names = set(at.table[0].value["name"])
     assert {"sine", "adding", "copy", "seattle", "stock", "csv"} <= names
+
+
+def test_the_data_set_table_shows_every_row_with_an_honest_task_and_source():
+    from seqlab.data import REGISTRY
+
+    table = home().table[0].value  # st.table: every row drawn, nothing scrolled away or cut
+    assert list(table.index) == [info.title for info in REGISTRY.values()]
+    assert "Microsoft stock (shipped)" in table.index
+    task, source = table["task"].to_dict(), table["source"].to_dict()
+    assert {task[t] for t in ("Noisy sine mixture", "Seattle daily weather", "Microsoft stock (shipped)",
+                              "Your CSV file")} == {"forecasting"}
+    assert task["Adding problem"] == "regression" and task["Handwritten digits"] == "classification"
+    assert source["Text (characters)"] != "synthetic" and source["Handwritten digits"] == "real data"
+    assert not any("series" in value for value in source.values())
 
 
 def test_home_page_explains_the_cells_beside_a_diagram():
@@ -84,3 +98,53 @@ def test_each_page_card_names_the_key_its_page_keeps_its_state_under():
     for page in PAGES:
         source = (ROOT / page.path).read_text()
         assert f'KEY = "{page.key}"' in source or f'show_paused("{page.key}")' in source, page.path
+
+
+def test_the_forgetting_demo_draws_every_epoch_live_and_then_disables_stop(monkeypatch):
+    """Issue 14: both live charts stayed at epoch 4 while the bars reached 10/10. Record what the live placeholders
+    are drawn with: the loss chart's furthest epoch, and the epoch of the gradient curves beside it."""
+    from seqlab.app.live import LiveLossChart
+    from seqlab.charts import diagnostics
+    from seqlab.demos import BY_KEY
+
+    loss_epochs, decay_epochs = [], []
+    spec_for, decay_chart = LiveLossChart.spec_for, diagnostics.grad_through_time_chart
+
+    def recorded_spec(self, history):
+        spec = spec_for(self, history)
+        loss_epochs.append(max(row["epoch"] for row in spec["datasets"][self.losses]))
+        return spec
+
+    def recorded_decay(frame, *args, **kwargs):
+        decay_epochs.append(int(frame["epoch"].max()))
+        return decay_chart(frame, *args, **kwargs)
+
+    monkeypatch.setattr(LiveLossChart, "spec_for", recorded_spec)
+    monkeypatch.setattr(diagnostics, "grad_through_time_chart", recorded_decay)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600).run()  # a shared CPU may be slow
+    at.button(key="demo_forgetting_start").click().run()
+    assert not at.exception
+    epochs = BY_KEY["forgetting"].template.train.epochs
+    assert set(range(1, epochs + 1)) <= set(loss_epochs), loss_epochs
+    assert set(range(1, epochs + 1)) <= set(decay_epochs), decay_epochs
+    assert loss_epochs == sorted(loss_epochs)  # it grows, epoch by epoch
+    stop = next(b for b in at.button if b.label == "Stop")
+    assert stop.disabled  # nothing runs any more
+
+
+def test_the_menu_calls_the_home_page_home_and_keeps_every_page_at_its_address(monkeypatch):
+    import streamlit as st
+
+    from seqlab.app import navigation
+
+    menus, navigate = [], st.navigation
+
+    def recorded(pages, *args, **kwargs):
+        menus.append([(page.title, page.url_path) for page in pages])
+        return navigate(pages, *args, **kwargs)
+
+    monkeypatch.setattr(navigation.st, "navigation", recorded)
+    at = home()
+    assert not at.exception and "seqlab" in at.title[0].value  # the home page, drawn under the menu
+    assert menus[-1] == [("Home", ""), ("Lab", "Lab"), ("Gradient flow", "Gradient_flow"),
+                         ("Inside the cell", "Inside_the_cell"), ("Text", "Text"), ("Runs", "Runs")]

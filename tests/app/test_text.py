@@ -133,3 +133,17 @@ def test_stop_keeps_the_samples_written_so_far(page):
     assert not at.exception and comparison.stopped_by_user and comparison.report is not None
     assert {"The LSTM so far", "The GRU so far"} <= {c.value for c in at.code}
     assert any("Stopped by you" in i.value for i in at.info)
+
+
+def test_each_click_samples_with_a_new_seed_shown_so_it_can_be_written_again(page):
+    """Issue 14: with a fixed seed 0, four prompts continued alike after a few characters."""
+    at = press(page, "Train")
+    at.slider(key="text_gen_length").set_value(200)
+    at.slider(key="text_temperature").set_value(1.0)
+    first = press(at, "Generate").session_state["text_generated"]
+    second = press(at, "Generate").session_state["text_generated"]
+    assert first.seed != second.seed and first.sample.text != second.sample.text
+    assert any(f"Seed **{second.seed}**" in c.value for c in at.caption)  # shown, to reproduce it
+    at.number_input(key="text_gen_seed").set_value(first.seed)
+    again = press(at, "Generate").session_state["text_generated"]
+    assert again.seed == first.seed and again.sample.full == first.sample.full

@@ -30,7 +30,7 @@ def test_a_guided_demo_concludes_links_onwards_and_lands_on_the_runs_page(page, 
     screenshot(page, screenshots / "runs.png")
     card(page, page.get_by_test_id("stVegaLiteChart").first, screenshots / "runs_card.png")
 
-    page.get_by_test_id("stSidebarNav").get_by_text("dashboard").click()
+    page.get_by_test_id("stSidebarNav").get_by_text("Home", exact=True).click()
     link = page.get_by_role("link", name="Explore this further", exact=False)
     expect(link).to_be_visible(timeout=60_000)
     link.click()
