@@ -3,7 +3,7 @@ without attention; watch its translations improve, then see where attention look
 
 import streamlit as st
 
-from seqlab.app import live, results, settings, share
+from seqlab.app import live, results, screen, settings, share
 from seqlab.app import translation as tr
 
 KEY = "translate"
@@ -27,6 +27,7 @@ st.write("An encoder reads a date written out in one of seven languages, one cha
          "it as YYYY-MM-DD. Without attention, everything the decoder learns of the input must pass through the "
          "encoder's final state; with attention, it looks back at every input character as it writes. Press "
          "**Train** and watch noise turn into dates.")
+screen.settings_hint()
 
 action = live.take_request(KEY)
 loaded = tr.load(fields, upload, train.seed)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqlab.app import table1
+from seqlab.app import screen, table1
 
 st.set_page_config(page_title="Table 1 · seqlab", page_icon="📋", layout="wide")
 
@@ -10,13 +10,14 @@ with st.sidebar:
     st.header("The quick table")
     archs, seeds = table1.pick()
 
-st.title("Table 1, small")
+st.title("Table 1")
 st.write("Bai, Kolter & Koltun (2018) set RNN, LSTM and GRU against a temporal convolutional network (TCN) on the "
          "same tasks at equal parameter counts. Here the five architectures, a small Transformer included, meet "
          "on the adding problem, copy memory, handwritten digits read pixel by pixel (8×8 digits, 64 steps, stand "
          "in for sequential MNIST's 784) and next-character prediction on the shipped text, each sized to the "
          "parameters of one GRU. Small sequences and few epochs: where the paper's ordering does not hold at this "
          "scale, the table says so.")
+screen.settings_hint()
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")
 elif st.button("Run the quick table", type="primary", key="table1_run"):

@@ -229,8 +229,13 @@ def receptive_field_notice(model: ModelConfig, data: DataConfig) -> str | None:
             f"{field_} steps, but {why}: it cannot solve the task; {fix}")
 
 
-# Fields added after runs were first logged, left out of RunConfig.key while at their defaults (see there)
-LATER_FIELDS = {"model": ("kernel_size", "levels", "heads", "attention"), "data": ("longer_test",)}
+# Fields added after runs were first logged, with the value that does what runs did before them: left out of
+# RunConfig.key at that value, so a run logged before keeps its key (a forecast then predicted the level, unlogged)
+LATER_FIELDS = {
+    "model": {"kernel_size": ModelConfig.kernel_size, "levels": ModelConfig.levels, "heads": ModelConfig.heads,
+              "attention": False},
+    "data": {"longer_test": False, "target": "level", "log": "off"},
+}
 
 
 @dataclass(frozen=True)
@@ -301,13 +306,12 @@ class RunConfig:
 
     def key(self) -> str:
         """A stable 10-character label: the same settings always give the same key. Settings added later (the TCN's
-        and Transformer's, attention, the longer test) are left out while at their defaults, so runs logged before
-        those existed keep their keys."""
+        and Transformer's, attention, the longer test, the forecasting transforms) are left out while they do what
+        runs did before them, so runs logged before those existed keep their keys."""
         d = self.to_dict()
-        for part, names in LATER_FIELDS.items():
-            kind = {"model": ModelConfig, "data": DataConfig}[part]
-            for name in names:
-                if name in d[part] and d[part][name] == getattr(kind, name):
+        for part, before in LATER_FIELDS.items():
+            for name, value in before.items():
+                if name in d[part] and d[part][name] == value:
                     del d[part][name]
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:10]
 

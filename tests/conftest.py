@@ -19,7 +19,8 @@ torch.set_num_threads(1)
 
 # Every test under a place is of its kind, so a new file there is marked too: (path prefix, marker).
 KINDS = (("e2e/", "browser"), ("science/", "science"), ("faults/test_load.py", "load"),
-         ("unit/test_bench_smoke.py", "bench"), ("unit/test_bench_record_smoke.py", "bench"))
+         ("unit/test_bench_smoke.py", "bench"), ("unit/test_bench_record_smoke.py", "bench"),
+         ("unit/test_bench_translation_smoke.py", "bench"), ("unit/test_bench_darts_accuracy.py", "bench"))
 TESTS = Path(__file__).parent
 
 

@@ -1,9 +1,12 @@
 """Helpers shared by test modules (a test module never imports another): tiny configs, finished and half-finished
 comparisons, a walk over chart specs. Fixtures live in conftest.py."""
 
+import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from seqlab.analysis.evaluate import results_table
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
@@ -91,3 +94,21 @@ def charts_by_title(at) -> dict[str, tuple[dict, list]]:
         title = spec.get("title", {})
         charts[title.get("text", "") if isinstance(title, dict) else title] = (spec, frames)
     return charts
+
+
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def run_bench(name: str, args: list[str], tmp_path: Path):
+    """Load benchmarks/<name>.py, run its main() with `args` and a JSON output; check the file matches."""
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / f"{name}.json"
+    threads = torch.get_num_threads()
+    try:
+        result = bench.main([*args, "--json", str(out)])
+    finally:
+        torch.set_num_threads(threads)  # leave the rest of the suite as it was
+    assert json.loads(out.read_text()) == result
+    return bench, result

@@ -35,6 +35,9 @@ PAGES = (
          "An encoder-decoder learns to write dates from seven languages as ISO dates, with and without attention: "
          "watch its translations sharpen, see accuracy fall with input length without attention, and where "
          "attention looks."),
+    Page("table1", "pages/7_Table_1.py", "Table 1", ":material/table_chart:", "docs/table1.png",
+         "Is a recurrent network still the right choice? RNN, LSTM, GRU, a TCN and a small Transformer meet on Bai "
+         "et al.'s tasks at equal parameter counts, over seeds, with the paper's figures beside ours."),
 )
 TITLES = {page.key: page.title for page in PAGES}  # the one map from a page's key to its title
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from seqlab.app.runs import number_text, number_width
 from seqlab.training import runlog
-from tests.unit.test_runlog import trained
+from tests.helpers import trained
 
 ROOT = Path(__file__).parents[2]
 

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from benchmarks.serve import free_port, stop, streamlit_command, wait_healthy
-from tests.e2e.conftest import ROOT
-from tests.e2e.test_lab_journey import no_error_boxes
+from tests.e2e.helpers import no_error_boxes
+from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="module")

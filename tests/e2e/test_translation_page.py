@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_lab_journey import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
+from tests.e2e.helpers import TRAINING_TIMEOUT_MS, card, no_error_boxes, screenshot
 
 LINK = "pairs=2000&hidden=64&epochs=6&seeds=1&archs=gru&attention=on,off"  # the guided demo's settings
 

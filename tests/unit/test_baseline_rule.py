@@ -10,7 +10,7 @@ from seqlab.charts.training import baseline_rule_text, loss_chart
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.training.loop import train_interleaved
-from tests.conftest import walk
+from tests.helpers import walk
 
 CASES = {  # task -> the baseline the loss chart must draw
     "co2": "persistence",

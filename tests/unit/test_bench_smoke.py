@@ -1,30 +1,15 @@
 """Every benchmark still runs end to end on a tiny setting (timings are never asserted here)."""
 
-import importlib.util
-import json
 import math
-from pathlib import Path
 
 import torch
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from tests.helpers import run_bench
+
 ARCHS = ("rnn", "lstm", "gru")
 ALL_ARCHS = (*ARCHS, "tcn", "transformer")  # bench_train times every architecture
 
 
-def run_bench(name: str, args: list[str], tmp_path: Path):
-    """Load benchmarks/<name>.py, run its main() with `args` and a JSON output; check the file matches."""
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    out = tmp_path / f"{name}.json"
-    threads = torch.get_num_threads()
-    try:
-        result = bench.main([*args, "--json", str(out)])
-    finally:
-        torch.set_num_threads(threads)  # leave the rest of the suite as it was
-    assert json.loads(out.read_text()) == result
-    return bench, result
 
 
 def finite(row: dict, keys) -> bool:

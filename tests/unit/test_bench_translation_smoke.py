@@ -2,7 +2,7 @@
 
 import math
 
-from tests.unit.test_bench_smoke import run_bench
+from tests.helpers import BENCHMARKS, run_bench
 
 
 def test_translation_benchmark_gives_a_finite_row_per_case(tmp_path, capsys):
@@ -15,7 +15,6 @@ def test_translation_benchmark_gives_a_finite_row_per_case(tmp_path, capsys):
 def test_the_preflight_estimate_of_a_translation_step_lies_above_its_measured_peak_within_four_times():
     import importlib.util
 
-    from tests.unit.test_bench_smoke import BENCHMARKS
 
     spec = importlib.util.spec_from_file_location("bench_translation", BENCHMARKS / "bench_translation.py")
     bench = importlib.util.module_from_spec(spec)

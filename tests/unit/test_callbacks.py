@@ -58,8 +58,9 @@ def test_callbacks_leave_every_number_of_a_run_as_it_was(sine_task):
     plain = list(train(tiny_run(epochs=3, seed=4), sine_task))
     hooked = list(train(tiny_run(epochs=3, seed=4, record_gradients=True), sine_task,
                         callbacks=[Counting(), GradientRecording()]))
-    assert numbers(hooked, {"run", "steps_seen", "epoch_twice", "grad_through_time", "layer_grad_norm_l0",
-                            "layer_grad_norm_head"}) == numbers(plain, {"run"})  # the key hashes the flag
+    recorded = {"steps_seen", "epoch_twice", "grad_through_time", "layer_grad_norm_l0", "layer_grad_norm_head",
+                "input_grad_through_time"}
+    assert numbers(hooked, {"run", *recorded}) == numbers(plain, {"run"})  # the key hashes the flag
     assert len(hooked[-1]["grad_through_time"]) == 12
 
 

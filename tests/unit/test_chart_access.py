@@ -14,7 +14,7 @@ from seqlab.charts import diagnostics as dcharts
 from seqlab.charts.training import ARCH_COLOURS
 from seqlab.config import ModelConfig
 from seqlab.models.recurrent import SequenceModel
-from tests.conftest import walk
+from tests.helpers import walk
 
 ARCHS = list(ARCH_COLOURS)  # RNN, LSTM, GRU, TCN, Transformer
 EPOCHS = range(4)
