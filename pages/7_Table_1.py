@@ -4,6 +4,7 @@ import streamlit as st
 
 from seqlab.app import screen, table1
 
+KEY = "table1"  # the page's session keys (table1_run, ...)
 st.set_page_config(page_title="Table 1 · seqlab", page_icon="📋", layout="wide")
 
 with st.sidebar:
@@ -20,7 +21,7 @@ st.write("Bai, Kolter & Koltun (2018) set RNN, LSTM and GRU against a temporal c
 screen.settings_hint()
 if not archs:
     st.warning("Pick at least one architecture in the sidebar.")
-elif st.button("Run the quick table", type="primary", key="table1_run"):
+elif st.button("Run the quick table", type="primary", key=f"{KEY}_run"):
     table1.run_live(archs, seeds)
 table1.show_latest()
 st.caption("The default table (longer sequences, more data, 3 seeds; about 10 minutes on 2 cores) and a --scale "

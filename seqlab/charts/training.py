@@ -329,7 +329,7 @@ def metrics_chart(metrics: pd.DataFrame, title: str = "Test metrics") -> alt.VCo
     for metric, part in frame.groupby("metric", sort=False):
         part = part.assign(named=[f"{label}  {value:.3g}" for label, value in zip(part["label"], part["value"],
                                                                                   strict=True)])
-        order = part.set_index("label")["named"].reindex(colours.domain).dropna().tolist()
+        order = part.drop_duplicates("label").set_index("label")["named"].reindex(colours.domain).dropna().tolist()
         bars = alt.Chart(part).mark_bar(height={"band": 0.7}).encode(
             y=alt.Y("named:N", sort=order, axis=axis(None, labelLimit=220)),
             x=alt.X("value:Q", axis=axis(None, format=".3~g", tickCount=5)),
