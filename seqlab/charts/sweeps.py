@@ -6,7 +6,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from seqlab.charts.training import HEIGHT, axis, chart_title, label_scale, legend
+from seqlab.charts.training import (
+    FIT_WIDTH,
+    HEIGHT,
+    axis,
+    chart_title,
+    dash_scale,
+    describe,
+    label_scale,
+    legend,
+    shape_scale,
+)
 
 
 def setting_chart(results: pd.DataFrame, setting: str, value: str = "val_loss", shown: str = "",
@@ -26,17 +36,23 @@ def setting_chart(results: pd.DataFrame, setting: str, value: str = "val_loss", 
     y_scale = alt.Scale(type="log") if positive else alt.Scale(zero=False)
     x_scale = alt.Scale(zero=False) if numeric else alt.Undefined
     x = alt.X(f"{setting}:{kind}", axis=axis(shown or setting), scale=x_scale)
-    colour = alt.Color("label:N", scale=label_scale(data["label"]), legend=legend("architecture"))
+    colours = label_scale(data["label"])
+    colour = alt.Color("label:N", scale=colours, legend=legend("architecture"))
+    # each architecture by its point shape and dash pattern as well as its colour: the lines cross and overlap
+    shape = alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend("architecture"))
     points = alt.Chart(data).mark_circle(size=70, opacity=0.45).encode(
-        x=x, y=alt.Y(f"{value}:Q", scale=y_scale, axis=axis(value_title)), color=colour,
+        x=x, y=alt.Y(f"{value}:Q", scale=y_scale, axis=axis(value_title)), color=colour, shape=shape,
         tooltip=["label:N", "key:N", alt.Tooltip(f"{setting}:{kind}", title=shown or setting),
                  alt.Tooltip(f"{value}:Q", format=".4g", title=value_title)])
     means = data.groupby(["label", setting], sort=False)[value].agg(["mean", "count"]).reset_index()
-    line = alt.Chart(means).mark_line(point=True, strokeWidth=2.5).encode(
+    line = alt.Chart(means).mark_line(strokeWidth=2.5).encode(
         x=x, y=alt.Y("mean:Q", scale=y_scale), color=colour,
+        strokeDash=alt.StrokeDash("label:N", scale=dash_scale(colours.domain), legend=None),
         tooltip=["label:N", alt.Tooltip(f"{setting}:{kind}", title=shown or setting),
                  alt.Tooltip("mean:Q", format=".4g", title=f"mean {value_title}"),
                  alt.Tooltip("count:Q", title="runs")])
+    described = describe(f"Scatter plot of each run's {value_title} against {shown or setting}, with a line through "
+                         "each architecture's mean over its runs", colours.domain)
     return alt.layer(points, line).properties(
-        height=HEIGHT, width="container",
+        height=HEIGHT, width="container", autosize=FIT_WIDTH, description=described,
         title=chart_title(f"{shown or setting} against the {value_title}", "points: runs (seeds); line: their mean"))
