@@ -48,22 +48,21 @@ def horizon_chart(errors: pd.DataFrame, unit: str = "") -> alt.Chart:
                                                                           "baseline": ""}))
     labels = list(frame["label"].drop_duplicates())
     colours = label_scale(labels)
-    base = alt.Chart(frame).encode(
+    # the method by dash pattern, and each model (architecture) by its point shape as well as its colour; one view
+    # (a line with its points), whose points take the shapes
+    chart = alt.Chart(frame).mark_line(strokeWidth=2, point=alt.OverlayMarkDef(filled=True, size=60)).encode(
         x=alt.X("horizon:Q", axis=axis("steps ahead", tickMinStep=1)),
         y=_y(unit),
         color=alt.Color("label:N", scale=colours, legend=legend(None)),
+        shape=alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend(None)),
+        strokeDash=alt.StrokeDash("method:N", scale=alt.Scale(domain=list(METHOD_DASH),
+                                                               range=list(METHOD_DASH.values())),
+                                  legend=legend("forecast")),
         detail="series:N",
         tooltip=["series", "horizon", alt.Tooltip("mse:Q", format=".4g")],
     )
-    # the method by dash pattern, and each model (architecture) by its point shape as well as its colour
-    lines = base.mark_line(strokeWidth=2).encode(
-        strokeDash=alt.StrokeDash("method:N", scale=alt.Scale(domain=list(METHOD_DASH),
-                                                               range=list(METHOD_DASH.values())),
-                                  legend=legend("forecast")))
-    points = base.mark_point(filled=True, size=60).encode(
-        shape=alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend(None)))
     described = describe("Line chart of the test MSE at each step ahead, the direct head solid, the recursive "
                          "forecast dashed and the baselines dotted", labels)
-    return alt.layer(lines, points).properties(
+    return chart.properties(
         height=HEIGHT, width="container", autosize=FIT_WIDTH, description=described,
         title=chart_title("Error against horizon", "test MSE at each step ahead, on the same origins"))
