@@ -57,7 +57,7 @@ def horizon_chart(errors: pd.DataFrame, unit: str = "") -> alt.Chart:
         shape=alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend(None)),
         strokeDash=alt.StrokeDash("method:N", scale=alt.Scale(domain=list(METHOD_DASH),
                                                                range=list(METHOD_DASH.values())),
-                                  legend=legend("forecast")),
+                                  legend=None),  # said in the subtitle: a line with points lends a legend dots
         detail="series:N",
         tooltip=["series", "horizon", alt.Tooltip("mse:Q", format=".4g")],
     )
@@ -65,4 +65,5 @@ def horizon_chart(errors: pd.DataFrame, unit: str = "") -> alt.Chart:
                          "forecast dashed and the baselines dotted", labels)
     return chart.properties(
         height=HEIGHT, width="container", autosize=FIT_WIDTH, description=described,
-        title=chart_title("Error against horizon", "test MSE at each step ahead, on the same origins"))
+        title=chart_title("Error against horizon", ["test MSE at each step ahead, on the same origins",
+                                                      "solid: direct · dashed: recursive · dotted: baselines"]))

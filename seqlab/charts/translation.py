@@ -29,13 +29,14 @@ def length_accuracy_chart(frame: pd.DataFrame, metric: str = "exact_match", titl
     line = base.mark_line(strokeWidth=2.5).encode(
         x=x, y=y, color=colour, tooltip=tooltip,
         strokeDash=alt.StrokeDash("attention:N", scale=alt.Scale(domain=["with", "without"], range=[SOLID, DASHED]),
-                                  legend=legend("attention")))
+                                  legend=legend("attention", columns=1, symbolType="stroke")))
     points = base.mark_point(filled=True, size=60).encode(
         x=x, y=y, color=colour, tooltip=tooltip,
         shape=alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend("model")))
     described = describe(f"Line chart of the test {name} against the input length, the mean over seeds with a band "
                          "from the lowest to the highest seed", colours.domain)
-    return (band + line + points).properties(
+    # the band last: a layer drawn first would lend the legend its faint symbols
+    return (line + points + band).properties(
         title=chart_title(title or f"Test {name} against input length", "solid: with attention · dashed: without"),
         height=320, width="container", autosize=FIT_WIDTH, description=described)
 

@@ -170,7 +170,7 @@ def test_every_page_fits_the_screen_after_training(screen, app_url):
     for arch in ("LSTM", "GRU", "TCN", "Transformer"):  # the quick table of the RNN alone: seconds, not a minute
         pill = sidebar.get_by_role("button", name=arch, exact=True)
         pill.click()
-        expect(pill).to_have_attribute("data-testid", "stBaseButton-pills")  # no longer picked
+        expect(pill).to_have_attribute("aria-pressed", "false")  # no longer picked
     if phone:
         fold(page)
     page.get_by_role("button", name="Run the quick table").click()
