@@ -178,5 +178,22 @@ def test_every_page_fits_the_screen_after_training(screen, app_url):
     no_error_boxes(page)
     fits(page, "Table 1 after the quick table")
 
+    # a small Transformer, then its attention maps on Inside the cell: one panel per layer and head, stacked, each
+    # as wide as the column (they were a grid of fixed-size facets, wider than a phone)
+    train(page, f"{app_url}/Lab?task=adding&length=20&samples=500&archs=transformer&hidden=8&layers=2&heads=2"
+                "&epochs=2&seeds=1")
+    go_to(page, "Inside the cell", phone)
+    if phone:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=re.compile(r"^Transformer.* · Lab · ")).click()
+    if phone:
+        fold(page)
+    maps = page.get_by_test_id("stVegaLiteChart").filter(has_text="Where each step of the Transformer")
+    expect(maps.locator("svg.marks")).to_have_count(1, timeout=60_000)
+    expect(maps).to_contain_text("layer 1 · head 1")  # the last of four stacked panels
+    no_error_boxes(page)
+    fits(page, "Inside the cell: a Transformer's attention maps")
+
     infinite = [message for message in page.console if re.search("infinite extent", message, re.I)]
     assert not infinite, f"{len(infinite)} Vega warnings of a chart drawn before its data, e.g. {infinite[:3]}"
