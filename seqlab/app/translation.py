@@ -224,7 +224,7 @@ def draw_map(run: TrainingRun, task: Task, row: torch.Tensor, title: str) -> Non
     frame = tr.attention_map(run.model, task.vocab, task.target_vocab, row)
     written = escape(tr.translation_of(run.model, task, row))
     st.markdown(f"→ **{written or '(nothing)'}**")
-    st.altair_chart(charts.attention_heatmap(frame, title), width="content")
+    st.altair_chart(charts.attention_heatmap(frame, title), width="stretch")
 
 
 def typed_row(text: str, task: Task) -> tuple[torch.Tensor | None, str, str]:

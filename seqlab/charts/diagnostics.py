@@ -9,6 +9,7 @@ import pandas as pd
 from seqlab.charts.training import (
     DASHED,
     FIT_WIDTH,
+    FONT,
     HEIGHT,
     PANEL_WIDTH,
     axis,
@@ -276,27 +277,40 @@ def _left_out(traces: pd.DataFrame, units: int, stride: int, marked: bool) -> st
 
 
 def attention_chart(table: pd.DataFrame, marks: list[int] | None = None,
-                    title: str = "Where each step looks") -> alt.FacetChart:
-    """A heatmap per layer (rows) and head (columns): the step that looks down, the step looked at across, the
-    attention weight from dark (0) to yellow (1). `table`: `seqlab.analysis.diagnostics.attention_table`.
+                    title: str = "Where each step looks") -> alt.VConcatChart | alt.Chart:
+    """A heatmap per layer and head, stacked, each as wide as the page (Streamlit's width="stretch" sizes a vconcat's
+    panels), so its cells shrink to fit a phone: the step that looks down, the step looked at across, the attention
+    weight from dark (0) to yellow (1). `table`: `seqlab.analysis.diagnostics.attention_table`.
     `marks`: the steps that matter for the task, their columns outlined in orange."""
     shown = table.assign(weight=table["weight"].round(4))
     steps = sorted(shown["key"].unique())
-    size = max(4, min(12, 480 // max(len(steps), 1)))
-    x = alt.X("key:O", title="step looked at", sort=steps, axis=alt.Axis(labelOverlap=True))
-    y = alt.Y("query:O", title="step that looks", sort=steps, axis=alt.Axis(labelOverlap=True))
-    heat = alt.Chart().mark_rect().encode(
-        x=x, y=y, color=alt.Color("weight:Q", scale=alt.Scale(scheme="viridis", domain=[0, 1]), title="attention"),
-        tooltip=["layer:O", "head:O", "query:O", "key:O", alt.Tooltip("weight:Q", format=".3f")],
-    ).properties(width=size * len(steps), height=size * len(steps))
-    layers = [heat]
     marked = [m for m in (marks or []) if m in set(steps)]
-    if marked:
-        outline = alt.Chart().transform_filter(alt.FieldOneOfPredicate(field="key", oneOf=marked)).mark_rect(
-            fill=None, stroke=MARK_COLOUR, strokeWidth=1.5).encode(x=x, y=y)
-        layers.append(outline)
     stride, all_steps = table.attrs.get("stride", 1), table.attrs.get("steps", len(steps))
     note = f"{_every(stride)} of {all_steps:,} steps" + (" and the key steps" if marked else "") if stride > 1 else ""
-    return alt.layer(*layers, data=shown).facet(
-        row=alt.Row("layer:O", title="layer"), column=alt.Column("head:O", title="head"),
-    ).properties(title=chart_title(title, note))
+    heads = shown[["layer", "head"]].drop_duplicates().sort_values(["layer", "head"])
+    described = (f"Heatmaps of attention weights, which step each step looks at, one per layer and head "
+                 f"({len(heads)} in all) over {len(steps)} steps"
+                 + (f"; the key steps {', '.join(map(str, marked))} are outlined" if marked else "") + ".")
+    if shown.empty:
+        return empty_chart("no attention recorded", title, described)
+    tick = max(1, int(np.ceil(len(steps) / 12)))
+    size = max(4, min(12, 480 // max(len(steps), 1)))  # a cell's height; its width follows the page's
+    panels = []
+    for layer, head in heads.itertuples(index=False):
+        part = shown[(shown["layer"] == layer) & (shown["head"] == head)]
+        part = part[["layer", "head", "query", "key", "weight"]].assign(marked=part["key"].isin(marked))
+        # one view per panel (the key steps outlined by a conditional stroke, not a layer): Streamlit fits a
+        # stacked panel to the page only when it is a single view
+        cells = alt.Chart(part).mark_rect().encode(
+            x=alt.X("key:O", sort=steps, axis=axis("step looked at", labelAngle=0, labelOverlap=True,
+                                                    values=steps[::tick])),
+            y=alt.Y("query:O", sort=steps, axis=axis("step that looks", labelOverlap=True, values=steps[::tick])),
+            color=alt.Color("weight:Q", scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+                            legend=alt.Legend(title="attention", orient="bottom", gradientLength=200, **FONT)),
+            stroke=alt.condition(alt.datum.marked, alt.value(MARK_COLOUR), alt.value("transparent")),
+            strokeWidth=alt.condition(alt.datum.marked, alt.value(1.5), alt.value(0.0)),
+            tooltip=["layer:O", "head:O", "query:O", "key:O", alt.Tooltip("weight:Q", format=".3f")],
+        )
+        panels.append(cells.properties(title=alt.Title(f"layer {layer} · head {head}", fontSize=15, anchor="start"),
+                                       width=PANEL_WIDTH, height=max(size * len(steps), 120)))
+    return alt.vconcat(*panels, title=chart_title(title, note), description=described, spacing=14)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from seqlab.charts.training import HEIGHT, axis, chart_title, label_scale, legend
+from seqlab.charts.training import FIT_WIDTH, HEIGHT, axis, chart_title, describe, label_scale, legend, shape_scale
 
 METHOD_DASH = {"direct": [1, 0], "recursive": [6, 4], "baseline": [2, 3]}
 
@@ -32,8 +32,10 @@ def backtest_chart(per_fold: pd.DataFrame, unit: str = "") -> alt.Chart:
     mean = base.mark_tick(thickness=3, size=22).encode(x="mean(mse):Q", y=y, color=colour,
                                                        tooltip=["label", alt.Tooltip("mean(mse):Q", format=".4g")])
     folds = int(per_fold["fold"].max()) if len(per_fold) else 0
+    described = describe(f"Dot plot of the test MSE in each of {folds} backtest folds, with their range and mean",
+                         labels)
     return (spread + points + mean).properties(
-        height=max(120, 34 * len(labels)), width="container",
+        height=max(120, 34 * len(labels)), width="container", autosize=FIT_WIDTH, description=described,
         title=chart_title("Rolling-origin backtest", f"test MSE in each of {folds} consecutive folds of the test "
                                                      "years (points), their range and mean (tick)"))
 
@@ -45,14 +47,23 @@ def horizon_chart(errors: pd.DataFrame, unit: str = "") -> alt.Chart:
                                                                           "recursive": " · recursive",
                                                                           "baseline": ""}))
     labels = list(frame["label"].drop_duplicates())
-    return alt.Chart(frame).mark_line(point=True).encode(
+    colours = label_scale(labels)
+    # the method by dash pattern, and each model (architecture) by its point shape as well as its colour; one view
+    # (a line with its points), whose points take the shapes
+    chart = alt.Chart(frame).mark_line(strokeWidth=2, point=alt.OverlayMarkDef(filled=True, size=60)).encode(
         x=alt.X("horizon:Q", axis=axis("steps ahead", tickMinStep=1)),
         y=_y(unit),
-        color=alt.Color("label:N", scale=label_scale(labels), legend=legend(None)),
+        color=alt.Color("label:N", scale=colours, legend=legend(None)),
+        shape=alt.Shape("label:N", scale=shape_scale(colours.domain), legend=legend(None)),
         strokeDash=alt.StrokeDash("method:N", scale=alt.Scale(domain=list(METHOD_DASH),
                                                                range=list(METHOD_DASH.values())),
-                                  legend=legend("forecast")),
+                                  legend=None),  # said in the subtitle: a line with points lends a legend dots
         detail="series:N",
         tooltip=["series", "horizon", alt.Tooltip("mse:Q", format=".4g")],
-    ).properties(height=HEIGHT, width="container",
-                 title=chart_title("Error against horizon", "test MSE at each step ahead, on the same origins"))
+    )
+    described = describe("Line chart of the test MSE at each step ahead, the direct head solid, the recursive "
+                         "forecast dashed and the baselines dotted", labels)
+    return chart.properties(
+        height=HEIGHT, width="container", autosize=FIT_WIDTH, description=described,
+        title=chart_title("Error against horizon", ["test MSE at each step ahead, on the same origins",
+                                                      "solid: direct · dashed: recursive · dotted: baselines"]))

@@ -88,11 +88,13 @@ def axis(name: str | None, **kwargs) -> alt.Axis:
     return alt.Axis(title=name, **{**FONT, **kwargs})
 
 
-def legend(name: str | None, columns: int | None = None) -> alt.Legend:
+def legend(name: str | None, columns: int | None = None, **kwargs) -> alt.Legend:
     """A legend below the chart, in the house fonts with large symbols: a phone's narrow screen keeps its whole width
-    for the data, and the entries wrap into as many columns as fit (`columns` fixes the number)."""
+    for the data, and the entries wrap into as many columns as fit (`columns` fixes the number: 1 for a second
+    legend beside the first, which already takes the width); `kwargs` may override the rest."""
     wrap = alt.ExprRef(LEGEND_COLUMNS) if columns is None else columns
-    return alt.Legend(title=name, orient="bottom", columns=wrap, symbolStrokeWidth=3, symbolSize=200, **FONT)
+    return alt.Legend(**{"title": name, "orient": "bottom", "columns": wrap, "symbolStrokeWidth": 3,
+                         "symbolSize": 200, **FONT, **kwargs})
 
 
 def arch_of(label: str) -> str | None:

@@ -2,7 +2,8 @@
 past the window's right edge, nothing scrolls sideways, and Vega never warns of an "Infinite extent" (a chart drawn
 before it has data). On a phone a note says where the folded-away settings are; on a laptop it is hidden.
 
-One server for both sizes; each size trains tiny configurations opened by the pages' own link parameters."""
+One server for both sizes; each size trains tiny configurations opened by the pages' own link parameters (Table 1,
+which has none, runs its quick table of the RNN alone)."""
 
 import re
 
@@ -142,12 +143,57 @@ def test_every_page_fits_the_screen_after_training(screen, app_url):
     fits(page, "Runs")
 
     train(page, f"{app_url}/Gradient_flow?length=20&archs=rnn,lstm,gru&hidden=8&epochs=2&seeds=1", "Run the demo")
-    expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks")).to_have_count(4, timeout=60_000)
+    # the forget-bias chart, the gradient's reach into the input and into the hidden state, layer norms, the loss
+    expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks")).to_have_count(5, timeout=60_000)
     fits(page, "Gradient flow")
 
     train(page, f"{app_url}/Text?length=20&chars=20000&archs=lstm,gru&hidden=8&epochs=1&seeds=1")
     expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks")).to_have_count(2, timeout=60_000)
     fits(page, "Text")
+
+    # an encoder-decoder with and without attention: accuracy by input length (two charts side by side on a laptop,
+    # stacked on a phone) and the attention map of a test example, its cells sized to the column
+    train(page, f"{app_url}/Translation?pairs=500&archs=gru&attention=on,off&hidden=8&epochs=1&seeds=1")
+    expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks").nth(2)).to_be_visible(timeout=60_000)
+    fits(page, "Translation")
+    page.get_by_text("Loss curves and every run's scores").click()  # the loss chart and table in the expander
+    expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks").nth(3)).to_be_visible(timeout=60_000)
+    fits(page, "Translation with its loss curves open")
+
+    go_to(page, "Table 1", phone)  # before a run: the settings, the note, no table yet
+    expect(page.get_by_text("No table yet in this session", exact=False)).to_be_visible(timeout=60_000)
+    no_error_boxes(page)
+    fits(page, "Table 1 before a run")
+    if phone:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar = page.get_by_test_id("stSidebar")
+    for arch in ("LSTM", "GRU", "TCN", "Transformer"):  # the quick table of the RNN alone: seconds, not a minute
+        pill = sidebar.get_by_role("button", name=arch, exact=True)
+        pill.click()
+        expect(pill).to_have_attribute("aria-pressed", "false")  # no longer picked
+    if phone:
+        fold(page)
+    page.get_by_role("button", name="Run the quick table").click()
+    expect(page.get_by_role("heading", name="Ours (1 seed", exact=False)).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
+    no_error_boxes(page)
+    fits(page, "Table 1 after the quick table")
+
+    # a small Transformer, then its attention maps on Inside the cell: one panel per layer and head, stacked, each
+    # as wide as the column (they were a grid of fixed-size facets, wider than a phone)
+    train(page, f"{app_url}/Lab?task=adding&length=20&samples=500&archs=transformer&hidden=8&layers=2&heads=2"
+                "&epochs=2&seeds=1")
+    go_to(page, "Inside the cell", phone)
+    if phone:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=re.compile(r"^Transformer.* · Lab · ")).click()
+    if phone:
+        fold(page)
+    maps = page.get_by_test_id("stVegaLiteChart").filter(has_text="Where each step of the Transformer")
+    expect(maps.locator("svg.marks")).to_have_count(1, timeout=60_000)
+    expect(maps).to_contain_text("layer 1 · head 1")  # the last of four stacked panels
+    no_error_boxes(page)
+    fits(page, "Inside the cell: a Transformer's attention maps")
 
     infinite = [message for message in page.console if re.search("infinite extent", message, re.I)]
     assert not infinite, f"{len(infinite)} Vega warnings of a chart drawn before its data, e.g. {infinite[:3]}"
