@@ -25,12 +25,12 @@ CELL_DEMO = RunConfig(
 
 
 # Dates in 7 languages -> ISO (seqlab.data.dates), a GRU encoder-decoder with and without attention: 2,000 pairs,
-# hidden 64, batch 64, Adam 1e-2, 6 epochs. With attention it gets nearly every test date exactly right; without,
+# hidden 64, batch 64, Adam 1e-2, 10 epochs. With attention it gets nearly every test date exactly right; without,
 # the one final state loses the day and month of the longest inputs (tests/science/test_translation_science.py).
 TRANSLATION_DEMO = RunConfig(
     data=DataConfig(task="dates", n_samples=2000),
     model=ModelConfig(arch="gru", hidden_size=64, embedding_dim=16),
-    train=TrainConfig(epochs=6, batch_size=64, lr=1e-2, clip=1.0),
+    train=TrainConfig(epochs=10, batch_size=64, lr=1e-2, clip=1.0),  # 6 epochs held in 8 of the seeds 0-9, 10 in 9
 )
 
 

@@ -39,7 +39,8 @@ def test_the_menu_says_home_and_deep_links_open_their_pages(fresh_server, page):
     menu(page).get_by_text("Gradient flow").click()
     expect(page).to_have_url(re.compile(rf"{fresh_server}/Gradient_flow(\?.*)?$"), timeout=30_000)
     page.goto(f"{fresh_server}/Text")
-    expect(page.get_by_role("heading", name="Text", exact=True)).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stMain").get_by_role("heading", name="Text", exact=True)).to_be_visible(
+        timeout=60_000)
     expect(menu(page).get_by_text("Home", exact=True)).to_be_visible(timeout=30_000)
     menu(page).get_by_text("Home", exact=True).click()
     expect(page.get_by_role("heading", name="seqlab: see how sequence models learn")).to_be_visible(timeout=60_000)

@@ -49,8 +49,10 @@ def test_the_largest_model_the_lab_bounds_allow_is_refused_with_a_batch_that_fit
 
 @pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
 def test_lowering_the_named_setting_to_the_named_value_trains():
+    # a gentle learning rate: a GRU of 512 units at 0.01 can diverge in some seeds at a small batch, which says
+    # nothing about whether the named batch fits
     at = open_link("1_Lab.py", task="adding", length=200, samples=500, hidden=512, batch=512, epochs=1,
-                   archs="gru")
+                   archs="gru", lr=0.001)
     text = too_big(at)[0]
     batch = int(re.search(r"try batch (\d+)", text).group(1))
     at.session_state["lab_batch"] = batch

@@ -5,7 +5,7 @@ decays geometrically (a straight falling line in log10)."""
 import numpy as np
 import pytest
 
-from seqlab.analysis.diagnostics import FLOOR_LOG10, INPUT_GRAD
+from seqlab.analysis.diagnostics import FLOOR_LOG10, INPUT_GRAD, GradientRecording
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from seqlab.data import make_task
 from seqlab.training.loop import train
@@ -21,7 +21,7 @@ def curves(arch: str, task) -> list[np.ndarray]:
     for seed in SEEDS:
         run = RunConfig(data=DATA, model=ModelConfig(arch=arch, hidden_size=16, levels=3, kernel_size=3),
                         train=TrainConfig(epochs=2, batch_size=50, seed=seed, record_gradients=True))
-        history = list(train(run, task))
+        history = list(train(run, task, callbacks=[GradientRecording()]))
         found += [np.array(history[0][INPUT_GRAD]), np.array(history[-1][INPUT_GRAD])]
     return found
 

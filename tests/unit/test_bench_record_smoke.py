@@ -55,7 +55,8 @@ def test_run_all_writes_one_table_with_a_row_saying_how_to_make_the_missing_dart
                          "--markdown", str(markdown), "--json", str(rows_json)])
     assert json.loads(rows_json.read_text()) == rows
     trains = [r for r in rows if r["benchmark"].startswith("bench_train ")]
-    assert len(trains) == 3 * len(load("bench_train").CONFIGS)  # every config, RNN, LSTM and GRU
+    bench_train = load("bench_train")
+    assert len(trains) == len(bench_train.ARCHS) * len(bench_train.CONFIGS)  # every config and architecture
     assert all(r["ratio"] > 0 and r["target"] == "≤ 1.05" for r in trains)
     (darts,) = [r for r in rows if r["benchmark"].startswith("bench_darts")]
     assert darts["ratio"] is None and darts["met"] is None and "darts_env.sh" in darts["compared"]
