@@ -46,6 +46,7 @@ def page_run(settings: dict) -> float:
     at.session_state["lab_epochs"] = settings["epochs"]
     at.session_state["lab_hidden"] = settings["hidden"]
     at.session_state["lab_samples"] = settings["samples"]
+    at.session_state["lab_seeds"] = 1  # the same three runs as the headless side (the Lab trains 3 seeds by default)
     at.run()
     next(b for b in at.button if b.label == "Train").click()
     start = time.perf_counter()
