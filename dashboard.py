@@ -16,8 +16,9 @@ live.show_paused("demo")
 
 st.title("seqlab: see how sequence models learn")
 st.write(
-    "seqlab trains small recurrent networks (a vanilla RNN, an LSTM and a GRU) live on your own CPU, side by "
-    "side on the same data, and shows you how each one learns. Every comparison is judged against an honest "
+    "seqlab trains small sequence models (a vanilla RNN, an LSTM, a GRU, a temporal convolutional network and a "
+    "small Transformer) live on your own CPU, side by side on the same data and over several seeds, and shows you "
+    "how each one learns and what it remembers. Every comparison is judged against an honest "
     "baseline, so you see when a network beats the obvious guess and when it does not. "
     "It all works offline, from this app or from a terminal."
 )

@@ -42,14 +42,24 @@ def choose(demo: Demo) -> None:
     live.request(key_of(demo), "train")
 
 
+CARDS_PER_ROW = 3  # six cards in one row left each a sliver of a laptop's width
+
+
 def show_cards() -> None:
-    for column, demo in zip(st.columns(len(DEMOS)), DEMOS, strict=True):
-        with column.container(border=True, height="stretch"):
-            st.markdown(f"**{demo.title}**")
-            st.caption(demo.story)
-            st.button("Run this demo", key=f"{key_of(demo)}_start", icon=demo.icon, width="stretch",
-                      type="primary" if st.session_state.get(ACTIVE) == demo.key else "secondary",
-                      on_click=choose, args=(demo,))
+    for start in range(0, len(DEMOS), CARDS_PER_ROW):
+        row = DEMOS[start:start + CARDS_PER_ROW]
+        for column, demo in zip(st.columns(CARDS_PER_ROW), row, strict=False):
+            _card(column, demo)
+
+
+def _card(column, demo: Demo) -> None:
+    """One demo's card: its title, its story, and the button that runs it."""
+    with column.container(border=True, height="stretch"):
+        st.markdown(f"**{demo.title}**")
+        st.caption(demo.story)
+        st.button("Run this demo", key=f"{key_of(demo)}_start", icon=demo.icon, width="stretch",
+                  type="primary" if st.session_state.get(ACTIVE) == demo.key else "secondary",
+                  on_click=choose, args=(demo,))
 
 
 def begin(demo: Demo):
