@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 CHROMIUM = os.environ.get("SEQLAB_CHROMIUM", "/usr/bin/chromium")  # Debian's package; `playwright install` fails here
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -55,3 +57,18 @@ def stop(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+@contextmanager
+def served(cwd: Path, script: str = "dashboard.py", env: dict | None = None,
+           seconds: float = 60) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A healthy `streamlit run script` server in `cwd` for the `with` block: (its URL, its process); stopped after."""
+    port = free_port()
+    server = subprocess.Popen(streamlit_command(script, port), cwd=cwd, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, server, seconds=seconds)
+        yield url, server
+    finally:
+        stop(server)

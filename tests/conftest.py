@@ -55,3 +55,16 @@ def sine_task():
 @pytest.fixture(scope="session")
 def adding_task():
     return make_task(tiny_run("adding").data)
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """The bytes of (results.csv, history.csv) of a small sweep (tests.helpers.SIZED_SWEEP_GRID), run once per
+    module: what the reading rules and the Runs page open."""
+    from seqlab.sweep.grid import parse_grid
+    from seqlab.sweep.runner import run_sweep
+    from tests.helpers import SIZED_SWEEP_GRID
+
+    folder = tmp_path_factory.mktemp("sweep")
+    run_sweep(parse_grid(SIZED_SWEEP_GRID), folder, progress=False)
+    return (folder / "results.csv").read_bytes(), (folder / "history.csv").read_bytes()

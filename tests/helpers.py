@@ -112,3 +112,22 @@ def run_bench(name: str, args: list[str], tmp_path: Path):
         torch.set_num_threads(threads)  # leave the rest of the suite as it was
     assert json.loads(out.read_text()) == result
     return bench, result
+
+
+# The sweep tests' grids: six tiny runs (three cells x two seeds), and eight with a swept size for the views
+SWEEP_GRID = """
+seeds = 2
+[[data]]
+task = "adding"
+length = 8
+n_samples = 200
+[model]
+arch = ["rnn", "gru", "lstm"]
+hidden_size = 6
+[train]
+epochs = 2
+batch_size = 50
+"""
+SIZED_SWEEP_GRID = SWEEP_GRID.replace('arch = ["rnn", "gru", "lstm"]', 'arch = ["rnn", "gru"]').replace(
+    "hidden_size = 6", "hidden_size = [4, 6]")
+SWEEP_TIMING = {"seconds", "elapsed", "sec_per_epoch"}  # a sweep's columns that differ from run to run

@@ -10,30 +10,9 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seqlab.sweep.grid import parse_grid
-from seqlab.sweep.runner import run_sweep
-
 ROOT = Path(__file__).parents[2]
-GRID = """
-seeds = 2
-[[data]]
-task = "adding"
-length = 8
-n_samples = 200
-[model]
-arch = ["rnn", "gru"]
-hidden_size = [4, 6]
-[train]
-epochs = 2
-batch_size = 50
-"""
 
 
-@pytest.fixture(scope="module")
-def sweep(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sweep")
-    run_sweep(parse_grid(GRID), folder, progress=False)
-    return (folder / "results.csv").read_bytes(), (folder / "history.csv").read_bytes()
 
 
 def runs_page() -> AppTest:

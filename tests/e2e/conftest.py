@@ -1,12 +1,11 @@
 """A real `streamlit run dashboard.py` on 127.0.0.1 and Debian's Chromium driven by Playwright."""
 
-import subprocess
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from benchmarks.serve import free_port, launch_chromium, stop, streamlit_command, wait_healthy
+from benchmarks.serve import launch_chromium, served
 
 ROOT = Path(__file__).parents[2]
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
@@ -14,15 +13,8 @@ SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 
 @pytest.fixture(scope="session")
 def app_url():
-    port = free_port()
-    server = subprocess.Popen(streamlit_command("dashboard.py", port), cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, server, seconds=60)
+    with served(ROOT) as (url, _):
         yield url
-    finally:
-        stop(server)
 
 
 @pytest.fixture(scope="module")  # closed after each file: later tests (the load test) start Playwright again

@@ -2,27 +2,19 @@
 and deep links such as /Lab still open their pages, even as a fresh server's very first request."""
 
 import re
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
-from benchmarks.serve import free_port, stop, streamlit_command, wait_healthy
+from benchmarks.serve import served
 from tests.e2e.helpers import no_error_boxes
 from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="module")
 def fresh_server():
-    port = free_port()
-    server = subprocess.Popen(streamlit_command("dashboard.py", port), cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, server, seconds=60)
+    with served(ROOT) as (url, _):
         yield url
-    finally:
-        stop(server)
 
 
 def menu(page):

@@ -3,13 +3,12 @@ refusal that names what to lower, the server's memory stays under its budget, an
 
 import os
 import re
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
 from benchmarks.load_test import PeakRss
-from benchmarks.serve import free_port, stop, streamlit_command, wait_healthy
+from benchmarks.serve import served
 from tests.helpers import ROOT
 
 BUDGET_MB = 1500
@@ -26,17 +25,10 @@ SEEDS = 6  # each further seed in a link used to leave another data set of hundr
 
 @pytest.fixture(scope="module")
 def small_server():
-    port = free_port()
     env = {**os.environ, "SEQLAB_MEMORY_MB": str(BUDGET_MB), "SEQLAB_MAX_CONCURRENT": "2",
            "SEQLAB_MAX_SECONDS": "30"}
-    server = subprocess.Popen(streamlit_command("dashboard.py", port), cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, server, seconds=60)
-        yield url, server
-    finally:
-        stop(server)
+    with served(ROOT, env=env) as running:
+        yield running
 
 
 def refusal(page) -> str:

@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,21 +14,7 @@ from seqlab.sweep.grid import parse_grid
 from seqlab.sweep.results import SweepFiles
 from seqlab.sweep.runner import grid_results, report_text, run_sweep, summary
 from seqlab.sweep.scoring import Tasks, train_and_score
-
-TINY = """
-seeds = 2
-[[data]]
-task = "adding"
-length = 8
-n_samples = 200
-[model]
-arch = ["rnn", "gru", "lstm"]
-hidden_size = 6
-[train]
-epochs = 2
-batch_size = 50
-"""
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT, SWEEP_GRID
 
 
 def read(folder):
@@ -38,7 +23,7 @@ def read(folder):
 
 
 def test_a_run_that_always_raises_is_retried_once_then_recorded_and_a_second_sweep_finishes_it(tmp_path):
-    grid = parse_grid(TINY)
+    grid = parse_grid(SWEEP_GRID)
     broken = grid.runs[3].key()
     stream = io.StringIO()
     report = run_sweep(grid, tmp_path, workers=2, stream=stream,
@@ -63,7 +48,7 @@ def test_a_run_that_always_raises_is_retried_once_then_recorded_and_a_second_swe
 
 
 def test_a_run_that_raises_once_is_retried_from_scratch_to_its_own_numbers(tmp_path):
-    grid = parse_grid(TINY)
+    grid = parse_grid(SWEEP_GRID)
     flaky = grid.runs[0]
     report = run_sweep(grid, tmp_path / "out", workers=2, progress=False,
                        faults={flaky.key(): {"mode": "raise", "once": str(tmp_path / "fired")}})
@@ -74,7 +59,7 @@ def test_a_run_that_raises_once_is_retried_from_scratch_to_its_own_numbers(tmp_p
 
 
 def test_an_interruption_between_a_runs_two_writes_is_cleaned_up_and_resumed(tmp_path, monkeypatch):
-    grid = parse_grid(TINY)
+    grid = parse_grid(SWEEP_GRID)
     real_add, calls = SweepFiles.add, []
 
     def add_then_interrupt(self, history, result):  # Ctrl-C after the 3rd run's history, before its results row
@@ -100,7 +85,7 @@ def test_an_interruption_between_a_runs_two_writes_is_cleaned_up_and_resumed(tmp
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
 def test_ctrl_c_on_the_command_leaves_consistent_files_and_the_same_command_finishes(tmp_path):
     grid = tmp_path / "grid.toml"
-    grid.write_text(TINY.replace("seeds = 2", "seeds = 3").replace("epochs = 2", "epochs = 8"))
+    grid.write_text(SWEEP_GRID.replace("seeds = 2", "seeds = 3").replace("epochs = 2", "epochs = 8"))
     command = [sys.executable, "-m", "seqlab", "sweep", str(grid), "--quiet", "--workers", "1"]
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     results_file = tmp_path / "grid.sweep" / "results.csv"

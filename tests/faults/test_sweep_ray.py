@@ -4,7 +4,6 @@ retried, a run that always raises recorded as failed, and a second sweep that tr
 import math
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,22 +13,7 @@ from seqlab.cli import main
 from seqlab.sweep.grid import parse_grid
 from seqlab.sweep.ray_engine import RUNTIME_ENV
 from seqlab.sweep.runner import run_sweep
-
-TINY = """
-seeds = 2
-[[data]]
-task = "adding"
-length = 8
-n_samples = 200
-[model]
-arch = ["rnn", "gru", "lstm"]
-hidden_size = 6
-[train]
-epochs = 2
-batch_size = 50
-"""
-ROOT = Path(__file__).resolve().parents[2]
-TIMING = {"seconds", "elapsed", "sec_per_epoch"}
+from tests.helpers import ROOT, SWEEP_GRID, SWEEP_TIMING
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +26,7 @@ def local_ray():
 
 def numbers(frame: pd.DataFrame) -> list[dict]:
     same = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731
-    rows = frame.drop(columns=[c for c in TIMING if c in frame]).to_dict("records")
+    rows = frame.drop(columns=[c for c in SWEEP_TIMING if c in frame]).to_dict("records")
     return sorted(({k: same(v) for k, v in r.items()} for r in rows), key=lambda r: (r["key"], r.get("epoch", 0)))
 
 
@@ -53,7 +37,7 @@ def read(folder):
 
 def test_a_sweep_on_ray_gives_the_local_engines_numbers_digit_for_digit(tmp_path):
     grid = tmp_path / "grid.toml"
-    grid.write_text(TINY)
+    grid.write_text(SWEEP_GRID)
     # the command as a person runs it, in its own process: it starts a local Ray instance and stops it after
     command = [sys.executable, "-m", "seqlab", "sweep", str(grid), "--ray", "local", "--ray-cpus", "2", "--quiet",
                "--out", str(tmp_path / "ray")]
@@ -70,7 +54,7 @@ def test_a_sweep_on_ray_gives_the_local_engines_numbers_digit_for_digit(tmp_path
 def test_ray_auto_without_a_cluster_says_so_in_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     grid = tmp_path / "grid.toml"
-    grid.write_text(TINY)
+    grid.write_text(SWEEP_GRID)
     assert not ray.is_initialized()
     assert main(["sweep", str(grid), "--ray", "auto", "--quiet"]) == 2
     err = capsys.readouterr().err
@@ -79,7 +63,7 @@ def test_ray_auto_without_a_cluster_says_so_in_one_line(tmp_path, capsys, monkey
 
 
 def test_a_killed_worker_is_retried_a_raising_run_recorded_and_a_second_sweep_finishes_it(tmp_path, local_ray):
-    grid = parse_grid(TINY)
+    grid = parse_grid(SWEEP_GRID)
     killed, broken = grid.runs[1].key(), grid.runs[4].key()
     faults = {killed: {"mode": "exit", "once": str(tmp_path / "killed-once")},  # the worker process dies
               broken: {"mode": "raise", "message": "out of cheese"}}

@@ -8,30 +8,16 @@ from seqlab.cli import main
 from seqlab.sweep.grid import parse_grid
 from seqlab.sweep.runner import run_sweep
 from seqlab.sweep.scoring import Tasks, train_and_score
-
-TINY = """
-seeds = 2
-[[data]]
-task = "adding"
-length = 8
-n_samples = 200
-[model]
-arch = ["rnn", "gru", "lstm"]
-hidden_size = 6
-[train]
-epochs = 2
-batch_size = 50
-"""
-TIMING = {"seconds", "elapsed", "sec_per_epoch"}
+from tests.helpers import SWEEP_GRID, SWEEP_TIMING
 
 
 def numbers(row: dict) -> dict:
     same = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731
-    return {k: same(v) for k, v in row.items() if k not in TIMING}
+    return {k: same(v) for k, v in row.items() if k not in SWEEP_TIMING}
 
 
 def test_a_sweep_in_threads_gives_each_run_the_numbers_it_gives_alone(tmp_path):
-    grid = parse_grid(TINY)
+    grid = parse_grid(SWEEP_GRID)
     report = run_sweep(grid, tmp_path, workers=2, progress=False)
     assert (report.total, report.skipped, report.trained, report.failed) == (6, 0, 6, [])
     results = pd.read_csv(tmp_path / "results.csv", dtype={"key": str}).set_index("key")
@@ -48,7 +34,7 @@ def test_a_sweep_in_threads_gives_each_run_the_numbers_it_gives_alone(tmp_path):
 
 def test_the_command_prints_a_summary_over_seeds_and_resumes(tmp_path, capsys):
     grid = tmp_path / "grid.toml"
-    grid.write_text(TINY)
+    grid.write_text(SWEEP_GRID)
     assert main(["sweep", str(grid), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "2 of 2" in out and "mse " in out and " ± " in out and "solved" in out
@@ -60,8 +46,8 @@ def test_the_command_prints_a_summary_over_seeds_and_resumes(tmp_path, capsys):
 
 
 def test_a_grown_grid_trains_only_its_new_points(tmp_path):
-    run_sweep(parse_grid(TINY), tmp_path, progress=False)
-    grown = parse_grid(TINY.replace('hidden_size = 6', 'hidden_size = [6, 4]'))
+    run_sweep(parse_grid(SWEEP_GRID), tmp_path, progress=False)
+    grown = parse_grid(SWEEP_GRID.replace('hidden_size = 6', 'hidden_size = [6, 4]'))
     report = run_sweep(grown, tmp_path, progress=False)
     assert (report.total, report.skipped, report.trained) == (12, 6, 6)
     assert len(pd.read_csv(tmp_path / "results.csv")) == 12
@@ -79,7 +65,7 @@ def test_a_run_too_big_for_the_memory_is_refused_before_anything_starts(tmp_path
 
 
 def test_the_local_engine_ends_runs_one_by_one_in_grid_order(tmp_path):
-    grid = parse_grid(TINY)
+    grid = parse_grid(SWEEP_GRID)
     run_sweep(grid, tmp_path, workers=1, progress=False)  # one worker: each run trains to its end before the next
     assert list(pd.read_csv(tmp_path / "results.csv", dtype={"key": str})["key"]) == [r.key() for r in grid.runs]
     history = pd.read_csv(tmp_path / "history.csv", dtype={"key": str})

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from seqlab.charts.sweeps import setting_chart
-from seqlab.sweep.grid import parse_grid
 from seqlab.sweep.reading import (
     MAX_SWEEP_BYTES,
     MAX_SWEEP_RUNS,
@@ -15,28 +14,6 @@ from seqlab.sweep.reading import (
     read_results,
     swept_settings,
 )
-from seqlab.sweep.runner import run_sweep
-
-GRID = """
-seeds = 2
-[[data]]
-task = "adding"
-length = 8
-n_samples = 200
-[model]
-arch = ["rnn", "gru"]
-hidden_size = [4, 6]
-[train]
-epochs = 2
-batch_size = 50
-"""
-
-
-@pytest.fixture(scope="module")
-def sweep(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sweep")
-    run_sweep(parse_grid(GRID), folder, progress=False)
-    return (folder / "results.csv").read_bytes(), (folder / "history.csv").read_bytes()
 
 
 def test_results_read_back_with_their_settings_and_the_grid_table_aggregates_seeds(sweep):
