@@ -12,6 +12,7 @@ from seqlab.command import OPTIONS, SECTIONS, UPLOAD_OPTION, command_for, compar
 from seqlab.config import (
     ARCHS,
     DEFAULT_ARCHS,
+    MAX_FOLDS,
     DataConfig,
     ModelConfig,
     RunConfig,
@@ -20,8 +21,6 @@ from seqlab.config import (
 )
 from seqlab.presets import MAX_SEEDS, comparison_runs, parse_seeds
 from seqlab.sweep import command as sweep_command
-
-MAX_FOLDS = 20  # seqlab.analysis.backtest.MAX_FOLDS, without importing torch before the arguments are read
 
 if TYPE_CHECKING:
     import pandas as pd

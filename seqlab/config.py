@@ -24,6 +24,7 @@ TASKS = (
 TRANSLATION_TASKS = ("dates", "pairs")
 CORPORA = ("python-docs", "shakespeare", "upload")
 FORECAST_TARGETS = ("auto", "level", "change", "window-scaled")  # see seqlab.data.transforms
+MAX_FOLDS = 20  # a rolling-origin backtest's folds across the test part (seqlab.analysis.backtest)
 LOG_CHOICES = ("auto", "on", "off")
 LEGACY_TRANSFORMS = {"target": "level", "log": "off"}  # what a config saved before the transforms existed trained
 TICKER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.^=\-]{0,14}$")

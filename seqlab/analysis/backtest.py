@@ -14,10 +14,10 @@ import pandas as pd
 import torch
 
 from seqlab.analysis import evaluate
+from seqlab.config import MAX_FOLDS
 from seqlab.data.task import Task
 from seqlab.data.windows import target_times
 
-MAX_FOLDS = 20
 DEFAULT_FOLDS = 5
 MAX_RECURSIVE_WINDOWS = 2_000  # origins the recursive forecast is run from (evenly spaced): H passes over each
 

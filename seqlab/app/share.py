@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from seqlab.app.datasets import literal
+from seqlab.app.datasets import SERIES_TASKS, literal
 from seqlab.app.settings import FORGET_BIAS, seeds_from
 from seqlab.app.translation import PAIRS
 from seqlab.app.writing import CHARACTERS
@@ -20,7 +20,6 @@ from seqlab.data import COLUMNED, SAMPLED
 from seqlab.presets import MAX_SEEDS
 
 FIRST_DAY = dt.date(1970, 1, 1)  # the date pickers' min_value
-SERIES = ("sine", *COLUMNED, "csv")  # forecasting tasks: the target and log transforms
 
 
 @dataclass(frozen=True)
@@ -153,9 +152,9 @@ LAB = {
     "samples": dataclasses.replace(integer(DataConfig, "n_samples"), shown=_task_is(*SAMPLED)),
     # the column of a real series; checked against the data set's columns when it is loaded (seqlab.app.datasets)
     "column": Param(_column, shown=_task_is(*COLUMNED), state="column_asked"),
-    "horizon": dataclasses.replace(integer(DataConfig, "horizon"), shown=_task_is(*SERIES)),
-    "target": one_of(choices(DataConfig, "target"), shown=_task_is(*SERIES)),
-    "log_transform": one_of(choices(DataConfig, "log"), shown=_task_is(*SERIES)),  # "log" is the loss scale
+    "horizon": dataclasses.replace(integer(DataConfig, "horizon"), shown=_task_is(*SERIES_TASKS)),
+    "target": one_of(choices(DataConfig, "target"), shown=_task_is(*SERIES_TASKS)),
+    "log_transform": one_of(choices(DataConfig, "log"), shown=_task_is(*SERIES_TASKS)),  # "log" is the loss scale
     **MODEL, **TRAINING,
 }
 GRAD = {
