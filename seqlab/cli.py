@@ -173,7 +173,7 @@ def cli_budget(a: argparse.Namespace, run: RunConfig, at_once: int = 1) -> resou
 def compare(a: argparse.Namespace) -> int:
     import pandas as pd
 
-    from seqlab.analysis.diagnostics import GradientRecording
+    from seqlab.analysis import recorders
     from seqlab.analysis.evaluate import results_table
     from seqlab.analysis.report import verdict
     from seqlab.data import make_task
@@ -195,7 +195,7 @@ def compare(a: argparse.Namespace) -> int:
         runs = equalise(runs, task)
     for notice in dict.fromkeys(filter(None, (receptive_field_notice(r.model, r.data) for r in runs))):
         print(f"warning: {notice} (--levels, --kernel)", file=sys.stderr)
-    session = Parallel(runs, task, workers=a.workers, threads=a.threads, callbacks=[GradientRecording()])
+    session = Parallel(runs, task, workers=a.workers, threads=a.threads, callbacks=recorders())
     at_once = min(session.workers, len(runs))
     refusals = resources.check_training(runs, resources.Shape.of(task), cli_budget(a, runs[0], at_once))
     if refusals:

@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from seqlab.analysis import criteria
-from seqlab.analysis.diagnostics import GradientRecording, grad_through_time_history
+from seqlab.analysis import criteria, recorders
+from seqlab.analysis.diagnostics import grad_through_time_history
 from seqlab.analysis.report import Report, summarise
 from seqlab.config import RunConfig
 from seqlab.data import Task, make_task
@@ -156,7 +156,7 @@ def run_seed(runs: list[RunConfig], seed: int, write: Writer | None = None) -> S
     started, cpu = time.perf_counter(), time.process_time()
     runs = [seeded(r, seed) for r in {r.model: r for r in runs}.values()]  # one run per model (arch, attention)
     task = make_task(runs[0].data)
-    session = train_interleaved(runs, task, [GradientRecording()])
+    session = train_interleaved(runs, task, recorders())
     samples: dict = {}
     for record in session:
         if write is not None:

@@ -16,7 +16,7 @@ import torch
 from streamlit.elements.vega_charts import _altair_globals_lock
 
 from seqlab import resources
-from seqlab.analysis.diagnostics import GradientRecording
+from seqlab.analysis import recorders
 from seqlab.analysis.evaluate import loss_baseline
 from seqlab.analysis.report import Report, summarise
 from seqlab.app import limits, navigation
@@ -76,7 +76,7 @@ def start(key: str, runs: list[RunConfig], task: Task) -> Comparison:
     runs = [r.replace(train=dataclasses.replace(r.train, max_seconds=min(r.train.max_seconds, cap))) for r in runs]
     slots = limits.slots(limits.current().max_concurrent)  # each worker holds one while it trains an epoch
     training = Parallel(runs, task, slots=slots, threads=limits.current().torch_threads,
-                        callbacks=[GradientRecording()])
+                        callbacks=recorders())
     st.session_state[f"{key}_comparison"] = comparison = Comparison(task, training, key=key)
     return comparison
 

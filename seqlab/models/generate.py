@@ -76,6 +76,17 @@ def sample(model: SequenceModel, vocab: Vocab | Sequence[str], prompt: str = "",
     return Sample(prompt=used, text=vocab.decode(ids), dropped=dropped, note=note)
 
 
+def continue_ids(model: SequenceModel, vocab_size: int, prompt_ids: Sequence[int], length: int,
+                 temperature: float = 1.0, top_k: int = 0, seed: int = 0) -> list[int]:
+    """`length` token ids drawn after `prompt_ids`, as `sample` draws characters: for tokens that are not characters
+    (a melody's notes). The prompt must hold at least one id; only its last MAX_PROMPT are read."""
+    _check(model, Vocab.from_symbols(range(vocab_size)), length, temperature, top_k)
+    prompt_ids = [int(i) for i in prompt_ids][-MAX_PROMPT:]
+    if not prompt_ids or not all(0 <= i < vocab_size for i in prompt_ids):
+        raise ValueError(f"the prompt needs at least one id, each between 0 and {vocab_size - 1}")
+    return _generate(model, prompt_ids, length, temperature, top_k, seed)
+
+
 def _check(model: SequenceModel, vocab: Vocab, length: int, temperature: float, top_k: int) -> None:
     if model.kind != "next-token" or model.embed is None:
         raise ValueError("sample needs a next-token model with token input (a model trained on text)")

@@ -1,0 +1,194 @@
+"""Melodies from a next-note model: written from an opening, judged by how many notes stay in the key, and the
+next pitch guessed right; a training callback that writes them after every epoch.
+
+Every chorale is transposed to C major or A minor (seqlab.data.chorales), so "in the key" means one of the seven
+white-key pitch classes (`notes.IN_KEY`): a model that learned the music writes mostly those; an untrained one
+draws among all the symbols it knows, the chromatic ones too.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from seqlab.data.notes import END, Event, from_symbol
+from seqlab.data.task import Task
+from seqlab.models import generate
+from seqlab.training.callbacks import Callback
+from seqlab.training.scoring import batches
+
+TASKS = ("chorales",)  # the tasks whose tokens are notes
+OPENING_BEATS = 4.0  # an opening is a chorale's first four beats: its first bar, or a pickup and most of one
+LIVE_NOTES, LIVE_TEMPERATURE = 24, 0.8  # each melody written after an epoch: its length, how bold
+LIVE_MELODIES = 8  # melodies per epoch, from the first test chorales' openings: the in-key share counts them all
+IN_KEY, MELODY = "in_key", "melody"  # the fields MelodyWriting adds to every record
+
+
+def is_music(task: Task) -> bool:
+    return task.name in TASKS and task.vocab is not None
+
+
+@dataclass(frozen=True)
+class Melody:
+    """What a model wrote after an opening: the notes (END and what follows left out), and whether it ended the
+    chorale before the length asked for."""
+
+    opening: tuple[Event, ...]
+    notes: tuple[Event, ...]
+    ended: bool
+    seed: int
+    temperature: float
+
+    @property
+    def events(self) -> list[Event]:
+        return [*self.opening, *self.notes]
+
+    @property
+    def in_key(self) -> float:
+        return in_key_share(self.notes)
+
+
+def in_key_share(events) -> float:
+    """Of the pitched notes (rests left out), the share in C major / A minor; NaN when there are none."""
+    keyed = [e.in_key for e in events if e.pitch is not None]
+    return sum(keyed) / len(keyed) if keyed else math.nan
+
+
+def events_of(ids, vocab) -> list[Event | None]:
+    """Token ids as events, None for END."""
+    return [from_symbol(vocab[int(i)]) for i in ids]
+
+
+def ids_of(events, vocab) -> list[int]:
+    """Events as the token ids of `vocab`; ValueError naming the first event the model has never seen."""
+    index = {symbol: i for i, symbol in enumerate(vocab)}
+    missing = next((e for e in events if e.symbol not in index), None)
+    if missing is not None:
+        lengths = sorted({float(s.rsplit(":", 1)[1]) for s in vocab if s != END and s.startswith(missing.name + ":")})
+        hint = (f"; {missing.name} is known with lengths {', '.join(f'{b:g}' for b in lengths)}" if lengths else
+                f"; {missing.name} never occurs in the chorales")
+        raise ValueError(f"the model has never seen the note {missing.symbol} (pitch {missing.name}, "
+                         f"{missing.beats:g} beats){hint}")
+    return [index[e.symbol] for e in events]
+
+
+def write(model, vocab, opening, length: int = LIVE_NOTES, temperature: float = LIVE_TEMPERATURE, seed: int = 0,
+          top_k: int = 0) -> Melody:
+    """`length` notes the model writes after `opening` (a list of events, or token ids), stopping early if it ends
+    the chorale. An empty opening starts where a chorale starts: after the end-of-chorale symbol."""
+    ids = list(opening) if opening and isinstance(opening[0], int) else ids_of(opening, vocab)
+    start = ids or [list(vocab).index(END)]
+    written = generate.continue_ids(model, len(vocab), start, length, temperature, top_k, seed)
+    events = events_of(written, vocab)
+    ended = None in events
+    notes = events[: events.index(None)] if ended else events
+    return Melody(tuple(e for e in events_of(ids, vocab) if e is not None), tuple(notes), ended, seed, temperature)
+
+
+def stream(task: Task, part: str = "test") -> torch.Tensor:
+    """A part's token ids in reading order (its chunks are consecutive, as a text's)."""
+    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
+    return torch.cat([x[:, :1], y], 1).flatten() if len(x) else torch.zeros(0, dtype=torch.long)
+
+
+def openings(task: Task, count: int = LIVE_MELODIES, part: str = "test",
+             beats: float = OPENING_BEATS) -> list[list[int]]:
+    """The token ids of the first `beats` beats of the part's first `count` chorales (the part begins with one; each
+    other begins after END)."""
+    ids, end = stream(task, part).tolist(), list(task.vocab).index(END)
+    found = []
+    for at in [0, *(i + 1 for i, t in enumerate(ids) if t == end)]:
+        opening, total = [], 0.0
+        for token in ids[at:]:
+            if token == end or total >= beats:
+                break
+            opening.append(token)
+            total += from_symbol(task.vocab[token]).beats
+        if opening:
+            found.append(opening)
+        if len(found) == count:
+            break
+    return found
+
+
+class MelodyWriting(Callback):
+    """After every epoch (epoch 0, untrained, included), each run of a music task writes LIVE_MELODIES melodies of
+    LIVE_NOTES notes from the first test chorales' openings, with fixed dice (seed i for the i-th), so what changes
+    from epoch to epoch is the model alone. Adds to the record `in_key` (the share of their notes in the key) and
+    `melody` (the first one's symbols, opening included, "|" between them). Other tasks are left alone; the
+    training's numbers are the same with it or without it (generation draws from its own generator)."""
+
+    def __init__(self, melodies: int = LIVE_MELODIES, length: int = LIVE_NOTES):
+        self.melodies, self.length = melodies, length
+        self.openings = weakref.WeakKeyDictionary()  # Task -> its openings' ids, found once
+
+    def on_epoch_end(self, run, record: dict) -> None:
+        if not is_music(run.task) or not math.isfinite(record.get("val_loss", math.nan)):
+            return
+        if run.task not in self.openings:
+            self.openings[run.task] = openings(run.task, self.melodies)
+        try:
+            written = [write(run.model, run.task.vocab, ids, self.length, LIVE_TEMPERATURE, seed)
+                       for seed, ids in enumerate(self.openings[run.task])]
+        except (RuntimeError, ValueError):  # NaN weights make no probabilities
+            return
+        record[IN_KEY] = in_key_share([n for m in written for n in m.notes])
+        if written:
+            first = written[0]
+            record[MELODY] = " ".join(e.symbol for e in first.opening) + " | " + " ".join(e.symbol for e in first.notes)
+
+
+def split_melody(text: str) -> tuple[list[Event], list[Event]]:
+    """A record's `melody` field back as (opening, written notes)."""
+    opening, _, notes = text.partition(" | ")
+    return ([from_symbol(s) for s in opening.split()], [from_symbol(s) for s in notes.split()])
+
+
+def pitch_of(vocab) -> tuple[np.ndarray, list[str]]:
+    """For each token id, the index of its pitch among the distinct pitches (rest and END count as their own), and
+    those pitches' names."""
+    names = [s.rsplit(":", 1)[0] if s != END else END for s in vocab]
+    distinct = sorted(set(names))
+    return np.array([distinct.index(n) for n in names]), distinct
+
+
+@torch.no_grad()
+def pitch_accuracy(model, task: Task, part: str = "test") -> float:
+    """How often the likeliest next pitch (the model's probabilities summed over the lengths each pitch comes
+    with) is the pitch that follows: the melody's guess without its rhythm."""
+    of, distinct = pitch_of(task.vocab)
+    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
+    if not len(x):
+        return math.nan
+    group, right = torch.as_tensor(of), 0
+    for rows, logits in batches(model, x):  # logits (B, T, V), in eval mode
+        p = torch.softmax(logits.float(), -1)
+        pitch_p = torch.zeros(*p.shape[:2], len(distinct)).index_add_(2, group, p)  # (B, T, P)
+        right += int((pitch_p.argmax(-1) == group[y[rows]]).sum())
+    return right / y.numel()
+
+
+def baseline_pitch_accuracy(task: Task, part: str = "test", n: int = 0) -> float:
+    """The same for counting: the commonest training pitch every time (n=0), or an order-n n-gram's likeliest."""
+    from seqlab.analysis import ngram
+
+    of, distinct = pitch_of(task.vocab)
+    y = getattr(task, f"y_{part}").numpy()
+    train = of[stream(task, "train").numpy()]
+    if n == 0:
+        return float((of[y] == np.bincount(train, minlength=len(distinct)).argmax()).mean())
+    counted = ngram.fit(task, n)
+    x = getattr(task, f"x_{part}").numpy()
+    contexts = counted.contexts(x).reshape(y.size, n - 1)  # (M, n-1)
+    every = np.arange(len(task.vocab))
+    right = 0
+    for rows in np.array_split(np.arange(len(contexts)), max(1, len(contexts) // 512)):
+        p = counted.probability(np.repeat(contexts[rows], len(every), 0), np.tile(every, len(rows)))
+        pitch_p = np.zeros((len(rows), len(distinct)))
+        np.add.at(pitch_p, (np.repeat(np.arange(len(rows)), len(every)), np.tile(of, len(rows))), p)
+        right += int((pitch_p.argmax(1) == of[y.reshape(-1)[rows]]).sum())
+    return right / y.size
