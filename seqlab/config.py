@@ -22,6 +22,7 @@ TASKS = (
     "dates", "pairs",  # translation: dates written out in 7 languages (CLDR via Babel) -> ISO; a CSV of pairs
 )
 TRANSLATION_TASKS = ("dates", "pairs")
+MUSIC_TASKS = ("chorales",)  # next-token tasks whose tokens are notes (seqlab.analysis.music)
 CORPORA = ("python-docs", "shakespeare", "upload")
 FORECAST_TARGETS = ("auto", "level", "change", "window-scaled")  # see seqlab.data.transforms
 MAX_FOLDS = 20  # a rolling-origin backtest's folds across the test part (seqlab.analysis.backtest)

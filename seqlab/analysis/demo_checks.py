@@ -113,6 +113,33 @@ def spelling_held(report: Report, samples: dict, words: set[str], prompt: str = 
     return bool(models["beats_baseline"].fillna(False).astype(bool).all())
 
 
+KEY_LEAD = 0.10  # a model "learned the key" when its share of in-key notes rose by this much from untrained
+
+
+def in_key_by_label(report: Report) -> dict[str, tuple[float, float, int]]:
+    """Each model's in-key share (seqlab.analysis.music) untrained and after its last epoch, and that epoch: the
+    melodies its first seed wrote (a report of one seed, as the checks read, has one)."""
+    history, out = report.history, {}
+    if "in_key" not in history:
+        return out
+    for label, rows in history.dropna(subset=["in_key"]).groupby("label", sort=False):
+        rows = rows[rows["seed"] == rows["seed"].min()].sort_values("epoch") if "seed" in rows else rows
+        if len(rows) > 1 and rows["epoch"].iloc[0] == 0:
+            out[label] = (float(rows["in_key"].iloc[0]), float(rows["in_key"].iloc[-1]), int(rows["epoch"].iloc[-1]))
+    return out
+
+
+def bach_held(report: Report, samples=None, words=None) -> bool:
+    """Every model writes at least KEY_LEAD more of its notes in the key after training than untrained, and
+    predicts the test chorales better than the note frequencies do."""
+    models = report.table[report.table["kind"] == "model"]
+    shares = in_key_by_label(report)
+    if models.empty or set(models["label"]) - set(shares):
+        return False
+    rose = all(after >= before + KEY_LEAD for before, after, _ in shares.values())
+    return rose and bool(models["beats_baseline"].fillna(False).astype(bool).all())
+
+
 ATTENTION_LEAD = 0.30  # attention "looks back better" when it gets this many more test dates exactly right
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import torch
 
 from seqlab.analysis import baselines, criteria, holt_winters, metrics, ngram, order_free
+from seqlab.config import MUSIC_TASKS
 from seqlab.data.task import Scaler, Task
 from seqlab.data.windows import target_times
 
@@ -109,8 +110,9 @@ def baseline_notes(task: Task) -> tuple[str, ...]:
     return tuple(n if n.endswith(".") else n + "." for n in notes)
 
 
-def ngram_label(n: int) -> str:
-    return f"character {n}-gram"
+def ngram_label(n: int, task: Task | None = None) -> str:
+    """"character 5-gram" for a text, "note 5-gram" for melodies: what the counted model counts."""
+    return f"{'note' if task is not None and task.name in MUSIC_TASKS else 'character'} {n}-gram"
 
 
 def practitioner_scores(task: Task, part: str = "test") -> dict[str, dict]:
@@ -126,7 +128,7 @@ def practitioner_scores(task: Task, part: str = "test") -> dict[str, dict]:
         return {}
     x, y = getattr(task, f"x_{part}").numpy(), getattr(task, f"y_{part}").numpy()
     # accuracy left out (NaN): it needs the whole distribution at every position, V times the work
-    return {ngram_label(n): metrics.token_metrics(ngram.fit(task, n).cross_entropy(x, y), math.nan)
+    return {ngram_label(n, task): metrics.token_metrics(ngram.fit(task, n).cross_entropy(x, y), math.nan)
             for n in NGRAM_ORDERS}
 
 
@@ -162,7 +164,7 @@ def practitioner_names(task: Task) -> tuple[str, ...]:
     """The names `practitioner_scores` gives its baselines, without fitting them."""
     if task.kind == "classification":
         return (order_free.label(task),)
-    return tuple(ngram_label(n) for n in NGRAM_ORDERS) if ngram.is_text(task) else ()
+    return tuple(ngram_label(n, task) for n in NGRAM_ORDERS) if ngram.is_text(task) else ()
 
 
 def _best(task: Task, scores: dict[str, dict]) -> str:

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from seqlab.config import MUSIC_TASKS
 from seqlab.data.notes import END, Event, from_symbol
 from seqlab.data.task import Task
 from seqlab.models import generate
 from seqlab.training.callbacks import Callback
 from seqlab.training.scoring import batches
 
-TASKS = ("chorales",)  # the tasks whose tokens are notes
 OPENING_BEATS = 4.0  # an opening is a chorale's first four beats: its first bar, or a pickup and most of one
 LIVE_NOTES, LIVE_TEMPERATURE = 24, 0.8  # each melody written after an epoch: its length, how bold
 LIVE_MELODIES = 8  # melodies per epoch, from the first test chorales' openings: the in-key share counts them all
@@ -29,7 +29,7 @@ IN_KEY, MELODY = "in_key", "melody"  # the fields MelodyWriting adds to every re
 
 
 def is_music(task: Task) -> bool:
-    return task.name in TASKS and task.vocab is not None
+    return task.name in MUSIC_TASKS and task.vocab is not None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ PAGES = (
     Page("table1", "pages/7_Table_1.py", "Table 1", ":material/table_chart:", "docs/table1.png",
          "Is a recurrent network still the right choice? RNN, LSTM, GRU, a TCN and a small Transformer meet on Bai "
          "et al.'s tasks at equal parameter counts, over seeds, with the paper's figures beside ours."),
+    Page("music", "pages/8_Music.py", "Music", ":material/music_note:", "docs/music.png",
+         "A network learns Bach: RNN, LSTM and GRU read the melodies of his chorales note by note. Hear what each "
+         "writes after every epoch, see it as a piano roll, then continue an opening of your own and take the MIDI."),
 )
 TITLES = {page.key: page.title for page in PAGES}  # the one map from a page's key to its title
 

@@ -21,7 +21,7 @@ from seqlab.presets import MAX_SEEDS, comparison_runs
 
 # Seeds a page opens with: as many as keep its default comparison within its time budget on 2 cores
 # (benchmarks/bench_demos.py and bench_parallel.py measure them; the README gives the figures).
-DEFAULT_SEEDS = {"lab": 3, "grad": 2, "text": 1}
+DEFAULT_SEEDS = {"lab": 3, "grad": 2, "text": 1, "music": 2}
 SEEDS_HELP = ("Train every architecture this many times, from the seed above upwards: each seed sets the weights, "
               "the order of the batches and the dropout. The data stay those of the first seed, so the seeds differ "
               "in training alone. The charts show the mean with a band from the lowest to the highest seed, and the "

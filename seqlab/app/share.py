@@ -200,8 +200,14 @@ TEXT = {
 }
 
 
+MUSIC = {
+    "length": integer(DataConfig, "length"),
+    **MODEL, **TRAINING,
+}
+
+
 BY_PAGE = {"pages/1_Lab.py": LAB, "pages/2_Gradient_flow.py": GRAD, "pages/4_Text.py": TEXT,  # a page's settings
-           "pages/6_Translation.py": TRANSLATE}
+           "pages/6_Translation.py": TRANSLATE, "pages/8_Music.py": MUSIC}
 
 # The config field each parameter sets, for `query_for`; archs, seed, seeds, forget, equal and chars are read below.
 FIELDS = {
