@@ -1,4 +1,4 @@
-"""Music: RNN, LSTM and GRU learn Bach's chorale melodies note by note; hear them after every epoch, then continue one."""
+"""Music: RNN, LSTM and GRU learn the melodies of Bach's chorales note by note; hear them epoch by epoch."""
 
 import streamlit as st
 
