@@ -7,7 +7,7 @@ import streamlit as st
 from seqlab.analysis.diagnostics import grad_through_time_history
 from seqlab.analysis.evaluate import metrics_long
 from seqlab.analysis.report import SUCCESS
-from seqlab.app import gradients, live, results, share
+from seqlab.app import gradients, live, music, results, share
 from seqlab.app import translation as translating
 from seqlab.app import writing as text
 from seqlab.app.datasets import cached_task
@@ -85,6 +85,8 @@ def show_active() -> None:
                 text.train_live(comparison, log_scale, key)
             elif demo.key == "attention":
                 translating.train_live(comparison, log_scale, key)
+            elif demo.key == "bach":
+                music.train_live(comparison, log_scale, key)
             else:
                 live.train_live(comparison, log_scale,
                                 beside=gradients.live_decay if demo.key == "forgetting" else None)
@@ -116,6 +118,8 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
             frame = translating.by_length(comparison, key)
             st.altair_chart(translating.charts.length_accuracy_chart(frame), width="stretch")
             st.caption(translating.tr.length_verdict(frame))
+        elif demo.key == "bach":
+            music.show_in_key(comparison)
         elif demo.key == "memory":
             named = metrics_long(results.bars_table(report), ("accuracy",))
             st.altair_chart(charts.metrics_chart(named, title="Test digits named correctly"), width="stretch")
@@ -123,6 +127,8 @@ def show_result(demo: Demo, comparison: live.Comparison, log_scale: bool) -> Non
             text.show_samples(key, list(dict.fromkeys(r.label for r in comparison.training.runs)))
     if demo.key == "spelling":
         text.show_sample_history(key)
+    if demo.key == "bach":
+        music.show_last_melodies(comparison, key)
     results.show_problems(report)
     if demo.key == "attention":
         translating.show_examples(st.session_state.get(f"{key}_examples", {}))

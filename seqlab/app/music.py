@@ -166,13 +166,16 @@ def pitch_table_once(comparison: live.Comparison, key: str) -> pd.DataFrame:
     return kept[1]
 
 
-def show_results(comparison: live.Comparison, key: str) -> None:
-    """The last melodies, the in-key share epoch by epoch, and the next pitch guessed right."""
+def show_last_melodies(comparison: live.Comparison, key: str) -> None:
     found = latest_melodies(comparison)
     if found:
         with st.container(key=f"{key}_latest_melodies"):  # the home page's card is a picture of this
             st.markdown("**What each model wrote** at the end of training, after the first test chorale's opening:")
             show_latest(found, f"{key}_done")
+
+
+def show_in_key(comparison: live.Comparison) -> None:
+    """The in-key share of every model's melodies, epoch by epoch, beside Bach's own."""
     frame = in_key_frame(comparison.report.history)
     if len(frame):
         bach = music.in_key_share(training_notes(comparison.task))
@@ -180,6 +183,12 @@ def show_results(comparison: live.Comparison, key: str) -> None:
         st.caption("The share of written notes in the key (C major or A minor, where every chorale was moved): an "
                    "untrained model draws among all the notes it knows; one that learned the chorales stays mostly "
                    "on the white keys, as Bach did.")
+
+
+def show_results(comparison: live.Comparison, key: str) -> None:
+    """The last melodies, the in-key share epoch by epoch, and the next pitch guessed right."""
+    show_last_melodies(comparison, key)
+    show_in_key(comparison)
     table = pitch_table_once(comparison, key)
     st.dataframe(table, hide_index=True, column_config={
         "next pitch right": st.column_config.ProgressColumn("next pitch right", format="percent", min_value=0.0,
