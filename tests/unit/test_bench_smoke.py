@@ -89,3 +89,10 @@ def test_sweep_benchmark_times_the_local_engine_against_serial_runs(tmp_path, ca
     assert finite(result["local"], ("serial", "local", "ratio", "mean_run"))
     assert result["ray"] is None and finite(result["extrapolated"], ("serial_300", "local_2_cores_300"))
     assert "extrapolated, not measured" in capsys.readouterr().out
+
+
+def test_audio_benchmark_times_the_synthesis_against_bare_sines(tmp_path, capsys):
+    _, row = run_bench("bench_audio", ["--quick"], tmp_path)
+    assert row["notes"] == 3 and row["samples"] == round(row["audio_seconds"] * row["rate"])
+    assert finite(row, ("synth_seconds", "floor_seconds", "synth_over_floor", "seconds_per_10s_audio"))
+    assert "target: ≤ 0.2 s" in capsys.readouterr().out

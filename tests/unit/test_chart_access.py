@@ -12,10 +12,11 @@ import torch
 
 import seqlab.charts
 from seqlab.analysis import diagnostics
-from seqlab.charts import classification, forecast, runs, sweeps, training, translation
+from seqlab.charts import classification, forecast, music, runs, sweeps, training, translation
 from seqlab.charts import diagnostics as dcharts
 from seqlab.charts.training import ARCH_COLOURS
 from seqlab.config import ModelConfig
+from seqlab.data.notes import parse_notes
 from seqlab.models.recurrent import SequenceModel
 from tests.helpers import walk
 
@@ -116,6 +117,9 @@ BUILDERS = {  # every public chart builder (module.name), with a small table of 
          for k, a in enumerate(ARCHS) for lr in (1e-3, 1e-2) for s in range(2)]), "train.lr", shown="learning rate"),
     "translation.length_accuracy_chart": lambda: translation.length_accuracy_chart(by_length()),
     "translation.attention_heatmap": lambda: translation.attention_heatmap(heatmap_frame()),
+    "music.piano_roll": lambda: music.piano_roll(pd.concat(
+        [music.roll_frame(parse_notes("C4 D4 E4:2"), "opening"),
+         music.roll_frame(parse_notes("F#4 G4 rest C5:2"), "LSTM", start=4.0)], ignore_index=True)),
 }
 # line charts whose lines can overlap, and the field that names the architecture of each line
 BY_ARCHITECTURE = {"training.loss_chart": "label", "training.predictions_chart": "series",
