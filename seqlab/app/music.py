@@ -52,15 +52,30 @@ def wav(events: list[Event]) -> bytes:
     return audio.wav_bytes(events, tempo=TEMPO)
 
 
-def show_melody(events: list[Event], opening: int, caption: str = "", key: str = "") -> None:
-    """A melody as a piano roll (its first `opening` notes marked as the opening) with a player under it."""
-    frame = pd.concat([charts.roll_frame(events[:opening], "opening"),
-                       charts.roll_frame(events[opening:], "written", start=sum(e.beats for e in events[:opening]))],
+def show_melody(events: list[Event], opening: int, label: str, caption: str = "", key: str = "") -> None:
+    """A melody as a piano roll (its first `opening` notes marked as the opening, the rest in `label`'s colour) with
+    a player under it."""
+    frame = pd.concat([charts.roll_frame(events[:opening], charts.OPENING),
+                       charts.roll_frame(events[opening:], label, start=sum(e.beats for e in events[:opening]))],
                       ignore_index=True)
     st.altair_chart(charts.piano_roll(frame), width="stretch", key=key or None)
-    st.audio(wav(events), format="audio/wav")
+    heard = playable(events)
+    st.audio(wav(heard), format="audio/wav")
+    if len(heard) < len(events):
+        caption = (caption + " " if caption else "") + (f"The player holds its first {len(heard)} notes: "
+                                                        f"{audio.MAX_SECONDS:g} s at {TEMPO} beats a minute.")
     if caption:
         st.caption(caption)
+
+
+def playable(events: list[Event]) -> list[Event]:
+    """The longest beginning of the melody that one WAV may hold (audio.MAX_SECONDS)."""
+    beats, most = 0.0, audio.MAX_SECONDS * TEMPO / 60
+    for i, event in enumerate(events):
+        beats += event.beats
+        if beats > most:
+            return events[:i]
+    return events
 
 
 def in_key_text(share: float) -> str:
@@ -78,7 +93,7 @@ def show_corpus(task: Task) -> None:
     first = [e for e in music.events_of(music.stream(task, "train")[:60].tolist(), task.vocab)]
     first = first[: first.index(None)] if None in first else first
     st.markdown("The first chorale of the training part, as the models read it:")
-    show_melody(first, 0, note_names.names(first), key="music_corpus_roll")
+    show_melody(first, 0, "Bach", note_names.names(first), key="music_corpus_roll")
 
 
 def training_notes(task: Task) -> list[Event]:
@@ -114,7 +129,7 @@ def show_latest(found: dict[str, tuple[int, str, float]], key: str) -> None:
         opening, written = music.split_melody(text)
         with column:
             st.markdown(f"**{label}** · " + ("untrained" if epoch == 0 else f"after epoch {epoch}"))
-            show_melody([*opening, *written], len(opening), f"{in_key_text(share)} (over its "
+            show_melody([*opening, *written], len(opening), label, f"{in_key_text(share)} (over its "
                         f"{music.LIVE_MELODIES} melodies this epoch)", key=f"{key}_roll_{label}_{epoch}")
 
 
@@ -268,7 +283,7 @@ def _show_written(shown: Written, key: str) -> None:
     melody = shown.melody
     if shown.note:
         st.info(shown.note, icon=":material/music_off:")
-    show_melody(melody.events, len(melody.opening), key=f"{key}_written_roll")
+    show_melody(melody.events, len(melody.opening), shown.label.split(" ·")[0], key=f"{key}_written_roll")
     st.code(note_names.names(melody.events), language=None, wrap_lines=True)
     st.caption(f"{shown.label} wrote {len(melody.notes)} notes in {shown.seconds:.3f} s, "
                f"{in_key_text(melody.in_key)}. Seed **{melody.seed}**, temperature {melody.temperature:g}.")

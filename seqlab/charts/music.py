@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from seqlab.charts.training import FIT_WIDTH, axis, chart_title, describe, empty_chart, label_scale, legend
+from seqlab.charts.training import (
+    FIT_WIDTH,
+    HEIGHT,
+    axis,
+    chart_title,
+    dash_scale,
+    describe,
+    empty_chart,
+    label_scale,
+    legend,
+    shape_scale,
+)
 from seqlab.data.notes import IN_KEY, NAMES, Event, pitch_name
 
 OPENING = "opening"  # the part a melody was continued from; every other part is what a model wrote
@@ -125,3 +137,36 @@ def _described(frame: pd.DataFrame, parts: list[str]) -> str:
             f"{names[frame['pitch'].argmax()]} over {span:g} beats "
             f"({', '.join(f'{n} {part}' for part, n in counts.items())}), {int((~frame['in_key']).sum())} out of key")
     return describe(what, parts)
+
+
+def in_key_chart(frame: pd.DataFrame, bach: float | None = None,
+                 title: str = "Notes written in the key, epoch by epoch") -> alt.Chart:
+    """The share of each model's written notes in the key per epoch (`frame`: label, seed, epoch, in_key), the mean
+    over its seeds as a line with points shaped by architecture and a band from the lowest to the highest seed;
+    `bach` draws the share in his own training melodies as a dashed rule."""
+    if frame.empty:
+        return empty_chart("no melodies written yet", title, "Line chart of the share of notes in the key")
+    tidy = frame.groupby(["label", "epoch"], sort=False)["in_key"].agg(
+        in_key="mean", lo="min", hi="max", seeds="count").reset_index()
+    labels = label_scale(tidy["label"])
+    base = alt.Chart(tidy).encode(
+        x=alt.X("epoch:Q", axis=axis("epoch (0 = before training)", format="d", tickMinStep=1)),
+        y=alt.Y("in_key:Q", axis=axis("notes in the key", format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("label:N", scale=labels, legend=legend("model")),
+        tooltip=["label:N", "epoch:Q", alt.Tooltip("in_key:Q", format=".0%", title="in the key (mean)"),
+                 alt.Tooltip("lo:Q", format=".0%", title="lowest seed"),
+                 alt.Tooltip("hi:Q", format=".0%", title="highest seed"), "seeds:Q"])
+    layers = [base.mark_line(strokeWidth=2.5).encode(strokeDash=alt.StrokeDash(
+                  "label:N", scale=dash_scale(labels.domain), legend=None)),
+              base.mark_point(filled=True, size=60).encode(shape=alt.Shape(
+                  "label:N", scale=shape_scale(labels.domain), legend=legend("model")))]
+    if tidy["seeds"].max() > 1:
+        layers.append(base.mark_area(opacity=0.15).encode(y="lo:Q", y2="hi:Q"))
+    if bach is not None and np.isfinite(bach):
+        rule = pd.DataFrame({"in_key": [bach], "text": [f"Bach's melodies: {bach:.0%}"]})
+        line = alt.Chart(rule).mark_rule(strokeDash=[6, 4], color="#555555", strokeWidth=2).encode(y="in_key:Q")
+        layers += [line, line.mark_text(align="right", baseline="bottom", dx=-4, dy=-4, fontSize=13,
+                                        color="#555555").encode(x=alt.value({"expr": "width"}), text="text:N")]
+    described = describe("Line chart of the share of written notes in the key per epoch", tidy["label"])
+    return alt.layer(*layers).properties(title=chart_title(title, "mean over seeds, band: lowest to highest seed"),
+                                         width="container", autosize=FIT_WIDTH, height=HEIGHT, description=described)

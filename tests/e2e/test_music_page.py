@@ -1,4 +1,4 @@
-"""The Music page in a real browser: open it by a link, train, hear a melody (a playable audio element), continue one."""
+"""The Music page in a real browser: open it by a link, train, hear a melody (a playable audio), continue one."""
 
 import re
 

@@ -120,16 +120,19 @@ BUILDERS = {  # every public chart builder (module.name), with a small table of 
     "music.piano_roll": lambda: music.piano_roll(pd.concat(
         [music.roll_frame(parse_notes("C4 D4 E4:2"), "opening"),
          music.roll_frame(parse_notes("F#4 G4 rest C5:2"), "LSTM", start=4.0)], ignore_index=True)),
+    "music.in_key_chart": lambda: music.in_key_chart(pd.DataFrame(
+        [{"label": a, "seed": s, "epoch": e, "in_key": 0.6 + e / 10 - s / 20} for a in ARCHS for s in range(2)
+         for e in EPOCHS]), bach=0.9),
 }
 # line charts whose lines can overlap, and the field that names the architecture of each line
 BY_ARCHITECTURE = {"training.loss_chart": "label", "training.predictions_chart": "series",
                    "diagnostics.grad_through_time_chart": "label", "diagnostics.layer_grad_norms_chart": "label",
                    "runs.overlay_chart": "arch", "training.truth_scatter": "label", "runs.setting_chart": "arch",
                    "forecast.horizon_chart": "label", "sweeps.setting_chart": "label",
-                   "translation.length_accuracy_chart": "label"}
+                   "translation.length_accuracy_chart": "label", "music.in_key_chart": "label"}
 LINE_CHARTS = ["training.loss_chart", "training.predictions_chart", "diagnostics.grad_through_time_chart",
                "diagnostics.layer_grad_norms_chart", "runs.overlay_chart", "forecast.horizon_chart",
-               "sweeps.setting_chart", "translation.length_accuracy_chart"]
+               "sweeps.setting_chart", "translation.length_accuracy_chart", "music.in_key_chart"]
 
 
 def chart_modules() -> list:
