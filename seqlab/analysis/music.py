@@ -34,12 +34,10 @@ def is_music(task: Task) -> bool:
 
 @dataclass(frozen=True)
 class Melody:
-    """What a model wrote after an opening: the notes (END and what follows left out), and whether it ended the
-    chorale before the length asked for."""
+    """What a model wrote after an opening, and with which dice."""
 
     opening: tuple[Event, ...]
     notes: tuple[Event, ...]
-    ended: bool
     seed: int
     temperature: float
 
@@ -78,15 +76,14 @@ def ids_of(events, vocab) -> list[int]:
 
 def write(model, vocab, opening, length: int = LIVE_NOTES, temperature: float = LIVE_TEMPERATURE, seed: int = 0,
           top_k: int = 0) -> Melody:
-    """`length` notes the model writes after `opening` (a list of events, or token ids), stopping early if it ends
-    the chorale. An empty opening starts where a chorale starts: after the end-of-chorale symbol."""
+    """`length` notes the model writes after `opening` (a list of events, or token ids). It is asked for notes only:
+    the end of a chorale is never drawn (a melody asked for 40 notes has 40), its probability shared among the
+    notes. An empty opening starts where a chorale starts: after the end of the one before."""
     ids = list(opening) if opening and isinstance(opening[0], int) else ids_of(opening, vocab)
-    start = ids or [list(vocab).index(END)]
-    written = generate.continue_ids(model, len(vocab), start, length, temperature, top_k, seed)
-    events = events_of(written, vocab)
-    ended = None in events
-    notes = events[: events.index(None)] if ended else events
-    return Melody(tuple(e for e in events_of(ids, vocab) if e is not None), tuple(notes), ended, seed, temperature)
+    end = list(vocab).index(END)
+    written = generate.continue_ids(model, len(vocab), ids or [end], length, temperature, top_k, seed, never=[end])
+    return Melody(tuple(e for e in events_of(ids, vocab) if e is not None), tuple(events_of(written, vocab)), seed,
+                  temperature)
 
 
 def stream(task: Task, part: str = "test") -> torch.Tensor:
@@ -124,16 +121,16 @@ class MelodyWriting(Callback):
 
     def __init__(self, melodies: int = LIVE_MELODIES, length: int = LIVE_NOTES):
         self.melodies, self.length = melodies, length
-        self.openings = weakref.WeakKeyDictionary()  # Task -> its openings' ids, found once
+        self.openings = weakref.WeakKeyDictionary()  # TrainingRun -> its task's openings' ids, found once
 
     def on_epoch_end(self, run, record: dict) -> None:
         if not is_music(run.task) or not math.isfinite(record.get("val_loss", math.nan)):
             return
-        if run.task not in self.openings:
-            self.openings[run.task] = openings(run.task, self.melodies)
+        if run not in self.openings:
+            self.openings[run] = openings(run.task, self.melodies)
         try:
             written = [write(run.model, run.task.vocab, ids, self.length, LIVE_TEMPERATURE, seed)
-                       for seed, ids in enumerate(self.openings[run.task])]
+                       for seed, ids in enumerate(self.openings[run])]
         except (RuntimeError, ValueError):  # NaN weights make no probabilities
             return
         record[IN_KEY] = in_key_share([n for m in written for n in m.notes])

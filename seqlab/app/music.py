@@ -219,7 +219,6 @@ class Written:
     label: str
     melody: music.Melody
     seconds: float
-    note: str  # what the person should know: "the model ended the chorale after 12 notes", or ""
 
 
 def pick_opening(task: Task, key: str) -> list[Event] | None:
@@ -275,14 +274,11 @@ def _write(run: TrainingRun, task: Task, opening: list[Event], length: int, temp
     except ValueError as error:
         st.error(f"**The model cannot read this opening:** {error}.")
         return
-    note = f"{run.name} ended the chorale after {len(melody.notes)} notes." if melody.ended else ""
-    st.session_state[f"{key}_written"] = Written(run.name, melody, time.perf_counter() - began, note)
+    st.session_state[f"{key}_written"] = Written(run.name, melody, time.perf_counter() - began)
 
 
 def _show_written(shown: Written, key: str) -> None:
     melody = shown.melody
-    if shown.note:
-        st.info(shown.note, icon=":material/music_off:")
     show_melody(melody.events, len(melody.opening), shown.label.split(" ·")[0], key=f"{key}_written_roll")
     st.code(note_names.names(melody.events), language=None, wrap_lines=True)
     st.caption(f"{shown.label} wrote {len(melody.notes)} notes in {shown.seconds:.3f} s, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -77,14 +78,15 @@ def sample(model: SequenceModel, vocab: Vocab | Sequence[str], prompt: str = "",
 
 
 def continue_ids(model: SequenceModel, vocab_size: int, prompt_ids: Sequence[int], length: int,
-                 temperature: float = 1.0, top_k: int = 0, seed: int = 0) -> list[int]:
+                 temperature: float = 1.0, top_k: int = 0, seed: int = 0, never: Sequence[int] = ()) -> list[int]:
     """`length` token ids drawn after `prompt_ids`, as `sample` draws characters: for tokens that are not characters
-    (a melody's notes). The prompt must hold at least one id; only its last MAX_PROMPT are read."""
+    (a melody's notes). The prompt must hold at least one id; only its last MAX_PROMPT are read. Ids in `never` are
+    never drawn (their probability goes to the others, as if the model had never learned them)."""
     _check(model, Vocab.from_symbols(range(vocab_size)), length, temperature, top_k)
     prompt_ids = [int(i) for i in prompt_ids][-MAX_PROMPT:]
     if not prompt_ids or not all(0 <= i < vocab_size for i in prompt_ids):
         raise ValueError(f"the prompt needs at least one id, each between 0 and {vocab_size - 1}")
-    return _generate(model, prompt_ids, length, temperature, top_k, seed)
+    return _generate(model, prompt_ids, length, temperature, top_k, seed, never=tuple(never))
 
 
 def _check(model: SequenceModel, vocab: Vocab, length: int, temperature: float, top_k: int) -> None:
@@ -124,20 +126,20 @@ def _start_symbol(vocab: Vocab) -> str:
 
 @torch.inference_mode()
 def _generate(model: SequenceModel, prompt_ids: list[int], length: int, temperature: float, top_k: int,
-              seed: int, fast: bool = True) -> list[int]:
+              seed: int, fast: bool = True, never: tuple[int, ...] = ()) -> list[int]:
     """Token ids of the continuation; the model is put in eval mode (no dropout) and restored."""
     was_training = model.training
     model.eval()
     try:
         generator = torch.Generator().manual_seed(seed)
         if not is_recurrent(model):
-            return _generate_windowed(model, prompt_ids, length, temperature, top_k, generator)
+            return _generate_windowed(model, prompt_ids, length, temperature, top_k, generator, never)
         out, state = model.rnn(model.embed(torch.tensor([prompt_ids])))  # (1, P, H): the prompt in one call
         out = out[:, -1]  # (1, H)
         ids = []
         for _ in range(length):
             logits = model.head(out[0])  # (V,)
-            nxt = _pick(logits, temperature, top_k, generator)
+            nxt = _pick(_without(logits, never), temperature, top_k, generator)
             ids.append(nxt)
             if fast:
                 out, state = step(model.rnn, model.embed(torch.tensor([nxt])), state)  # (1, H)
@@ -150,12 +152,12 @@ def _generate(model: SequenceModel, prompt_ids: list[int], length: int, temperat
 
 
 def _generate_windowed(model, prompt_ids: list[int], length: int, temperature: float, top_k: int,
-                       generator: torch.Generator) -> list[int]:
+                       generator: torch.Generator, never: tuple[int, ...] = ()) -> list[int]:
     """A TCN or Transformer has no state to carry: each step reads the last `context_window` tokens again."""
     window, ids, seen = context_window(model), [], list(prompt_ids)
     for _ in range(length):
         logits, _ = model(torch.tensor([seen[-window:]]))  # (1, W, V)
-        nxt = _pick(logits[0, -1], temperature, top_k, generator)
+        nxt = _pick(_without(logits[0, -1], never), temperature, top_k, generator)
         ids.append(nxt)
         seen.append(nxt)
     return ids
@@ -165,6 +167,15 @@ def context_window(model) -> int:
     """Tokens a non-recurrent model reads per step when writing: a TCN's receptive field; a Transformer, the longest
     sequence it trained on (positions beyond it it never saw), else DEFAULT_CONTEXT."""
     return model.receptive_field or int(getattr(model, "longest", 0)) or DEFAULT_CONTEXT
+
+
+def _without(logits: torch.Tensor, never: tuple[int, ...]) -> torch.Tensor:
+    """(V,) logits with the `never` ids at -inf: no draw, argmax or top-k can pick them."""
+    if not never:
+        return logits
+    logits = logits.clone()
+    logits[list(never)] = -math.inf
+    return logits
 
 
 def _pick(logits: torch.Tensor, temperature: float, top_k: int, generator: torch.Generator) -> int:
