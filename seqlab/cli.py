@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
                         "at each step ahead for the direct head, the recursive forecast and the baselines")
     c.add_argument("--history-csv", type=Path, help="write the per-epoch history here")
     c.add_argument("--results-json", type=Path, help="write results, configs and history here")
+    c.add_argument("--melodies", type=Path, metavar="DIR",
+                   help="--task chorales: write each architecture's melody (MIDI and WAV) and weights into DIR")
     c.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
     sweep_command.add_arguments(sub.add_parser("sweep", help="train a grid of runs (TOML), locally or on Ray"))
     t = sub.add_parser("table1", help="a small-scale Table 1 of Bai et al. (2018): four tasks, every architecture, "
@@ -175,6 +177,7 @@ def compare(a: argparse.Namespace) -> int:
 
     from seqlab.analysis import recorders
     from seqlab.analysis.evaluate import results_table
+    from seqlab.analysis.music import is_music
     from seqlab.analysis.report import verdict
     from seqlab.data import make_task
     from seqlab.export import history_csv, results_json
@@ -187,6 +190,8 @@ def compare(a: argparse.Namespace) -> int:
     task = make_task(runs[0].data, _read_upload(a))
     if a.backtest and (task.kind != "regression" or task.series is None):
         raise ValueError(f"--backtest is for forecasting a series; --task {a.task} is not one")
+    if a.melodies and not is_music(task):
+        raise ValueError(f"--melodies is for a music task (--task chorales); --task {a.task} is not one")
     for warning in task.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for note in task.notes:
@@ -226,7 +231,39 @@ def compare(a: argparse.Namespace) -> int:
         a.history_csv.write_text(history_csv(session.history))
     if a.results_json:
         a.results_json.write_text(results_json(session.runs, task, table))
+    if is_music(task):
+        print_melodies(session.runs, task, a.melodies)
     return 0
+
+
+def print_melodies(runs, task, folder: Path | None) -> None:
+    """Each architecture's (first seed's) in-key share untrained and trained, and the melody it wrote last from the
+    first test chorale's opening; with `folder`, that melody as MIDI and WAV, and the weights."""
+    from seqlab import audio, midi
+    from seqlab.analysis import music
+    from seqlab.data.notes import names
+    from seqlab.export import state_dict_bytes, vocab_json
+
+    firsts = {r.label: r for r in reversed(runs) if r.history}
+    print("\nMelodies after the first test chorale's opening (in the key: C major / A minor; untrained -> trained):")
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "vocab.json").write_text(vocab_json(task.vocab, "note"))
+    for label, run in reversed(firsts.items()):
+        shares = [r[music.IN_KEY] for r in run.history if music.IN_KEY in r]
+        melody = [r[music.MELODY] for r in run.history if r.get(music.MELODY)]
+        if not shares or not melody:
+            print(f"  {label}: no melody (the run never had a finite loss)")
+            continue
+        opening, written = music.split_melody(melody[-1])
+        print(f"  {label}: in the key {shares[0]:.0%} -> {shares[-1]:.0%}; {names(opening)} | {names(written)}")
+        if folder:
+            stem = folder / run.run.model.arch
+            stem.with_suffix(".mid").write_bytes(midi.midi_bytes([*opening, *written], title=f"seqlab {label}"))
+            stem.with_suffix(".wav").write_bytes(audio.wav_bytes([*opening, *written]))
+            stem.with_suffix(".pt").write_bytes(state_dict_bytes(run.model))
+    if folder:
+        print(f"wrote each melody (.mid, .wav), the weights (.pt) and vocab.json to {folder}")
 
 
 def print_backtest(runs, task, table: pd.DataFrame, n_folds: int) -> None:
