@@ -17,6 +17,7 @@ RECURRENT_ARCHS = ("rnn", "lstm", "gru")  # the ones with a hidden state carried
 DEFAULT_ARCHS = RECURRENT_ARCHS  # what a comparison trains unless told: the recurrent three, as before
 TASKS = (
     "sine", "adding", "copy", "text", "digits",  # synthetic and built-in
+    "chorales",  # Bach's chorale melodies, next note (shipped: seqlab/data/files/chorales.json.gz)
     "seattle", "co2", "airline", "sunspots", "msft",  # real series shipped with the package
     "stock", "csv", "sentiment",  # a ticker through yfinance, a user's CSV file, a CSV of labelled texts
     "dates", "pairs",  # translation: dates written out in 7 languages (CLDR via Babel) -> ISO; a CSV of pairs

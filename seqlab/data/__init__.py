@@ -31,6 +31,9 @@ REGISTRY: dict[str, TaskInfo] = {
                      "next character"),
     "digits": TaskInfo("Handwritten digits", "classification", "real data",
                        "Read an 8x8 digit row by row or pixel by pixel, then name it.", "classification"),
+    "chorales": TaskInfo("Bach chorales (melodies)", "next-token", "real data",
+                         "Predict the next note (pitch and length) of the soprano lines of Bach's chorales, each in "
+                         "C major or A minor.", "next note"),
     "seattle": TaskInfo("Seattle daily weather", "regression", "real data",
                         "Daily temperature, rain and wind, 2012-2015.", "forecasting"),
     "co2": TaskInfo("Mauna Loa CO2", "regression", "real data",
@@ -100,6 +103,9 @@ def make_task(cfg: DataConfig, upload: bytes | None = None) -> Task:
         return sentiment.sentiment_task(cfg, upload)
     if cfg.task == "digits":
         return digits.digits_task(cfg)
+    if cfg.task == "chorales":
+        from seqlab.data.chorales import chorales_task
+        return chorales_task(cfg)
     if cfg.task == "dates":
         from seqlab.data.dates import dates_task
         return dates_task(cfg)

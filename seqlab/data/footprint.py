@@ -38,6 +38,10 @@ def estimate_task_bytes(cfg: DataConfig, upload: bytes | None = None) -> int:
     if cfg.task == "text":
         chunks = min(_corpus_chars(cfg, upload) // (T + 1), n)
         return 2 * chunks * T * LONG  # inputs, and targets shifted by one
+    if cfg.task == "chorales":
+        from seqlab.data.chorales import sequence_counts
+
+        return 2 * sum(sequence_counts(cfg).values()) * T * LONG  # inputs, and targets shifted by one
     if cfg.task == "sentiment":
         rows = min(cfg.max_rows, _lines(upload))
         return rows * (T * LONG + LONG)  # padded token ids and a label per text

@@ -79,6 +79,16 @@ def test_a_synthetic_task_trains_and_shows_truth_against_prediction(lab):
     assert "Adding problem" in at.subheader[-1].value
 
 
+def test_the_chorales_train_against_the_note_ngrams_and_say_where_the_melodies_come_from(lab):
+    lab.selectbox(key="lab_task").set_value("chorales").run()
+    assert not lab.exception and not lab.error
+    assert any("public domain" in c.value and "one note (pitch and length)" in c.value for c in lab.caption)
+    at = train(lab)
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert {"LSTM", "GRU", "symbol frequencies", "character 3-gram"} <= set(table["label"])
+
+
 def test_a_broken_csv_shows_a_message_and_keeps_the_last_results(lab):
     at = train(lab)
     at.selectbox(key="lab_task").set_value("csv").run()

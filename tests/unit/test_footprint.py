@@ -29,6 +29,7 @@ GRID = [
     *[(DataConfig(task="digits", reading=r), None) for r in ("rows", "pixels")],
     *[(DataConfig(task="text", length=T, n_samples=n), None) for T, n in ((20, 100), (100, 2000), (500, 5000))],
     (DataConfig(task="text", corpus="upload", length=30, n_samples=50_000), PROSE),
+    *[(DataConfig(task="chorales", length=T, n_samples=n), None) for T, n in ((16, 2000), (64, 100), (500, 2000))],
     *[(DataConfig(task=name, length=L), None) for name, L in (("airline", 12), ("sunspots", 30), ("msft", 200))],
     (DataConfig(task="msft", length=50, max_rows=1000), None),
     *[(DataConfig(task="csv", length=L), series_csv(n)) for L, n in ((5, 100), (100, 5000))],

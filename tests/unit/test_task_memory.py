@@ -20,6 +20,7 @@ TASKS = {
     "copy": DataConfig(task="copy", length=50, n_samples=2000),
     "digits": DataConfig(task="digits", reading="pixels"),
     "text": DataConfig(task="text", length=100, n_samples=2000),
+    "chorales": DataConfig(task="chorales", length=32),
     "sine series": DataConfig(task="sine", length=50, n_samples=20_000),
     "shipped series": DataConfig(task="msft", length=200),
 }
