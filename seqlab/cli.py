@@ -245,7 +245,8 @@ def print_melodies(runs, task, folder: Path | None) -> None:
     from seqlab.export import state_dict_bytes, vocab_json
 
     firsts = {r.label: r for r in reversed(runs) if r.history}
-    print("\nMelodies after the first test chorale's opening (in the key: C major / A minor; untrained -> trained):")
+    print("\nMelodies after the first bar of the first test chorale (in the key: C major / A minor; untrained -> "
+          "trained):")
     if folder:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "vocab.json").write_text(vocab_json(task.vocab, "note"))

@@ -313,7 +313,7 @@ DEMOS = (
          "After every epoch each continues the same opening: press play. Untrained, a model draws among every note "
          "it knows, sharps and flats too; does training keep its notes in the key, as Bach's are?",
          RunConfig(DataConfig(task="chorales", length=32), ModelConfig(hidden_size=64),
-                   TrainConfig(epochs=8, batch_size=32, lr=1e-2, clip=1.0)),
+                   TrainConfig(epochs=15, batch_size=64, lr=1e-2, clip=1.0)),
          conclude_bach, "pages/8_Music.py", demo_checks.bach_held, seeds=(0, 1)),
 )
 BY_KEY = {demo.key: demo for demo in DEMOS}

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from seqlab.config import MUSIC_TASKS
+from seqlab.config import MUSIC_TASKS, DataConfig
+from seqlab.data import chorales
 from seqlab.data.notes import END, Event, from_symbol
 from seqlab.data.task import Task
 from seqlab.models import generate
 from seqlab.training.callbacks import Callback
 from seqlab.training.scoring import batches
 
-OPENING_BEATS = 4.0  # an opening is a chorale's first four beats: its first bar, or a pickup and most of one
 LIVE_NOTES, LIVE_TEMPERATURE = 24, 0.8  # each melody written after an epoch: its length, how bold
-LIVE_MELODIES = 8  # melodies per epoch, from the first test chorales' openings: the in-key share counts them all
+LIVE_MELODIES = 8  # melodies per epoch, from the first test chorales' first bars: the in-key share counts them all
 IN_KEY, MELODY = "in_key", "melody"  # the fields MelodyWriting adds to every record
 
 
@@ -61,25 +61,12 @@ def events_of(ids, vocab) -> list[Event | None]:
     return [from_symbol(vocab[int(i)]) for i in ids]
 
 
-def ids_of(events, vocab) -> list[int]:
-    """Events as the token ids of `vocab`; ValueError naming the first event the model has never seen."""
-    index = {symbol: i for i, symbol in enumerate(vocab)}
-    missing = next((e for e in events if e.symbol not in index), None)
-    if missing is not None:
-        lengths = sorted({float(s.rsplit(":", 1)[1]) for s in vocab if s != END and s.startswith(missing.name + ":")})
-        hint = (f"; {missing.name} is known with lengths {', '.join(f'{b:g}' for b in lengths)}" if lengths else
-                f"; {missing.name} never occurs in the chorales")
-        raise ValueError(f"the model has never seen the note {missing.symbol} (pitch {missing.name}, "
-                         f"{missing.beats:g} beats){hint}")
-    return [index[e.symbol] for e in events]
-
-
 def write(model, vocab, opening, length: int = LIVE_NOTES, temperature: float = LIVE_TEMPERATURE, seed: int = 0,
           top_k: int = 0) -> Melody:
     """`length` notes the model writes after `opening` (a list of events, or token ids). It is asked for notes only:
     the end of a chorale is never drawn (a melody asked for 40 notes has 40), its probability shared among the
     notes. An empty opening starts where a chorale starts: after the end of the one before."""
-    ids = list(opening) if opening and isinstance(opening[0], int) else ids_of(opening, vocab)
+    ids = list(opening) if opening and isinstance(opening[0], int) else chorales.encode(opening, vocab)
     end = list(vocab).index(END)
     written = generate.continue_ids(model, len(vocab), ids or [end], length, temperature, top_k, seed, never=[end])
     return Melody(tuple(e for e in events_of(ids, vocab) if e is not None), tuple(events_of(written, vocab)), seed,
@@ -92,31 +79,16 @@ def stream(task: Task, part: str = "test") -> torch.Tensor:
     return torch.cat([x[:, :1], y], 1).flatten() if len(x) else torch.zeros(0, dtype=torch.long)
 
 
-def openings(task: Task, count: int = LIVE_MELODIES, part: str = "test",
-             beats: float = OPENING_BEATS) -> list[list[int]]:
-    """The token ids of the first `beats` beats of the part's first `count` chorales (the part begins with one; each
-    other begins after END)."""
-    ids, end = stream(task, part).tolist(), list(task.vocab).index(END)
-    found = []
-    for at in [0, *(i + 1 for i, t in enumerate(ids) if t == end)]:
-        opening, total = [], 0.0
-        for token in ids[at:]:
-            if token == end or total >= beats:
-                break
-            opening.append(token)
-            total += from_symbol(task.vocab[token]).beats
-        if opening:
-            found.append(opening)
-        if len(found) == count:
-            break
-    return found
+def openings(task: Task, cfg: DataConfig, count: int = LIVE_MELODIES) -> list[list[int]]:
+    """The token ids of the first bars of the first `count` test chorales (seqlab.data.chorales.openings)."""
+    return [chorales.encode(c.first_bar, task.vocab) for c in chorales.openings(cfg)[:count]]
 
 
 class MelodyWriting(Callback):
     """After every epoch (epoch 0, untrained, included), each run of a music task writes LIVE_MELODIES melodies of
-    LIVE_NOTES notes from the first test chorales' openings, with fixed dice (seed i for the i-th), so what changes
-    from epoch to epoch is the model alone. Adds to the record `in_key` (the share of their notes in the key) and
-    `melody` (the first one's symbols, opening included, "|" between them). Other tasks are left alone; the
+    LIVE_NOTES notes from the first bars of the first test chorales, with fixed dice (seed i for the i-th), so what
+    changes from epoch to epoch is the model alone. Adds to the record `in_key` (the share of their notes in the key)
+    and `melody` (the first one's symbols, opening included, "|" between them). Other tasks are left alone; the
     training's numbers are the same with it or without it (generation draws from its own generator)."""
 
     def __init__(self, melodies: int = LIVE_MELODIES, length: int = LIVE_NOTES):
@@ -127,7 +99,7 @@ class MelodyWriting(Callback):
         if not is_music(run.task) or not math.isfinite(record.get("val_loss", math.nan)):
             return
         if run not in self.openings:
-            self.openings[run] = openings(run.task, self.melodies)
+            self.openings[run] = openings(run.task, run.run.data, self.melodies)
         try:
             written = [write(run.model, run.task.vocab, ids, self.length, LIVE_TEMPERATURE, seed)
                        for seed, ids in enumerate(self.openings[run])]

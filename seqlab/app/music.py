@@ -19,12 +19,12 @@ from seqlab.app.writing import MAX_SEED, new_seed, writers
 from seqlab.charts import music as charts
 from seqlab.config import DataConfig
 from seqlab.data import DataError, Task
+from seqlab.data import chorales as corpus
 from seqlab.data import notes as note_names
 from seqlab.data.notes import Event
 from seqlab.training.loop import TrainingRun
 
 LENGTHS = (16, 24, 32, 48, 64, 96, 128)
-DEFAULT_LENGTH = 32
 TEMPO = 100  # quarter notes a minute: a chorale's walking pace
 TYPED_EXAMPLE = "C4 D4 E4 F4 G4:2"
 LENGTH_NOTES = (8, 200, 32)  # the notes one click may write: least, most, default
@@ -32,7 +32,7 @@ LENGTH_NOTES = (8, 200, 32)  # the notes one click may write: least, most, defau
 
 def pick_data(key: str = "music") -> dict:
     """The sequence length, in notes, to be called in the sidebar: DataConfig fields for `load`."""
-    length = pick_steps("Sequence length (notes)", LENGTHS, DEFAULT_LENGTH, f"{key}_length",
+    length = pick_steps("Sequence length (notes)", LENGTHS, corpus.DEFAULT_LENGTH, f"{key}_length",
                         help="Notes in one training sequence, each a pitch and a length: how far back the gradient "
                              "travels. A chorale's melody has about 50.")
     return {"task": "chorales", "length": length}
@@ -101,14 +101,6 @@ def training_notes(task: Task) -> list[Event]:
     return [e for e in music.events_of(music.stream(task, "train").tolist(), task.vocab) if e is not None]
 
 
-def openings(task: Task, count: int = 30) -> list[tuple[str, list[Event]]]:
-    """(label, events) of the test chorales' openings, for a picker."""
-    found = music.openings(task, count)
-    return [(f"Test chorale {i + 1}: {note_names.names(events)}", events)
-            for i, events in enumerate([e for e in music.events_of(ids, task.vocab) if e is not None]
-                                       for ids in found)]
-
-
 def latest_melodies(comparison: live.Comparison) -> dict[str, tuple[int, str, float]]:
     """Each architecture's newest melody (its first seed's): label -> (epoch, melody field, in-key share)."""
     found = {}
@@ -138,8 +130,8 @@ def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
     opening, drawn and playable at once."""
 
     def below():
-        st.markdown(f"**What each model writes** after the first test chorale's opening ({music.LIVE_NOTES} notes, "
-                    f"temperature {music.LIVE_TEMPERATURE:g}), epoch by epoch: press play.")
+        st.markdown(f"**What each model writes** after the first bar of the first test chorale ({music.LIVE_NOTES} "
+                    f"notes, temperature {music.LIVE_TEMPERATURE:g}), epoch by epoch: press play.")
         latest = st.empty()
 
         def add_melody(record: dict, run: TrainingRun) -> None:
@@ -185,7 +177,8 @@ def show_last_melodies(comparison: live.Comparison, key: str) -> None:
     found = latest_melodies(comparison)
     if found:
         with st.container(key=f"{key}_latest_melodies"):  # the home page's card is a picture of this
-            st.markdown("**What each model wrote** at the end of training, after the first test chorale's opening:")
+            st.markdown("**What each model wrote** at the end of training, after the first bar of the first test "
+                        "chorale:")
             show_latest(found, f"{key}_done")
 
 
@@ -221,7 +214,7 @@ class Written:
     seconds: float
 
 
-def pick_opening(task: Task, key: str) -> list[Event] | None:
+def pick_opening(cfg: DataConfig, key: str) -> list[Event] | None:
     """A chorale's opening or notes the person types; None, with the reason shown, when the notes cannot be read."""
     source = st.radio("Opening", ["A chorale's first bar", "Notes I type"], horizontal=True, key=f"{key}_source")
     if source == "Notes I type":
@@ -233,10 +226,11 @@ def pick_opening(task: Task, key: str) -> list[Event] | None:
         except ValueError as error:
             st.error(f"**These notes cannot be read:** {error}")
             return None
-    choices = openings(task)
-    index = st.selectbox("Chorale", range(len(choices)), format_func=lambda i: choices[i][0], key=f"{key}_chorale",
-                         help="The test chorales: none of them was trained on.")
-    return list(choices[index][1])
+    choices = corpus.openings(cfg)
+    index = st.selectbox("Chorale", range(len(choices)), format_func=lambda i: choices[i].label,
+                         key=f"{key}_chorale", help="The test chorales: no setting of their tunes was trained on.")
+    st.caption(f"Its first bar: {note_names.names(choices[index].first_bar)}")
+    return list(choices[index].first_bar)
 
 
 def continuation(comparison: live.Comparison, key: str) -> None:
@@ -245,7 +239,7 @@ def continuation(comparison: live.Comparison, key: str) -> None:
     if not runs:
         st.info("No model can write: none finished an epoch with a finite loss.")
         return
-    opening = pick_opening(task, key)
+    opening = pick_opening(comparison.training.runs[0].run.data, key)
     with st.form(f"{key}_continue"):
         top = st.columns([2, 1, 1, 1])
         label = top[0].selectbox("Model", list(runs), key=f"{key}_writer", help="The best one is first.")

@@ -107,7 +107,7 @@ def test_a_note_the_model_never_saw_is_named_with_the_lengths_it_knows(trained):
     at.text_input(key="music_typed").set_value("C4 D4:7.25").run()
     at = press(at, "Continue the melody")
     assert not at.exception
-    assert at.error and "D4:7.25" in at.error[0].value and "known with lengths" in at.error[0].value
+    assert at.error and "D4:7.25" in at.error[0].value and "nearest length it knows" in at.error[0].value
 
 
 def test_the_corpus_audio_is_a_wav_of_the_melody_length():
