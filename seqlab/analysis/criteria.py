@@ -62,7 +62,7 @@ KINDS = {
     "exact": "a task with one right answer (adding, copy memory)",
     "forecast": "a forecast of a series",
     "classification": "naming the class of a sequence",
-    "text": "predicting the next character of a text",
+    "text": "predicting the next character of a text (or note of a melody)",
     "translation": "translating a text into another, character by character",
 }
 

@@ -113,7 +113,10 @@ def spelling_held(report: Report, samples: dict, words: set[str], prompt: str = 
     return bool(models["beats_baseline"].fillna(False).astype(bool).all())
 
 
-KEY_LEAD = 0.10  # a model "learned the key" when its share of in-key notes rose by this much from untrained
+# A model "learned the key" when the share of its written notes outside the key fell to at most this share of its
+# untrained one. Untrained, about a fifth of the notes fall outside it (the chromatic notes are a fifth of the
+# symbols the model knows); Bach's own melodies, moved to C major or A minor, have 3.4% outside it.
+OUT_OF_KEY_CUT = 0.5
 
 
 def in_key_by_label(report: Report) -> dict[str, tuple[float, float, int]]:
@@ -129,14 +132,19 @@ def in_key_by_label(report: Report) -> dict[str, tuple[float, float, int]]:
     return out
 
 
+def learned_key(before: float, after: float) -> bool:
+    """The share of notes out of the key (1 - in-key share) fell to at most OUT_OF_KEY_CUT of its untrained value."""
+    return 1 - after <= OUT_OF_KEY_CUT * (1 - before)
+
+
 def bach_held(report: Report, samples=None, words=None) -> bool:
-    """Every model writes at least KEY_LEAD more of its notes in the key after training than untrained, and
-    predicts the test chorales better than the note frequencies do."""
+    """Every model learned the key (`learned_key`) and predicts the test chorales better than the note
+    frequencies do."""
     models = report.table[report.table["kind"] == "model"]
     shares = in_key_by_label(report)
     if models.empty or set(models["label"]) - set(shares):
         return False
-    rose = all(after >= before + KEY_LEAD for before, after, _ in shares.values())
+    rose = all(learned_key(before, after) for before, after, _ in shares.values())
     return rose and bool(models["beats_baseline"].fillna(False).astype(bool).all())
 
 

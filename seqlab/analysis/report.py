@@ -115,7 +115,7 @@ def _bars(table: pd.DataFrame, key: str, shown: str, bar: float) -> str:
 WHY_STRONGER = {
     "classification": "it sees the whole input at once (or ignores the order), so the gap is what reading one "
                       "step at a time and remembering costs",
-    "text": "counting which characters follow which in the training text is enough to reach this score",
+    "text": "counting which characters (or notes) follow which in the training part is enough to reach this score",
 }
 
 

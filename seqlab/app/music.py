@@ -96,11 +96,6 @@ def show_corpus(task: Task) -> None:
     show_melody(first, 0, "Bach", note_names.names(first), key="music_corpus_roll")
 
 
-def training_notes(task: Task) -> list[Event]:
-    """Every note of the training chorales."""
-    return [e for e in music.events_of(music.stream(task, "train").tolist(), task.vocab) if e is not None]
-
-
 def latest_melodies(comparison: live.Comparison) -> dict[str, tuple[int, str, float]]:
     """Each architecture's newest melody (its first seed's): label -> (epoch, melody field, in-key share)."""
     found = {}
@@ -186,8 +181,7 @@ def show_in_key(comparison: live.Comparison) -> None:
     """The in-key share of every model's melodies, epoch by epoch, beside Bach's own."""
     frame = in_key_frame(comparison.report.history)
     if len(frame):
-        bach = music.in_key_share(training_notes(comparison.task))
-        st.altair_chart(charts.in_key_chart(frame, bach=bach), width="stretch")
+        st.altair_chart(charts.in_key_chart(frame, bach=music.bach_in_key()), width="stretch")
         st.caption("The share of written notes in the key (C major or A minor, where every chorale was moved): an "
                    "untrained model draws among all the notes it knows; one that learned the chorales stays mostly "
                    "on the white keys, as Bach did.")

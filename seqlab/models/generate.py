@@ -89,6 +89,42 @@ def continue_ids(model: SequenceModel, vocab_size: int, prompt_ids: Sequence[int
     return _generate(model, prompt_ids, length, temperature, top_k, seed, never=tuple(never))
 
 
+@torch.inference_mode()
+def continue_many(model: SequenceModel, vocab_size: int, prompts: Sequence[Sequence[int]], length: int,
+                  temperature: float = 1.0, seed: int = 0, never: Sequence[int] = ()) -> list[list[int]]:
+    """`continue_ids` for several prompts at once: a recurrent model reads each prompt alone, then writes every
+    continuation in one batch, a step for all of them together (a TCN or a Transformer writes them one by one).
+    One generator, seeded with `seed`, draws for the whole batch: the same prompts and seed write the same ids."""
+    _check(model, Vocab.from_symbols(range(vocab_size)), length, temperature, 0)
+    prompts = [[int(i) for i in p][-MAX_PROMPT:] for p in prompts]
+    if not all(p and all(0 <= i < vocab_size for i in p) for p in prompts):
+        raise ValueError(f"every prompt needs at least one id, each between 0 and {vocab_size - 1}")
+    if not prompts:
+        return []
+    if not is_recurrent(model):
+        return [continue_ids(model, vocab_size, p, length, temperature, 0, seed + i, never)
+                for i, p in enumerate(prompts)]
+    was_training = model.training
+    model.eval()
+    try:
+        generator = torch.Generator().manual_seed(seed)
+        read = [model.rnn(model.embed(torch.tensor([p]))) for p in prompts]  # each (out (1, P, H), state)
+        out = torch.cat([o[:, -1] for o, _ in read])  # (B, H)
+        lstm = model.rnn.mode == "LSTM"
+        state = (tuple(torch.cat([st[k] for _, st in read], 1) for k in range(2)) if lstm
+                 else torch.cat([st for _, st in read], 1))  # (layers, B, H), batch along dim 1
+        written = []
+        for _ in range(length):
+            logits = _without(model.head(out), tuple(never))  # (B, V)
+            nxt = (logits.argmax(-1) if temperature == 0 else
+                   torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=generator)[:, 0])  # (B,)
+            written.append(nxt)
+            out, state = step(model.rnn, model.embed(nxt), state)  # (B, H)
+        return torch.stack(written, 1).tolist()  # (B, length)
+    finally:
+        model.train(was_training)
+
+
 def _check(model: SequenceModel, vocab: Vocab, length: int, temperature: float, top_k: int) -> None:
     if model.kind != "next-token" or model.embed is None:
         raise ValueError("sample needs a next-token model with token input (a model trained on text)")
@@ -170,11 +206,11 @@ def context_window(model) -> int:
 
 
 def _without(logits: torch.Tensor, never: tuple[int, ...]) -> torch.Tensor:
-    """(V,) logits with the `never` ids at -inf: no draw, argmax or top-k can pick them."""
+    """(..., V) logits with the `never` ids at -inf: no draw, argmax or top-k can pick them."""
     if not never:
         return logits
     logits = logits.clone()
-    logits[list(never)] = -math.inf
+    logits[..., list(never)] = -math.inf
     return logits
 
 

@@ -1,6 +1,6 @@
 """Issue 19, counted over seeds 0-9 at the guided demo's settings ("A network learns Bach"): trained networks predict
 the test chorales better than the strongest counted note n-gram in most seeds, and the share of their written notes
-that fall in the key rises from untrained to trained in every seed.
+that fall in the key rises from untrained to trained in every seed (those out of it at least halved).
 
 Two seeds train at once, each in its own thread, as the app trains them; the per-seed figures go to the log."""
 
@@ -40,17 +40,17 @@ def test_gated_networks_beat_the_counted_n_gram_in_most_seeds(seed_runs):
               + f" ({run.cpu_seconds:.1f} s of CPU)")
         for label in GATED:
             wins[label] += nets[label] < bar
-    assert "n-gram" in counted and "note" in counted  # the practitioner's baseline, counted on the same notes
+    assert counted.startswith("note ") and counted.endswith("-gram")  # the practitioner's baseline, on the same notes
     assert all(count >= MOST for count in wins.values()), wins
 
 
 @pytest.mark.slow
 def test_the_share_of_notes_in_the_key_rises_with_training_in_every_seed(seed_runs):
-    rises = []
+    learned = []
     for run in seed_runs:
         shares = demo_checks.in_key_by_label(run.report)
         print(f"seed {run.seed}: " + ", ".join(f"{k} {a:.0%} -> {b:.0%}" for k, (a, b, _) in shares.items()))
         assert set(shares) == {"RNN", "LSTM", "GRU"}
-        rises += [after - before for before, after, _ in shares.values()]
-    assert min(rises) > 0, rises
-    assert sum(rises) / len(rises) >= 2 * demo_checks.KEY_LEAD, rises
+        assert all(after > before for before, after, _ in shares.values())
+        learned += [demo_checks.learned_key(before, after) for before, after, _ in shares.values()]
+    assert sum(learned) >= len(learned) - 1  # notes out of the key at least halved: every model, nearly every seed
