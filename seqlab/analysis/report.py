@@ -115,7 +115,7 @@ def _bars(table: pd.DataFrame, key: str, shown: str, bar: float) -> str:
 WHY_STRONGER = {
     "classification": "it sees the whole input at once (or ignores the order), so the gap is what reading one "
                       "step at a time and remembering costs",
-    "text": "counting which characters (or notes) follow which in the training part is enough to reach this score",
+    "text": "counting which {unit}s follow which in the training part is enough to reach this score",
 }
 
 
@@ -131,7 +131,8 @@ def _stronger_baseline(table: pd.DataFrame, key: str, reference: str) -> str:
     best = others.loc[others[key].idxmin() if lower else others[key].idxmax()]
     if not metrics.better(key, float(best[key]), float(best_model)):
         return ""
-    why = WHY_STRONGER.get(table.attrs.get("criterion"), "a network is not needed to reach this score")
+    why = WHY_STRONGER.get(table.attrs.get("criterion"), "a network is not needed to reach this score").format(
+        unit=str(best["label"]).split()[0])  # "character 5-gram" counts characters, "note 3-gram" notes
     return f" But the {best['label']} baseline does better than every model ({best[key]:.3g}): {why}."
 
 

@@ -148,4 +148,4 @@ def test_the_menu_calls_the_home_page_home_and_keeps_every_page_at_its_address(m
     assert not at.exception and "seqlab" in at.title[0].value  # the home page, drawn under the menu
     assert menus[-1] == [("Home", ""), ("Lab", "Lab"), ("Gradient flow", "Gradient_flow"),
                          ("Inside the cell", "Inside_the_cell"), ("Text", "Text"), ("Runs", "Runs"),
-                         ("Translation", "Translation"), ("Table 1", "Table_1")]
+                         ("Translation", "Translation"), ("Table 1", "Table_1"), ("Music", "Music")]

@@ -86,7 +86,7 @@ def test_the_chorales_train_against_the_note_ngrams_and_say_where_the_melodies_c
     at = train(lab)
     assert not at.exception and not at.error
     table = at.dataframe[0].value
-    assert {"LSTM", "GRU", "symbol frequencies", "character 3-gram"} <= set(table["label"])
+    assert {"LSTM", "GRU", "symbol frequencies", "note 3-gram"} <= set(table["label"])
 
 
 def test_a_broken_csv_shows_a_message_and_keeps_the_last_results(lab):
