@@ -25,8 +25,10 @@ OPENING_GREY = "#6b6b6b"
 OUT_OF_KEY = "out of key"  # not in C major / A minor, the key every chorale is transposed to
 CROSS = "M-1,-1L1,1M-1,1L1,-1"  # an ✕ as an SVG path, drawn by its stroke
 OUT_OF_KEY_MARK = "#000000"
-ROW_PX, MIN_HEIGHT, MAX_HEIGHT = 16, 200, 440  # pixels a semitone takes, within these bounds
-LABEL_PX = 16  # pixels a pitch label needs: more labels than fit are thinned to the naturals, then to the Cs
+ROW_PX, MIN_HEIGHT, MAX_HEIGHT = 20, 200, 480  # pixels a semitone takes, within these bounds
+# pixels a pitch label needs (the house's 14 px font and Vega's overlap check, which dropped every other label of
+# rows 16 px apart): more labels than fit are thinned to the naturals, then to the Cs
+LABEL_PX = 19
 NATURALS = {0, 2, 4, 5, 7, 9, 11}  # pitch classes of the white keys
 TYPES = {"start": float, "beats": float, "end": float, "pitch": int, "name": str, "part": str, "in_key": bool}
 # A MIDI number's name inside Vega (the axis labels): NAMES indexed by pitch class, then the octave
@@ -149,9 +151,11 @@ def in_key_chart(frame: pd.DataFrame, bach: float | None = None,
     tidy = frame.groupby(["label", "epoch"], sort=False)["in_key"].agg(
         in_key="mean", lo="min", hi="max", seeds="count").reset_index()
     labels = label_scale(tidy["label"])
+    lowest = min(float(tidy["lo"].min()), bach if bach is not None and np.isfinite(bach) else 1.0)
+    floor = max(0.0, np.floor(lowest * 10 - 0.5) / 10)  # the axis starts a little under the lowest share, by tens
     base = alt.Chart(tidy).encode(
         x=alt.X("epoch:Q", axis=axis("epoch (0 = before training)", format="d", tickMinStep=1)),
-        y=alt.Y("in_key:Q", axis=axis("notes in the key", format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("in_key:Q", axis=axis("notes in the key", format="%"), scale=alt.Scale(domain=[floor, 1])),
         color=alt.Color("label:N", scale=labels, legend=legend("model")),
         tooltip=["label:N", "epoch:Q", alt.Tooltip("in_key:Q", format=".0%", title="in the key (mean)"),
                  alt.Tooltip("lo:Q", format=".0%", title="lowest seed"),
@@ -165,7 +169,7 @@ def in_key_chart(frame: pd.DataFrame, bach: float | None = None,
     if bach is not None and np.isfinite(bach):
         rule = pd.DataFrame({"in_key": [bach], "text": [f"Bach's melodies: {bach:.0%}"]})
         line = alt.Chart(rule).mark_rule(strokeDash=[6, 4], color="#555555", strokeWidth=2).encode(y="in_key:Q")
-        layers += [line, line.mark_text(align="right", baseline="bottom", dx=-4, dy=-4, fontSize=13,
+        layers += [line, line.mark_text(align="right", baseline="top", dx=-4, dy=4, fontSize=13,
                                         color="#555555").encode(x=alt.value({"expr": "width"}), text="text:N")]
     described = describe("Line chart of the share of written notes in the key per epoch", tidy["label"])
     return alt.layer(*layers).properties(title=chart_title(title, "mean over seeds, band: lowest to highest seed"),
