@@ -28,6 +28,7 @@ LENGTHS = (16, 24, 32, 48, 64, 96, 128)
 TEMPO = 100  # quarter notes a minute: a chorale's walking pace
 TYPED_EXAMPLE = "C4 D4 E4 F4 G4:2"
 LENGTH_NOTES = (8, 200, 32)  # the notes one click may write: least, most, default
+REDRAW_MELODIES = 2.0  # seconds between redraws of the live melodies, at least
 
 
 def pick_data(key: str = "music") -> dict:
@@ -122,7 +123,10 @@ def show_latest(found: dict[str, tuple[int, str, float]], key: str) -> None:
 
 def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
     """`live.train_live` with melodies: after each epoch every architecture's first seed writes from the same
-    opening, drawn and playable at once."""
+    opening, drawn and playable. A redraw (three piano rolls and three WAVs) costs a tenth of a second or more, so
+    it comes at most every REDRAW_MELODIES seconds; the results draw the last melodies when training ends."""
+    first_of = {r.label: r.name for r in reversed(comparison.training.runs)}  # each label's first run
+    drawn = [-math.inf]
 
     def below():
         st.markdown(f"**What each model writes** after the first bar of the first test chorale ({music.LIVE_NOTES} "
@@ -130,9 +134,13 @@ def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
         latest = st.empty()
 
         def add_melody(record: dict, run: TrainingRun) -> None:
-            if record.get(music.MELODY):
-                with latest.container():
-                    show_latest(latest_melodies(comparison), f"{key}_live")
+            if not record.get(music.MELODY) or first_of[run.label] != run.name:
+                return
+            if time.perf_counter() - drawn[0] < REDRAW_MELODIES and record["epoch"] > 0:
+                return
+            drawn[0] = time.perf_counter()
+            with latest.container():
+                show_latest(latest_melodies(comparison), f"{key}_live")
         return add_melody
 
     live.train_live(comparison, log_scale, below=below)

@@ -53,7 +53,8 @@ def test_every_page_card_links_to_a_page_that_exists():
 DEMO_WORDS = {"forgetting": ("steps back from the loss", "RNN: 10^"), "memory": ("Test digits named correctly",),
               "forecast": ("persistence",), "spelling": ("Share of the words written",),
               "attention": ("of the test dates exactly right", "GRU + attention"),
-              "beyond": ("Test cross-entropy", "TCN", "Transformer")}
+              "beyond": ("Test cross-entropy", "TCN", "Transformer"),
+              "bach": ("Notes out of C major / A minor", "untrained", "note 3-gram", "bits per note")}
 
 
 def conclusion_of(at: AppTest) -> str:
@@ -82,6 +83,16 @@ def test_each_guided_demo_runs_to_a_conclusion_drawn_from_its_results(key):
     assert all(r.epoch - 1 == BY_KEY[key].template.train.epochs for r in comparison.training.runs)
     link = at.get("page_link")[-len(PAGES) - 1].proto
     assert link.page_script_hash and "Explore" in link.label and "epochs" in link.query_string
+
+
+@pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
+def test_the_bach_demo_draws_and_plays_what_each_model_wrote():
+    at = home()
+    at.button(key="demo_bach_start").click().run()
+    assert not at.exception and not at.error
+    assert len(at.get("audio")) == 3  # the last melody of RNN, LSTM and GRU, each playable
+    titles = [str(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert sum("Notes written in the key" in t for t in titles) == 1 and sum("The melody" in t for t in titles) == 3
 
 
 @pytest.mark.slow  # tens of seconds: out of the fast loop, in CI (pytest --all)
