@@ -160,8 +160,9 @@ def in_key_chart(frame: pd.DataFrame, bach: float | None = None,
         tooltip=["label:N", "epoch:Q", alt.Tooltip("in_key:Q", format=".0%", title="in the key (mean)"),
                  alt.Tooltip("lo:Q", format=".0%", title="lowest seed"),
                  alt.Tooltip("hi:Q", format=".0%", title="highest seed"), "seeds:Q"])
-    layers = [base.mark_line(strokeWidth=2.5).encode(strokeDash=alt.StrokeDash(
-                  "label:N", scale=dash_scale(labels.domain), legend=None)),
+    layers = [base.mark_line(strokeWidth=2.5).encode(  # the points' layer holds the legend: clean symbols
+                  color=alt.Color("label:N", scale=labels, legend=None),
+                  strokeDash=alt.StrokeDash("label:N", scale=dash_scale(labels.domain), legend=None)),
               base.mark_point(filled=True, size=60).encode(shape=alt.Shape(
                   "label:N", scale=shape_scale(labels.domain), legend=legend("model")))]
     if tidy["seeds"].max() > 1:
