@@ -60,4 +60,4 @@ if comparison is not None and comparison.report is not None:
 
     st.subheader("Downloads")
     results.show_downloads(report, "seqlab-music")
-    text.show_model_downloads(comparison, "seqlab-music")
+    text.show_model_downloads(comparison, "seqlab-music", tokens="note")

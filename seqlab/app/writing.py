@@ -265,9 +265,10 @@ def new_seed() -> int:
     return secrets.randbelow(MAX_SEED + 1)
 
 
-def show_model_downloads(comparison: live.Comparison, name: str) -> None:
-    """Each trained model's weights (a state dict, made on click) and the vocabulary its ids refer to."""
-    vocab = vocab_json(comparison.task.vocab, "char")
+def show_model_downloads(comparison: live.Comparison, name: str, tokens: str = "char") -> None:
+    """Each trained model's weights (a state dict, made on click) and the vocabulary its ids refer to (`tokens`:
+    "char" for a text's characters, "note" for a melody's notes)."""
+    vocab = vocab_json(comparison.task.vocab, tokens)
     runs = [r for r in comparison.training.runs if r.history]
     several, width = len({r.seed for r in runs}) > 1, max(min(len(runs), 3), 2)
     columns = [column for start in range(0, len(runs), width) for column in st.columns(width)]  # rows of 3
@@ -281,4 +282,5 @@ def show_model_downloads(comparison: live.Comparison, name: str) -> None:
                                icon=":material/download:", width="stretch")
     st.caption("Load the weights with `torch.load(file, weights_only=True)` into "
                "`seqlab.models.recurrent.build_model(config.model, task)`: each run's config is in the results JSON. "
-               "Character i of the vocabulary is the model's input and output id i.")
+               f"{'Note' if tokens == 'note' else 'Character'} i of the vocabulary is the model's input and output "
+               "id i.")

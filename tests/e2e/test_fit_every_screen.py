@@ -151,6 +151,13 @@ def test_every_page_fits_the_screen_after_training(screen, app_url):
     expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks")).to_have_count(2, timeout=60_000)
     fits(page, "Text")
 
+    # melodies: a piano roll and a player per model, the in-key chart beside the loss, a melody continued
+    train(page, f"{app_url}/Music?length=16&archs=lstm,gru&hidden=8&epochs=1&seeds=1")
+    expect(page.locator(".st-key-music_latest_melodies audio")).to_have_count(2, timeout=60_000)
+    page.get_by_role("button", name="Continue the melody").click()
+    expect(page.get_by_text(re.compile(r"wrote \d+ notes in"))).to_be_visible(timeout=60_000)
+    fits(page, "Music")
+
     # an encoder-decoder with and without attention: accuracy by input length (two charts side by side on a laptop,
     # stacked on a phone) and the attention map of a test example, its cells sized to the column
     train(page, f"{app_url}/Translation?pairs=500&archs=gru&attention=on,off&hidden=8&epochs=1&seeds=1")

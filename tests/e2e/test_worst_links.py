@@ -18,6 +18,7 @@ WORST = [  # (address, words the refusal must show)
     "/Lab?task=sine&length=1000&samples=50000&hidden=512&layers=4&batch=1024&epochs=500",
     "/Gradient_flow?length=1000&hidden=512&epochs=500",
     "/Text?length=1000&hidden=512&layers=4&batch=1024",
+    "/Music?length=1000&hidden=512&layers=4&batch=1024",
     "/Lab?task=adding&length=5&samples=500&hidden=512&layers=4&batch=8&seeds=10",  # each run fits, not 30 at once
 ]
 SEEDS = 6  # each further seed in a link used to leave another data set of hundreds of MB in the cache

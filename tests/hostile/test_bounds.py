@@ -18,7 +18,7 @@ CONFIGS = (DataConfig, ModelConfig, TrainConfig)
 FIELDS = [(cls, f.name) for cls in CONFIGS for f in dataclasses.fields(cls) if "range" in f.metadata]
 FIELD_IDS = [f"{cls.__name__}.{name}" for cls, name in FIELDS]
 TABLES = {"1_Lab.py": ("lab", share.LAB), "2_Gradient_flow.py": ("grad", share.GRAD), "4_Text.py": ("text", share.TEXT),
-          "6_Translation.py": ("translate", share.TRANSLATE)}
+          "6_Translation.py": ("translate", share.TRANSLATE), "8_Music.py": ("music", share.MUSIC)}
 PARAMS = [(file, name) for file, (_, table) in TABLES.items() for name, p in table.items() if p.limits]
 PARAM_IDS = [f"{file[2:-3]}-{name}" for file, name in PARAMS]
 
