@@ -16,7 +16,7 @@ from seqlab.data import Task
 from seqlab.data.preview import example_sequences, key_steps
 from seqlab.training.loop import TrainingRun
 
-PAGES = ("lab", "grad", "cell", "text")  # the session keys of every page's comparison; the demos' follow
+PAGES = ("lab", "grad", "cell", "text", "music")  # the session keys of every page's comparison; the demos' follow
 SIGNALS = {"rnn": ["h"], "lstm": ["h", "c", "f", "i", "o"], "gru": ["h", "z", "r"]}
 MAX_SEQUENCES = 300  # test sequences offered for a look
 PREFERRED = ["lstm", "gru", "rnn", "transformer", "tcn"]  # the gated cells first: they have the most to show

@@ -17,7 +17,7 @@ from seqlab.export import MAX_RESULTS_BYTES, read_results_json
 from seqlab.training import runlog
 
 LOG = "runs_log"
-SOURCES = {key: TITLES[key] for key in ("lab", "grad", "cell", "text", "translate")}
+SOURCES = TITLES  # every page that trains names its runs by its title
 LOSSES = {"val_loss": "validation loss", "train_loss": "training loss"}
 
 

@@ -148,3 +148,12 @@ def test_the_cli_writes_each_models_melody_as_midi_and_wav(tmp_path, capsys):
 def test_the_cli_refuses_melodies_for_a_task_that_has_none_before_training(capsys):
     assert main(["compare", "--task", "adding", "--melodies", "out"]) == 2
     assert "--melodies is for a music task" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("arch", ["tcn", "transformer"])
+def test_a_tcn_and_a_transformer_write_melodies_too(task, arch):
+    run = RunConfig(DATA, ModelConfig(arch=arch, hidden_size=16), TrainConfig(epochs=1, batch_size=64))
+    history = list(TrainingRun(run, task, callbacks=recorders()))
+    assert [r["epoch"] for r in history if music.IN_KEY in r] == [0, 1]
+    _, notes = music.split_melody(history[-1][music.MELODY])
+    assert len(notes) == music.LIVE_NOTES
