@@ -53,15 +53,17 @@ def wav(events: list[Event]) -> bytes:
     return audio.wav_bytes(events, tempo=TEMPO)
 
 
-def show_melody(events: list[Event], opening: int, label: str, caption: str = "", key: str = "") -> None:
+def show_melody(events: list[Event], opening: int, label: str, caption: str = "", key: str = "",
+                play: bool = True) -> None:
     """A melody as a piano roll (its first `opening` notes marked as the opening, the rest in `label`'s colour) with
-    a player under it."""
+    a player under it (`play`)."""
     frame = pd.concat([charts.roll_frame(events[:opening], charts.OPENING),
                        charts.roll_frame(events[opening:], label, start=sum(e.beats for e in events[:opening]))],
                       ignore_index=True)
     st.altair_chart(charts.piano_roll(frame), width="stretch", key=key or None)
-    heard = playable(events)
-    st.audio(wav(heard), format="audio/wav")
+    heard = playable(events) if play else events
+    if play:
+        st.audio(wav(heard), format="audio/wav")
     if len(heard) < len(events):
         caption = (caption + " " if caption else "") + (f"The player holds its first {len(heard)} notes: "
                                                         f"{audio.MAX_SECONDS:g} s at {TEMPO} beats a minute.")
@@ -97,18 +99,19 @@ def show_corpus(task: Task) -> None:
     show_melody(first, 0, "Bach", note_names.names(first), key="music_corpus_roll")
 
 
-def latest_melodies(comparison: live.Comparison) -> dict[str, tuple[int, str, float]]:
-    """Each architecture's newest melody (its first seed's): label -> (epoch, melody field, in-key share)."""
-    found = {}
+def melodies(comparison: live.Comparison, epoch: int | None = None) -> dict[str, tuple[int, str, float]]:
+    """Each architecture's melody (its first seed's) of `epoch`, or its newest: label -> (epoch, melody field, in-key
+    share over that epoch's melodies)."""
+    found, first_of = {}, {r.label: r.name for r in reversed(comparison.training.runs)}
     for record in comparison.training.history:
-        first = next(r for r in comparison.training.runs if r.label == record["label"])
-        if record.get(music.MELODY) and record["run_name"] == first.name:
+        if record.get(music.MELODY) and record["run_name"] == first_of[record["label"]] \
+                and (epoch is None or record["epoch"] == epoch):
             found[record["label"]] = (record["epoch"], record[music.MELODY], record.get(music.IN_KEY, math.nan))
     return found
 
 
-def show_latest(found: dict[str, tuple[int, str, float]], key: str) -> None:
-    """The newest melodies side by side (in rows of at most three)."""
+def show_melodies(found: dict[str, tuple[int, str, float]], key: str, play: bool = True) -> None:
+    """Melodies side by side (in rows of at most three), with players if `play`."""
     labels = list(found)
     width = max(min(len(labels), 3), 1)
     columns = [c for start in range(0, len(labels), width) for c in st.columns(width)]
@@ -118,19 +121,21 @@ def show_latest(found: dict[str, tuple[int, str, float]], key: str) -> None:
         with column:
             st.markdown(f"**{label}** · " + ("untrained" if epoch == 0 else f"after epoch {epoch}"))
             show_melody([*opening, *written], len(opening), label, f"{in_key_text(share)} (over its "
-                        f"{music.LIVE_MELODIES} melodies this epoch)", key=f"{key}_roll_{label}_{epoch}")
+                        f"{music.LIVE_MELODIES} melodies this epoch)", key=f"{key}_roll_{label}_{epoch}", play=play)
 
 
 def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
     """`live.train_live` with melodies: after each epoch every architecture's first seed writes from the same
-    opening, drawn and playable. A redraw (three piano rolls and three WAVs) costs a tenth of a second or more, so
-    it comes at most every REDRAW_MELODIES seconds; the results draw the last melodies when training ends."""
+    opening, drawn as a piano roll. A redraw costs a tenth of a second or more, so it comes at most every
+    REDRAW_MELODIES seconds; no player while training (each redraw would replace it mid-note): the results play
+    every epoch's melodies."""
     first_of = {r.label: r.name for r in reversed(comparison.training.runs)}  # each label's first run
     drawn = [-math.inf]
 
     def below():
         st.markdown(f"**What each model writes** after the first bar of the first test chorale ({music.LIVE_NOTES} "
-                    f"notes, temperature {music.LIVE_TEMPERATURE:g}), epoch by epoch: press play.")
+                    f"notes, temperature {music.LIVE_TEMPERATURE:g}), epoch by epoch; when training ends, hear each "
+                    "epoch's.")
         latest = st.empty()
 
         def add_melody(record: dict, run: TrainingRun) -> None:
@@ -140,7 +145,7 @@ def train_live(comparison: live.Comparison, log_scale: bool, key: str) -> None:
                 return
             drawn[0] = time.perf_counter()
             with latest.container():
-                show_latest(latest_melodies(comparison), f"{key}_live")
+                show_melodies(melodies(comparison), f"{key}_live", play=False)
         return add_melody
 
     live.train_live(comparison, log_scale, below=below)
@@ -177,12 +182,17 @@ def pitch_table_once(comparison: live.Comparison, key: str) -> pd.DataFrame:
 
 
 def show_last_melodies(comparison: live.Comparison, key: str) -> None:
-    found = latest_melodies(comparison)
-    if found:
-        with st.container(key=f"{key}_latest_melodies"):  # the home page's card is a picture of this
-            st.markdown("**What each model wrote** at the end of training, after the first bar of the first test "
-                        "chorale:")
-            show_latest(found, f"{key}_done")
+    """Each architecture's melody of the epoch picked (the last by default), drawn and playable."""
+    epochs = sorted({r["epoch"] for r in comparison.training.history if r.get(music.MELODY)})
+    if not epochs:
+        return
+    with st.container(key=f"{key}_latest_melodies"):  # the home page's card is a picture of this
+        st.markdown("**What each model wrote** after the first bar of the first test chorale: pick an epoch, press "
+                    "play.")
+        epoch = epochs[-1] if len(epochs) == 1 else st.select_slider(
+            "Epoch", epochs, epochs[-1], key=f"{key}_hear_epoch", format_func=lambda e: "untrained" if e == 0 else e,
+            help="Every epoch's melodies are kept: hear the noise of the untrained models turn into tunes.")
+        show_melodies(melodies(comparison, epoch), f"{key}_done")
 
 
 def show_in_key(comparison: live.Comparison) -> None:

