@@ -192,8 +192,15 @@ def _against_counting(report: Report | None, unit: str = "character", what: str 
     if counted is None or models.empty:
         return ""
     nets = ", ".join(f"{r.label} {r.bits_per_char:.2f} ({_level(report, r.label)})" for r in models.itertuples())
+    behind = list(dict.fromkeys(r.label for r in models.itertuples() if r.bits_per_char > counted["bits_per_char"]))
+    if not behind:
+        ahead = "every network predicts better than counting"
+    elif len(behind) == len(set(models["label"])):
+        ahead = "counting alone still predicts better than every network"
+    else:
+        ahead = f"counting alone still predicts better than {' and '.join(behind)}"
     return (f" On the test {what}, a {counted['label']} counted from the training {what} needs "
-            f"{counted['bits_per_char']:.2f} bits per {unit}; the networks: {nets}.")
+            f"{counted['bits_per_char']:.2f} bits per {unit}; the networks: {nets}: {ahead}.")
 
 
 def conclude_attention(report: Report, samples=None, words=None) -> str:

@@ -190,7 +190,8 @@ def show_last_melodies(comparison: live.Comparison, key: str) -> None:
         st.markdown("**What each model wrote** after the first bar of the first test chorale: pick an epoch, press "
                     "play.")
         epoch = epochs[-1] if len(epochs) == 1 else st.select_slider(
-            "Epoch", epochs, epochs[-1], key=f"{key}_hear_epoch", format_func=lambda e: "untrained" if e == 0 else e,
+            "Epoch", epochs, epochs[-1], key=f"{key}_hear_epoch",
+            format_func=lambda e: "untrained" if e == 0 else f"epoch {e}",
             help="Every epoch's melodies are kept: hear the noise of the untrained models turn into tunes.")
         show_melodies(melodies(comparison, epoch), f"{key}_done")
 

@@ -62,6 +62,14 @@ def test_training_writes_a_melody_every_epoch_and_plays_it(trained):
     assert {"LSTM weights (.pt)", "GRU vocabulary (JSON)", "Download the history (CSV)"} <= labels
 
 
+def test_every_epochs_melodies_can_be_heard_after_training(trained):
+    at = trained
+    assert any("after epoch 1" in m.value for m in at.markdown)  # the last epoch first
+    at.select_slider(key="music_hear_epoch").set_value(0).run()
+    assert not at.exception
+    assert sum("· untrained" in m.value for m in at.markdown) == 2 and len(audio_elements(at)) >= 3
+
+
 def test_a_chorale_opening_is_continued_drawn_played_and_offered_as_midi(trained):
     at = trained
     history = len(at.session_state["music_comparison"].training.history)
