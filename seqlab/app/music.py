@@ -164,8 +164,8 @@ def pitch_table(comparison: live.Comparison) -> pd.DataFrame:
     for run in comparison.training.runs:
         if run.history and math.isfinite(run.history[-1]["val_loss"]):
             rows.setdefault(run.label, []).append(music.pitch_accuracy(run.model, task))
-    table = [{"model or baseline": label, "next pitch right": sum(v) / len(v), "seeds": len(v)}
-             for label, v in rows.items()]
+    table = [{"model or baseline": label if len(v) == 1 else f"{label} (mean of {len(v)} seeds)",
+              "next pitch right": sum(v) / len(v)} for label, v in rows.items()]
     table.append({"model or baseline": "commonest pitch", "next pitch right": music.baseline_pitch_accuracy(task)})
     table += [{"model or baseline": f"note {n}-gram", "next pitch right": music.baseline_pitch_accuracy(task, n=n)}
               for n in NGRAM_ORDERS]
