@@ -13,12 +13,7 @@ live.show_paused(KEY)
 with st.sidebar:
     st.header("Data")
     choice = data.pick_data(KEY)
-    st.header("Models")
-    archs = settings.pick_archs(KEY)
-    model, equal = settings.pick_model(KEY, archs)
-    with st.expander("Training", expanded=True):
-        train = settings.pick_training(KEY)
-        seeds = settings.pick_seeds(KEY, settings.DEFAULT_SEEDS[KEY])
+    picked = settings.pick_comparison(KEY, training_open=True)
 
 st.title("Lab")
 st.write("Choose a data set and architectures in the sidebar, press **Train**, and watch them learn side by side "
@@ -27,16 +22,17 @@ screen.settings_hint()
 
 action = live.take_request(KEY)
 first_run = live.current(KEY) is None and action != "train"  # the data stays open until something is trained
-loaded = data.load_task(choice, KEY, seed=train.seed)  # draws the column picker, if the data has columns
+loaded = data.load_task(choice, KEY, seed=picked.train.seed)  # draws the column picker, if the data has columns
 share.publish(KEY, share.LAB)  # the address bar now holds this setup
 runs, task = [], None
 if loaded:
     cfg, task = loaded
     with st.expander("The data", expanded=first_run):
         data.show_data(task)
-    runs = settings.comparison(cfg, model, train, archs, task, equal, seeds)
+    runs = settings.comparison(cfg, picked.model, picked.train, picked.archs, task, picked.equal,
+                                picked.seeds)
     settings.show_sizes(runs, task)
-if not archs:
+if not picked.archs:
     st.warning("Pick at least one architecture in the sidebar.")
 
 comparison, log_scale = live.controls(KEY, action, runs, task)

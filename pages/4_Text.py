@@ -13,12 +13,7 @@ live.show_paused(KEY)
 with st.sidebar:
     st.header("Text")
     choice = text.pick_corpus(KEY)
-    st.header("Models")
-    archs = settings.pick_archs(KEY)
-    model, equal = settings.pick_model(KEY, archs)
-    with st.expander("Training"):
-        train = settings.pick_training(KEY)
-        seeds = settings.pick_seeds(KEY, settings.DEFAULT_SEEDS[KEY])
+    picked = settings.pick_comparison(KEY)
 share.publish(KEY, share.TEXT)  # the address bar now holds this setup
 
 st.title("Text")
@@ -29,7 +24,7 @@ screen.settings_hint()
 
 comparison = live.current(KEY)
 action = live.take_request(KEY)
-loaded = text.load_text(choice, seed=train.seed)
+loaded = text.load_text(choice, seed=picked.train.seed)
 runs, task = [], None
 if loaded:
     cfg, task = loaded
@@ -37,9 +32,10 @@ if loaded:
         st.warning(warning, icon="⚠️")
     with st.expander("The text", expanded=comparison is None and action != "train"):  # room for the live view
         text.show_corpus(task)
-    runs = settings.comparison(cfg, model, train, archs, task, equal, seeds)
+    runs = settings.comparison(cfg, picked.model, picked.train, picked.archs, task, picked.equal,
+                                picked.seeds)
     settings.show_sizes(runs, task)
-if not archs:
+if not picked.archs:
     st.warning("Pick at least one architecture in the sidebar.")
 
 comparison, log_scale = live.controls(KEY, action, runs, task, log_default=False, begin=text.start)

@@ -13,12 +13,7 @@ live.show_paused(KEY)
 with st.sidebar:
     st.header("Music")
     fields = music.pick_data(KEY)
-    st.header("Models")
-    archs = settings.pick_archs(KEY)
-    model, equal = settings.pick_model(KEY, archs)
-    with st.expander("Training"):
-        train = settings.pick_training(KEY)
-        seeds = settings.pick_seeds(KEY, settings.DEFAULT_SEEDS[KEY])
+    picked = settings.pick_comparison(KEY)
 share.publish(KEY, share.MUSIC)  # the address bar now holds this setup
 
 st.title("Music")
@@ -29,15 +24,16 @@ screen.settings_hint()
 
 comparison = live.current(KEY)
 action = live.take_request(KEY)
-loaded = music.load(fields, seed=train.seed)
+loaded = music.load(fields, seed=picked.train.seed)
 runs, task = [], None
 if loaded:
     cfg, task = loaded
     with st.expander("The chorales", expanded=comparison is None and action != "train"):
         music.show_corpus(task)
-    runs = settings.comparison(cfg, model, train, archs, task, equal, seeds)
+    runs = settings.comparison(cfg, picked.model, picked.train, picked.archs, task, picked.equal,
+                                picked.seeds)
     settings.show_sizes(runs, task)
-if not archs:
+if not picked.archs:
     st.warning("Pick at least one architecture in the sidebar.")
 
 comparison, log_scale = live.controls(KEY, action, runs, task, log_default=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from seqlab.app.datasets import pick_steps
@@ -100,6 +102,28 @@ def pick_training(key: str = "lab") -> TrainConfig:
 def pick_seeds(key: str, default: int) -> int:
     """How many seeds each architecture trains with (1 to MAX_SEEDS)."""
     return int(st.slider("Seeds", 1, MAX_SEEDS, default, key=f"{key}_seeds", help=SEEDS_HELP))
+
+
+@dataclass(frozen=True)
+class Picked:
+    """What a page's Models and Training widgets chose."""
+
+    archs: list[str]
+    model: ModelConfig
+    equal: bool  # every architecture resized to about the same number of parameters
+    train: TrainConfig
+    seeds: int  # how many, from train.seed upwards
+
+
+def pick_comparison(key: str, training_open: bool = False) -> Picked:
+    """The Models and Training widget groups of a page that compares architectures, to be called in the sidebar."""
+    st.header("Models")
+    archs = pick_archs(key)
+    model, equal = pick_model(key, archs)
+    with st.expander("Training", expanded=training_open):
+        train = pick_training(key)
+        seeds = pick_seeds(key, DEFAULT_SEEDS[key])
+    return Picked(archs, model, equal, train, seeds)
 
 
 def seeds_from(first: int, count: int) -> list[int]:
