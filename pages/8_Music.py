@@ -29,7 +29,7 @@ runs, task = [], None
 if loaded:
     cfg, task = loaded
     with st.expander("The chorales", expanded=comparison is None and action != "train"):
-        music.show_corpus(task)
+        music.show_corpus(cfg, task)
     runs = settings.comparison(cfg, picked.model, picked.train, picked.archs, task, picked.equal,
                                 picked.seeds)
     settings.show_sizes(runs, task)

@@ -12,6 +12,7 @@ import numpy as np
 
 from seqlab.data.notes import Event
 
+TEMPO = 100  # quarter notes a minute, unless told: a chorale's walking pace (the page, the CLI and MIDI files alike)
 MIN_TEMPO, MAX_TEMPO = 20.0, 400.0  # quarter notes a minute
 MIN_RATE, MAX_RATE = 8_000, 48_000  # samples a second
 MAX_SECONDS = 120.0  # what one call may synthesise: at 22,050 Hz a 5 MB WAV (at 48,000 Hz 11.5 MB)
@@ -27,7 +28,7 @@ BLOCK = 1 << 18  # samples computed at once (12 s at 22,050 Hz): about 20 MB of 
 PEAK = 0.9  # the loudest sample, as a share of full scale: headroom against clipping in the player's resampling
 
 
-def duration_seconds(events: list[Event], tempo: float = 90) -> float:
+def duration_seconds(events: list[Event], tempo: float = TEMPO) -> float:
     """How long the melody plays at `tempo` quarter notes a minute (the WAV adds TAIL seconds of ringing)."""
     check_tempo(tempo)
     return sum(float(e.beats) for e in events) * 60.0 / tempo
@@ -39,7 +40,7 @@ def check_tempo(tempo: float) -> None:
         raise ValueError(f"tempo {tempo!r} is out of range: give {MIN_TEMPO:g} to {MAX_TEMPO:g} quarter notes a minute")
 
 
-def check_melody(events: list[Event], tempo: float = 90) -> None:
+def check_melody(events: list[Event], tempo: float = TEMPO) -> None:
     """ValueError naming the first event that is not a note or rest of a positive length, or a tempo out of range,
     or a melody longer than MAX_SECONDS at that tempo. The audio and the MIDI file hold melodies to the same rules."""
     check_tempo(tempo)
@@ -60,12 +61,22 @@ def check_melody(events: list[Event], tempo: float = 90) -> None:
                          "can be played or saved at once; shorten it or raise the tempo")
 
 
+def longest_playable(events: list[Event], tempo: float = TEMPO) -> list[Event]:
+    """The longest beginning of the melody that one call may synthesise (MAX_SECONDS at `tempo`)."""
+    most, beats = MAX_SECONDS * tempo / 60.0, 0.0
+    for i, event in enumerate(events):
+        beats += float(event.beats)
+        if beats > most:
+            return events[:i]
+    return events
+
+
 def frequency(pitch: int) -> float:
     """Hz of a MIDI note number in equal temperament, A4 (69) at 440 Hz."""
     return 440.0 * 2.0 ** ((pitch - 69) / 12)
 
 
-def synthesise(events: list[Event], tempo: float = 90, sample_rate: int = 22_050) -> np.ndarray:
+def synthesise(events: list[Event], tempo: float = TEMPO, sample_rate: int = 22_050) -> np.ndarray:
     """The melody as samples in [-PEAK, PEAK], float32, (duration + TAIL) * sample_rate of them. Each note is a sum
     of PARTIALS under an envelope that rises over ATTACK, decays towards SUSTAIN and falls back to zero over its last
     RELEASE seconds (the last note over TAIL): every note starts and ends at silence, so none clicks. Rests, and an
@@ -159,7 +170,7 @@ def to_wav(samples: np.ndarray, sample_rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def wav_bytes(events: list[Event], tempo: float = 90, sample_rate: int = 22_050) -> bytes:
+def wav_bytes(events: list[Event], tempo: float = TEMPO, sample_rate: int = 22_050) -> bytes:
     """The melody as a WAV file's bytes (mono, 16-bit, `sample_rate` Hz), for `st.audio` or a download. An empty
     melody gives TAIL seconds of silence, a valid file a player can show; a bad event, tempo or sample rate, or a
     melody over MAX_SECONDS, a ValueError that names it."""

@@ -7,7 +7,7 @@ import struct
 
 import numpy as np
 
-from seqlab.audio import check_melody
+from seqlab.audio import TEMPO, check_melody
 from seqlab.data.notes import Event
 
 TICKS_PER_QUARTER = 480  # divides into halves, thirds, quarters, fifths...: every length a chorale uses is whole
@@ -48,7 +48,7 @@ def track_events(events: list[Event], program: int = 0, channel: int = 0) -> byt
     return bytes(out) + variable_length(int(ticks[-1] - last)) + b"\xff\x2f\x00"
 
 
-def midi_bytes(events: list[Event], tempo: float = 90, program: int = 0, title: str = "") -> bytes:
+def midi_bytes(events: list[Event], tempo: float = TEMPO, program: int = 0, title: str = "") -> bytes:
     """The melody as a Standard MIDI File: format 0, one track, TICKS_PER_QUARTER ticks a quarter note, `tempo`
     quarter notes a minute, General MIDI `program` (0 = acoustic grand piano, 19 = church organ, 52 = choir aahs),
     and `title` as the track's name. ValueError naming the problem for a bad event, tempo, program or title, or a

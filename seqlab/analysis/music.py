@@ -69,22 +69,16 @@ def events_of(ids, vocab) -> list[Event | None]:
     return [from_symbol(vocab[int(i)]) for i in ids]
 
 
-def write(model, vocab, opening, length: int = LIVE_NOTES, temperature: float = LIVE_TEMPERATURE, seed: int = 0,
-          top_k: int = 0) -> Melody:
-    """`length` notes the model writes after `opening` (a list of events, or token ids). It is asked for notes only:
-    the end of a chorale is never drawn (a melody asked for 40 notes has 40), its probability shared among the
-    notes. An empty opening starts where a chorale starts: after the end of the one before."""
-    ids = list(opening) if opening and isinstance(opening[0], int) else chorales.encode(opening, vocab)
+def write(model, vocab, opening: list[Event], length: int = LIVE_NOTES, temperature: float = LIVE_TEMPERATURE,
+          seed: int = 0, top_k: int = 0) -> Melody:
+    """`length` notes the model writes after `opening`. It is asked for notes only: the end of a chorale is never
+    drawn (a melody asked for 40 notes has 40), its probability shared among the notes. An empty opening starts
+    where a chorale starts: after the end of the one before. A note the model has no symbol for: ValueError naming
+    it (seqlab.data.chorales.encode)."""
     end = list(vocab).index(END)
-    written = generate.continue_ids(model, len(vocab), ids or [end], length, temperature, top_k, seed, never=[end])
-    return Melody(tuple(e for e in events_of(ids, vocab) if e is not None), tuple(events_of(written, vocab)), seed,
-                  temperature)
-
-
-def stream(task: Task, part: str = "test") -> torch.Tensor:
-    """A part's token ids in reading order (its chunks are consecutive, as a text's)."""
-    x, y = getattr(task, f"x_{part}"), getattr(task, f"y_{part}")
-    return torch.cat([x[:, :1], y], 1).flatten() if len(x) else torch.zeros(0, dtype=torch.long)
+    ids = chorales.encode(opening, vocab) or [end]
+    written = generate.continue_ids(model, len(vocab), ids, length, temperature, top_k, seed, never=[end])
+    return Melody(tuple(opening), tuple(events_of(written, vocab)), seed, temperature)
 
 
 def openings(task: Task, cfg: DataConfig, count: int = LIVE_MELODIES) -> list[list[int]]:
@@ -101,13 +95,15 @@ class MelodyWriting(Callback):
 
     def __init__(self, melodies: int = LIVE_MELODIES, length: int = LIVE_NOTES):
         self.melodies, self.length = melodies, length
-        self.openings = weakref.WeakKeyDictionary()  # TrainingRun -> its task's openings' ids, found once
+        self.openings = weakref.WeakKeyDictionary()  # TrainingRun of a music task -> its openings' ids
+
+    def on_train_start(self, run) -> None:
+        if is_music(run.task):
+            self.openings[run] = openings(run.task, run.run.data, self.melodies)
 
     def on_epoch_end(self, run, record: dict) -> None:
-        if not is_music(run.task) or not math.isfinite(record.get("val_loss", math.nan)):
+        if run not in self.openings or not math.isfinite(record.get("val_loss", math.nan)):
             return
-        if run not in self.openings:
-            self.openings[run] = openings(run.task, run.run.data, self.melodies)
         prompts, vocab = self.openings[run], run.task.vocab
         try:
             written = generate.continue_many(run.model, len(vocab), prompts, self.length, LIVE_TEMPERATURE,
@@ -156,7 +152,7 @@ def baseline_pitch_accuracy(task: Task, part: str = "test", n: int = 0) -> float
 
     of, distinct = pitch_of(task.vocab)
     y = getattr(task, f"y_{part}").numpy()
-    train = of[stream(task, "train").numpy()]
+    train = of[ngram.training_text(task).numpy()]
     if n == 0:
         return float((of[y] == np.bincount(train, minlength=len(distinct)).argmax()).mean())
     counted = ngram.fit(task, n)

@@ -25,7 +25,6 @@ from seqlab.data.notes import Event
 from seqlab.training.loop import TrainingRun
 
 LENGTHS = (16, 24, 32, 48, 64, 96, 128)
-TEMPO = 100  # quarter notes a minute: a chorale's walking pace
 TYPED_EXAMPLE = "C4 D4 E4 F4 G4:2"
 LENGTH_NOTES = (8, 200, 32)  # the notes one click may write: least, most, default
 REDRAW_MELODIES = 2.0  # seconds between redraws of the live melodies, at least
@@ -49,10 +48,6 @@ def load(fields: dict, **overrides) -> tuple[DataConfig, Task] | None:
         return None
 
 
-def wav(events: list[Event]) -> bytes:
-    return audio.wav_bytes(events, tempo=TEMPO)
-
-
 def show_melody(events: list[Event], opening: int, label: str, caption: str = "", key: str = "",
                 play: bool = True) -> None:
     """A melody as a piano roll (its first `opening` notes marked as the opening, the rest in `label`'s colour) with
@@ -61,42 +56,31 @@ def show_melody(events: list[Event], opening: int, label: str, caption: str = ""
                        charts.roll_frame(events[opening:], label, start=sum(e.beats for e in events[:opening]))],
                       ignore_index=True)
     st.altair_chart(charts.piano_roll(frame), width="stretch", key=key or None)
-    heard = playable(events) if play else events
+    heard = audio.longest_playable(events) if play else events
     if play:
-        st.audio(wav(heard), format="audio/wav")
+        st.audio(audio.wav_bytes(heard), format="audio/wav")
     if len(heard) < len(events):
         caption = (caption + " " if caption else "") + (f"The player holds its first {len(heard)} notes: "
-                                                        f"{audio.MAX_SECONDS:g} s at {TEMPO} beats a minute.")
+                                                        f"{audio.MAX_SECONDS:g} s at {audio.TEMPO} beats a minute.")
     if caption:
         st.caption(caption)
-
-
-def playable(events: list[Event]) -> list[Event]:
-    """The longest beginning of the melody that one WAV may hold (audio.MAX_SECONDS)."""
-    beats, most = 0.0, audio.MAX_SECONDS * TEMPO / 60
-    for i, event in enumerate(events):
-        beats += event.beats
-        if beats > most:
-            return events[:i]
-    return events
 
 
 def in_key_text(share: float) -> str:
     return "no notes" if math.isnan(share) else f"{share:.0%} of its notes in the key"
 
 
-def show_corpus(task: Task) -> None:
+def show_corpus(cfg: DataConfig, task: Task) -> None:
     """Sizes, source and what was done to the melodies, then the first training chorale, drawn and played."""
     sizes, length = task.sizes(), task.x_train.shape[1]
     st.caption(f"**{task.title}** · {len(task.vocab)} distinct notes (a pitch and a length each) · sequences of "
                f"{length} notes: {sizes['train']:,} for training, {sizes['validation']:,} for validation, "
-               f"{sizes['test']:,} for the test, split by chorale · source: {task.source}")
+               f"{sizes['test']:,} for the test, split by tune · source: {task.source}")
     for note in task.notes:
         st.caption(f"ℹ️ {note}")
-    first = [e for e in music.events_of(music.stream(task, "train")[:60].tolist(), task.vocab)]
-    first = first[: first.index(None)] if None in first else first
-    st.markdown("The first chorale of the training part, as the models read it:")
-    show_melody(first, 0, "Bach", note_names.names(first), key="music_corpus_roll")
+    first = corpus.split(cfg)["train"][0]
+    st.markdown(f"The first chorale of the training part, {first.label}, as the models read it:")
+    show_melody(list(first.events), 0, "Bach", note_names.names(first.events), key="music_corpus_roll")
 
 
 def melodies(comparison: live.Comparison, epoch: int | None = None) -> dict[str, tuple[int, str, float]]:
@@ -290,7 +274,7 @@ def _show_written(shown: Written, key: str) -> None:
     st.code(note_names.names(melody.events), language=None, wrap_lines=True)
     st.caption(f"{shown.label} wrote {len(melody.notes)} notes in {shown.seconds:.3f} s, "
                f"{in_key_text(melody.in_key)}. Seed **{melody.seed}**, temperature {melody.temperature:g}.")
-    st.download_button("Melody (MIDI)", lambda: midi.midi_bytes(melody.events, tempo=TEMPO,
+    st.download_button("Melody (MIDI)", lambda: midi.midi_bytes(melody.events,
                                                                 title=f"seqlab {shown.label}"),
                        f"seqlab-melody-seed{melody.seed}.mid", "audio/midi", key=f"{key}_midi", on_click="ignore",
                        icon=":material/download:")

@@ -142,7 +142,7 @@ def _chunks(part: tuple[Chorale, ...], chunk: int, index: dict[str, int], most: 
 
 
 def chorales_task(cfg: DataConfig) -> Task:
-    """Next-note prediction on Bach's chorale melodies, split by chorale into train, validation and test.
+    """Next-note prediction on Bach's chorale melodies, split by tune into train, validation and test (`split`).
 
     Each part's chorales run one after another with END ending each, cut into consecutive sequences of
     `cfg.length` + 1 events (x the first `length`, y the last `length`), as for text, so the n-gram baselines

@@ -77,9 +77,9 @@ def test_every_note_starts_and_ends_at_silence_so_none_clicks():
 
 def test_the_last_note_rings_on_into_the_tail_and_a_last_rest_stays_silent():
     end = round(2 * 60 / 90 * RATE)
-    ringing = synthesise([Event(60, 2.0)])
+    ringing = synthesise([Event(60, 2.0)], tempo=90)
     assert np.abs(ringing[end:end + RATE // 10]).max() > 0.1 and abs(ringing[-1]) < 1e-3
-    resting = synthesise([Event(60, 1.0), Event(None, 1.0)])
+    resting = synthesise([Event(60, 1.0), Event(None, 1.0)], tempo=90)
     assert np.abs(resting[end:]).max() == 0
 
 
@@ -133,3 +133,12 @@ def test_long_melodies_are_computed_block_by_block_to_the_same_samples(monkeypat
     whole = synthesise(events)
     monkeypatch.setattr(audio, "BLOCK", 1000)  # 1,000 samples at a time: block edges fall inside notes
     np.testing.assert_allclose(synthesise(events), whole, atol=1e-6)
+
+
+def test_the_longest_playable_beginning_fits_the_bound_and_one_more_note_would_not():
+    from seqlab.audio import MAX_SECONDS, longest_playable
+
+    melody = [Event(60 + i % 12, 1.5) for i in range(200)]  # 300 beats: 180 s at 100 a minute
+    heard = longest_playable(melody)
+    assert duration_seconds(heard) <= MAX_SECONDS < duration_seconds(melody[:len(heard) + 1])
+    assert wav_bytes(heard) and longest_playable(melody[:10]) == melody[:10]

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from seqlab import demos
-from seqlab.analysis import demo_checks, music, recorders
+from seqlab.analysis import demo_checks, music, ngram, recorders
 from seqlab.analysis.report import summarise
 from seqlab.cli import main
 from seqlab.config import DataConfig, ModelConfig, RunConfig, TrainConfig
@@ -89,7 +89,7 @@ def test_next_pitch_accuracy_sums_a_pitch_over_its_lengths(task):
         expected = float((of[y.numpy()] == names.index(pitch)).mean())
         assert music.pitch_accuracy(model, task) == pytest.approx(expected)
     commonest = music.baseline_pitch_accuracy(task)
-    train = of[music.stream(task, "train").numpy()]
+    train = of[ngram.training_text(task).numpy()]
     top = max(set(train.tolist()), key=train.tolist().count)
     assert commonest == pytest.approx(float((of[y.numpy()] == top).mean()))
     assert commonest < music.baseline_pitch_accuracy(task, n=3) < 1  # counting what came before helps

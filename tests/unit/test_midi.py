@@ -90,7 +90,7 @@ def test_an_empty_melody_is_a_valid_file_with_no_notes():
     ({"program": 128}, "program 128 is out of range"),
     ({"title": "x" * 500}, "at most 120 characters"),
     ({"events": [Event(60, -1.0)]}, r"event 0 \(C4\) lasts -1.0 beats"),
-    ({"events": [Event(60, 4.0)] * 46}, "at most 120 s"),
+    ({"events": [Event(60, 4.0)] * 46, "tempo": 90}, "at most 120 s"),  # 184 beats: 122.7 s at 90
 ])
 def test_bad_input_is_refused_with_a_message_naming_it(kwargs, message):
     with pytest.raises(ValueError, match=message):
