@@ -18,8 +18,9 @@ share.publish(KEY, share.MUSIC)  # the address bar now holds this setup
 
 st.title("Music")
 st.write("Each network reads the melodies of Bach's chorales one note at a time, a pitch and a length, and learns to "
-         "guess the next one. After every epoch it continues the same opening: press play and hear noise turn into "
-         "something Bach might have sung. When training ends, give it an opening of your own.")
+         "guess the next one. After every epoch it continues the same opening, drawn as it trains; then pick any "
+         "epoch and hear noise turn into something Bach might have sung. When training ends, give it an opening of "
+         "your own.")
 screen.settings_hint()
 
 comparison = live.current(KEY)

@@ -318,9 +318,9 @@ DEMOS = (
          conclude_beyond, "pages/1_Lab.py", demo_checks.beyond_held, seeds=(0, 1), archs=ARCHS),
     Demo("bach", "A network learns Bach", ":material/music_note:",
          "Three networks read the melodies of Bach's chorales, moved to C major or A minor, one note at a time. "
-         "After every epoch each continues the same opening: press play. Untrained, a model draws among every note "
-         "it knows, and about a fifth of those are sharps and flats; does training keep its notes in the key, as "
-         "Bach's are? Counted over seeds 0–9, every model learned it, every time.",
+         "After every epoch each continues the same opening; when training ends, play any epoch's. Untrained, a "
+         "model draws among every note it knows, and about a fifth of those are sharps and flats; does training "
+         "keep its notes in the key, as Bach's are? Counted over seeds 0–9, every model learned it, every time.",
          RunConfig(DataConfig(task="chorales", length=32), ModelConfig(hidden_size=64),
                    TrainConfig(epochs=10, batch_size=64, lr=1e-2, clip=1.0)),
          # 15 epochs took 22-24 s from the click in Chromium on 2 cores; at 10 (11-16 s) the key is learned in every

@@ -31,6 +31,13 @@ METRIC_NAMES = {
 }
 
 
+def metric_names(task_name: str) -> dict[str, str]:
+    """METRIC_NAMES as a task's views say them: a melody's symbols are notes, so its bits are per note."""
+    from seqlab.config import MUSIC_TASKS
+
+    return {**METRIC_NAMES, "bits_per_char": "bits per note"} if task_name in MUSIC_TASKS else dict(METRIC_NAMES)
+
+
 def better(metric: str, a: float, b: float, margin: float = 0.0) -> bool:
     """True when value `a` is better than `b` for `metric` by more than a relative `margin` of `b`."""
     if LOWER_IS_BETTER.get(metric, True):

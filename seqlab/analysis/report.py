@@ -37,6 +37,7 @@ class Report:
     predicts: str = ""  # forecasts: what the network actually predicts (seqlab.data.transforms), for the chart
     window_errors: pd.DataFrame | None = None  # forecasts: each test origin's error per label (backtest.window_errors)
     horizon_errors: pd.DataFrame | None = None  # forecasts: test MSE at each step ahead (backtest.horizon_errors)
+    metric_names: dict[str, str] = field(default_factory=lambda: dict(metrics.METRIC_NAMES))  # how the views say them
 
 
 def truth_vs_predicted(runs, task: Task, n: int = SCATTER_POINTS) -> pd.DataFrame:
@@ -229,6 +230,7 @@ def summarise(runs, task: Task) -> Report:
         predicts=task.transform.describe(task.unit) if kind == "forecast" and task.transform else "",
         window_errors=backtest.window_errors(shown, task) if kind == "forecast" else None,
         horizon_errors=backtest.horizon_errors(shown, task) if kind == "forecast" else None,
+        metric_names=metrics.metric_names(task.name),
     )
 
 

@@ -7,7 +7,6 @@ import streamlit as st
 
 from seqlab.analysis import backtest
 from seqlab.analysis.evaluate import SCALED_LOSS, metrics_long
-from seqlab.analysis.metrics import METRIC_NAMES
 from seqlab.analysis.report import ERROR, INFO, SUCCESS, WARNING, Report, problem_tone, verdict_tone
 from seqlab.app.runs import number_column
 from seqlab.charts import classification as charts_text
@@ -152,10 +151,11 @@ def show_seed_summary(report: Report) -> None:
     """Per architecture over its seeds: mean ± sd of each test metric, and in how many seeds it solved the task
     and beat the baseline."""
     summary = report.summary
-    names = [m for m in METRIC_NAMES if m in summary]
+    said = report.metric_names
+    names = [m for m in said if m in summary]
     config = {"label": st.column_config.TextColumn("architecture"), "seeds": st.column_config.NumberColumn("n")}
     for name in names:
-        config[name] = number_column(summary, name, f"{METRIC_NAMES[name]} (mean)")
+        config[name] = number_column(summary, name, f"{said[name]} (mean)")
         config[f"{name} sd"] = number_column(summary, f"{name} sd", "± sd")
     order = ["label", "seeds", "solved", "beats baseline", *[c for m in names for c in (m, f"{m} sd")]]
     st.dataframe(summary, hide_index=True, width="stretch", column_config=config, column_order=order)
@@ -168,7 +168,8 @@ def show_table(report: Report) -> None:
     if several_seeds(report):
         show_seed_summary(report)
     table = report.table.rename(columns={"beats_baseline": f"beats {report.table.attrs['baseline']}"})
-    config = {name: number_column(table, name, METRIC_NAMES[name]) for name in METRIC_NAMES if name in table}
+    said = report.metric_names
+    config = {name: number_column(table, name, said[name]) for name in said if name in table}
     config |= {
         "label": st.column_config.TextColumn("run"), "params": st.column_config.NumberColumn("parameters"),
         "hidden_size": st.column_config.NumberColumn("hidden"),
@@ -177,14 +178,14 @@ def show_table(report: Report) -> None:
         "val_loss": number_column(table, "val_loss", "validation loss"),
     }
     verdict = f"beats {report.table.attrs['baseline']}"
-    first = ["label", "seed", "kind", "level", *[m for m in METRIC_NAMES if m in table], verdict]
+    first = ["label", "seed", "kind", "level", *[m for m in said if m in table], verdict]
     order = first + [c for c in table.columns if c not in first and c not in ("arch", "name")]
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, column_order=order, placeholder="")
     st.caption("Test metrics are in the data's own units; the training and validation losses in the loss "
                f"chart's ({report.loss_units or 'the training loss'}), a baseline's validation loss being the "
                "chart's grey rule. Baseline rows have no parameters: they are the honest guesses a model must beat. "
                "Level: solved, learned something, or no better than the baseline, as the verdict above defines them.")
-    named = metrics_long(bars_table(report)).replace({"metric": METRIC_NAMES})  # "bits per character"
+    named = metrics_long(bars_table(report)).replace({"metric": said})  # "bits per character", "bits per note"
     st.altair_chart(charts.metrics_chart(named), width="stretch")
 
 

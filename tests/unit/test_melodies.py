@@ -158,3 +158,10 @@ def test_a_tcn_and_a_transformer_write_melodies_too(task, arch):
     assert [r["epoch"] for r in history if music.IN_KEY in r] == [0, 1]
     _, notes = music.split_melody(history[-1][music.MELODY])
     assert len(notes) == music.LIVE_NOTES
+
+
+def test_a_melodys_report_says_bits_per_note_and_a_texts_bits_per_character():
+    assert bach_report(0.8, 0.9).metric_names["bits_per_char"] == "bits per note"
+    from seqlab.analysis.metrics import metric_names
+
+    assert metric_names("text")["bits_per_char"] == "bits per character"
